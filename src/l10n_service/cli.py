@@ -1,0 +1,406 @@
+"""The ``l10n`` command line: every pipeline step, run locally on a workspace.
+
+Wiring only: each command parses options, calls one service function and prints.
+User errors end with one line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from .errors import InputError, L10nError
+from .workspace import Workspace
+
+app = typer.Typer(
+    help="Localize news and blog articles through gettext catalogs.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+models_app = typer.Typer(help="Install and list argostranslate models.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+console = Console()
+err = Console(stderr=True)
+
+RootOption = Annotated[
+    Path, typer.Option("--root", help="Workspace directory.", envvar="L10N_ROOT_DIR")
+]
+
+
+def _ws(root: Path) -> Workspace:
+    return Workspace.at(root)
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
+
+
+@app.command()
+def add(
+    path: Annotated[Path, typer.Argument(help="Article file (Markdown, HTML or plain text).")],
+    slug: Annotated[str | None, typer.Option(help="Article id; default from the file name.")] = None,
+    format: Annotated[str | None, typer.Option("--format", help="md, html or text.")] = None,
+    source_lang: Annotated[str, typer.Option("--source-lang")] = "en",
+    explain: Annotated[bool, typer.Option(help="Print each block with its detected type.")] = False,
+    block: Annotated[
+        list[str] | None, typer.Option(help="Override a text line's type: LINE=TYPE (repeatable).")
+    ] = None,
+    root: RootOption = Path("."),
+) -> None:
+    """Ingest an article: write it under articles/, make its .pot, update its .po files."""
+    from .services.articles import add_article
+    from .services.catalogs import update_languages
+
+    ws = _ws(root)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    overrides = {}
+    for item in block or []:
+        line, _, kind = item.partition("=")
+        if not line.isdigit() or not kind:
+            raise InputError(f"--block {item!r}: expected LINE=TYPE, e.g. 12=heading")
+        overrides[int(line)] = kind
+    article = add_article(
+        ws, path.read_bytes(), name=path.name, slug=slug, fmt=format,
+        source_lang=source_lang, overrides=overrides,
+    )  # fmt: skip
+    update_languages(ws, article.slug)
+    segments = len(article.unique_segments())
+    console.print(
+        f"added [bold]{article.slug}[/] ({article.format}, {len(article.blocks)} blocks, "
+        f"{segments} segments) -> {ws.pot_path(article.slug).relative_to(ws.root)}"
+    )
+    if explain:
+        _explain(ws, article.slug)
+
+
+def _explain(ws: Workspace, slug: str) -> None:
+    from .services.articles import load_article
+
+    article = load_article(ws, slug)
+    table = Table("line/id", "type", "text", "why", box=None)
+    if article.format == "text":
+        from .core.formats.text import classify
+
+        overrides = {int(k): v for k, v in ws.article_settings(slug).get("overrides", {}).items()}
+        from .core.model import BlockType
+
+        for info in classify(article.source, {k: BlockType(v) for k, v in overrides.items()}):
+            if info.kind == "blank":
+                continue
+            kind = info.kind + (f" {info.level}" if info.level else "")
+            if info.speaker:
+                kind += f" ({info.speaker})"
+            table.add_row(str(info.line), kind, _short(info.text), info.reason)
+    else:
+        for blk in article.blocks:
+            kind = blk.type.value + (f" {blk.level}" if blk.level else "")
+            table.add_row(blk.id, kind, _short(blk.text()), "")
+    console.print(table)
+
+
+def _short(text: str, width: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@app.command()
+def update(
+    slugs: Annotated[list[str] | None, typer.Argument(help="Domains; default all.")] = None,
+    lang: Annotated[
+        list[str] | None, typer.Option("--lang", help="Also create these languages.")
+    ] = None,
+    root: RootOption = Path("."),
+) -> None:
+    """Re-sync every language's .po with the .pot (msgmerge semantics)."""
+    from .services.catalogs import update_languages
+
+    ws = _ws(root)
+    for slug in slugs or ws.slugs():
+        targets = sorted({*ws.languages(slug), *_split(lang)}) or None
+        if targets is None:
+            console.print(f"{slug}: template refreshed, no languages yet")
+        for code, report in update_languages(ws, slug, targets).items():
+            console.print(
+                f"{slug} \\[{code}]: {report.exact} kept, {report.moved} moved, "
+                f"{report.fuzzy} fuzzy, {report.new} new, {report.obsolete} obsolete"
+            )
+
+
+def _embedded_worker(ws: Workspace, queues: list[str]) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, L10N_ROOT=str(ws.root))
+    cmd = [
+        sys.executable, "-m", "l10n_service.cli", "worker", "--root", str(ws.root),
+        "--queues", ",".join(queues), "--concurrency", "1", "--pool", "solo",
+    ]  # fmt: skip
+    log = open(ws.state_dir / "worker.log", "ab")  # noqa: SIM115 (lives as long as the worker)
+    return subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@app.command()
+def translate(
+    slugs: Annotated[list[str], typer.Argument(help="Articles to translate.")],
+    to: Annotated[list[str], typer.Option("--to", help="Target languages, e.g. de,fr.")],
+    engine: Annotated[str, typer.Option(help="auto, argos or pseudo.")] = "auto",
+    wait: Annotated[bool, typer.Option(help="Wait with a progress bar until done.")] = False,
+    root: RootOption = Path("."),
+) -> None:
+    """Machine-translate untranslated segments as Celery jobs (one per article x language)."""
+    from .core.locales import normalize_locale
+    from .settings import load_settings
+
+    ws = _ws(root)
+    os.environ["L10N_ROOT"] = str(ws.root)
+    langs = [normalize_locale(x) for x in _split(to)]
+    if not langs:
+        raise InputError("--to needs at least one language")
+    from .services.machine import start_job, wait_for
+
+    jobs = [start_job(ws, slug, lang, engine=engine) for slug in slugs for lang in langs]
+    for notice in sorted({j.notice for j in jobs if j.notice}):
+        err.print(f"[yellow]note:[/] {notice}")
+    embedded = load_settings().embedded
+    worker = None
+    if embedded and any(j.chunks for j in jobs):
+        queues = sorted({"apply", *(j.queue for j in jobs)})
+        worker = _embedded_worker(ws, queues)
+    try:
+        if embedded or wait:
+            jobs = _wait_with_progress(ws, [j.id for j in jobs], worker)
+    finally:
+        if worker is not None:
+            _stop(worker)
+    for job in jobs:
+        line = f"job {job.id}: {job.slug} -> {job.lang} \\[{job.engine}] {job.state}"
+        if job.state == "done":
+            line += f", {job.translated} translated, {len(job.failed)} failed"
+        console.print(line)
+        for ctxt, reason in list(job.failed.items())[:5]:
+            err.print(f"  [red]MT failed[/] {ctxt}: {reason}")
+
+
+def _wait_with_progress(
+    ws: Workspace, job_ids: list[str], worker: subprocess.Popen[bytes] | None
+) -> list[Any]:
+    from .errors import JobError
+    from .services.machine import wait_for
+
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+        TimeRemainingColumn(), console=err, transient=False,
+    ) as progress:  # fmt: skip
+        bars: dict[str, Any] = {}
+
+        def show(jobs: list[Any]) -> None:
+            if worker is not None and worker.poll() is not None:
+                log = ws.state_dir / "worker.log"
+                raise JobError(f"the embedded worker exited with {worker.returncode}; see {log}")
+            for job in jobs:
+                if job.id not in bars:
+                    bars[job.id] = progress.add_task(f"{job.slug} -> {job.lang}", total=job.segments)
+                done = job.translated + job.skipped + len(job.failed)
+                progress.update(bars[job.id], completed=done)
+
+        return wait_for(ws, job_ids, on_progress=show)
+
+
+@app.command()
+def status(
+    slug: Annotated[str | None, typer.Argument()] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    root: RootOption = Path("."),
+) -> None:
+    """Per article x language: total, untranslated, machine, translated, approved, fuzzy."""
+    from .services.catalogs import catalog_status
+    from .services.jobs_store import JobStore
+
+    ws = _ws(root)
+    rows = catalog_status(ws, slug)
+    jobs = [j for j in JobStore(ws).all() if slug is None or j.slug == slug]
+    if as_json:
+        data = {"catalogs": [r.to_dict() for r in rows], "jobs": [j.to_dict() for j in jobs]}
+        typer.echo(json.dumps(data, indent=2))
+        return
+    table = Table("article", "lang", "total", "untranslated", "machine", "translated",
+                  "approved", "fuzzy", title="catalogs")  # fmt: skip
+    for r in rows:
+        table.add_row(r.slug, r.lang, *map(str, (r.total, r.untranslated, r.machine,
+                      r.translated, r.approved, r.fuzzy)))  # fmt: skip
+    console.print(table)
+    recent = jobs[-10:]
+    if recent:
+        jt = Table("job", "article", "lang", "engine", "state", "chunks", "seg/s", title="jobs")
+        for j in recent:
+            jt.add_row(j.id, j.slug, j.lang, j.engine, j.state,
+                       f"{len(j.done_chunks)}/{j.chunks}", f"{j.rate():.1f}")  # fmt: skip
+        console.print(jt)
+
+
+@app.command("import")
+def import_(
+    po_file: Annotated[Path, typer.Argument(help="The translator's edited .po file.")],
+    slug: Annotated[str, typer.Option("--slug")],
+    lang: Annotated[str, typer.Option("--lang")],
+    root: RootOption = Path("."),
+) -> None:
+    """Bring a translator's edited .po back into the workspace."""
+    from .services.catalogs import import_po
+
+    if not po_file.is_file():
+        raise InputError(f"{po_file}: no such file")
+    report = import_po(_ws(root), po_file.read_bytes(), slug=slug, lang=lang, name=str(po_file))
+    console.print(
+        f"imported {po_file}: {report.updated} updated, {report.unchanged} unchanged, "
+        f"{report.unknown} not in the catalog"
+    )
+
+
+@app.command()
+def approve(
+    slug: str,
+    lang: str,
+    all_: Annotated[bool, typer.Option("--all", help="Every translated entry.")] = False,
+    ids: Annotated[list[str] | None, typer.Option("--id", help="msgctxt of an entry.")] = None,
+    include_machine: Annotated[
+        bool, typer.Option(help="With --all, approve machine output too.")
+    ] = False,
+    by: Annotated[str | None, typer.Option(help="Reviewer name.")] = None,
+    root: RootOption = Path("."),
+) -> None:
+    """Mark entries approved (recorded in the .po, invalidated by any later edit)."""
+    from .services.catalogs import approve as approve_entries
+    from .settings import load_settings
+
+    if not all_ and not ids:
+        raise InputError("say what to approve: --all or --id MSGCTXT")
+    count = approve_entries(
+        _ws(root), slug, lang, who=by or load_settings().reviewer,
+        ids=None if all_ else ids, include_machine=include_machine,
+    )  # fmt: skip
+    console.print(f"approved {count} entries in {slug} \\[{lang}]")
+
+
+@app.command()
+def bundle(
+    slug: str,
+    to: Annotated[list[str] | None, typer.Option("--to", help="Languages; default all.")] = None,
+    policy: Annotated[
+        str, typer.Option(help="approved-only, human or machine-allowed.")
+    ] = "machine-allowed",
+    root: RootOption = Path("."),
+) -> None:
+    """Build localized bundles (bundle.json, index.html, article.md)."""
+    from .services.bundles import build_bundles
+
+    ws = _ws(root)
+    for built in build_bundles(ws, slug, _split(to) or None, policy=policy):
+        cov = built.coverage
+        console.print(
+            f"{built.slug} \\[{built.lang}]: {built.path.relative_to(ws.root)}/ "
+            f"(coverage {cov['ratio']:.0%}, machine {cov['machine']}, "
+            f"fallback {cov['source-fallback']})"
+        )
+
+
+@app.command()
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: Annotated[int, typer.Option(help="uvicorn worker processes.")] = 1,
+    root: RootOption = Path("."),
+) -> None:
+    """Serve the HTTP API and bundles."""
+    import uvicorn
+
+    os.environ["L10N_ROOT"] = str(_ws(root).root)
+    uvicorn.run(
+        "l10n_service.http.app:create_app", factory=True, host=host, port=port, workers=workers,
+        log_level="info",
+    )  # fmt: skip
+
+
+def default_queues() -> list[str]:
+    from .mt.argos import installed_pairs
+
+    pairs = installed_pairs()
+    queues = {"apply", "mt.pseudo", *(f"mt.{a}-{b}" for a, b in pairs)}
+    for a, b in pairs:  # pivots through English
+        if b == "en":
+            queues |= {f"mt.{a}-{c}" for x, c in pairs if x == "en" and c != a}
+    return sorted(queues)
+
+
+@app.command()
+def worker(
+    queues: Annotated[str | None, typer.Option(help="Comma-separated queues.")] = None,
+    concurrency: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    pool: Annotated[str, typer.Option(help="prefork or solo.")] = "prefork",
+    root: RootOption = Path("."),
+) -> None:
+    """Run a Celery worker for translation and apply tasks."""
+    os.environ["L10N_ROOT"] = str(_ws(root).root)
+    os.environ.setdefault("L10N_WORKER_CONCURRENCY", str(concurrency))
+    from .jobs.app import app as celery_app
+
+    chosen = queues or ",".join(default_queues())
+    celery_app.worker_main(
+        ["worker", "-Q", chosen, "-c", str(concurrency), "-P", pool, "--loglevel", "WARNING",
+         "-n", f"l10n-{os.getpid()}@%h"]
+    )  # fmt: skip
+
+
+@models_app.command("install")
+def models_install(path_or_name: str) -> None:
+    """Install an argostranslate package from a .argosmodel file or the package index."""
+    from .mt.models import install_model
+
+    info = install_model(path_or_name)
+    console.print(f"installed {info.from_code} -> {info.to_code} ({info.version}) at {info.path}")
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """List installed argostranslate packages."""
+    from .mt.models import list_models
+
+    found = list_models()
+    if not found:
+        console.print("no argostranslate packages installed")
+    for info in found:
+        console.print(f"{info.from_code} -> {info.to_code}  {info.version}  {info.path}")
+
+
+def main() -> None:
+    try:
+        app()
+    except L10nError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise SystemExit(2 if isinstance(exc, InputError) else 1) from None
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
+
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,242 @@
+"""Turn the raw blocks a format parser found into an :class:`Article`.
+
+Done once for every format: protect URLs/numbers, mask markup, split sentences
+without cutting through a markup pair, renumber placeholders per segment, assign
+stable ids and share one catalog entry between identical sentences.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .inline import Piece, RawBlock, Text
+from .model import Article, Block, BlockType, Segment
+from .placeholders import TOKEN_RE, mask, protect_text
+from .sentences import sentence_spans
+
+__all__ = ["build_article", "entry_id_for", "split_segments"]
+
+_PREFIX = {
+    BlockType.TITLE: "title",
+    BlockType.HEADING: "h",
+    BlockType.PARAGRAPH: "p",
+    BlockType.LIST_ITEM: "li",
+    BlockType.QUOTE: "bq",
+    BlockType.QUESTION: "q",
+    BlockType.ANSWER: "a",
+    BlockType.TURN: "turn",
+    BlockType.TOC_ENTRY: "toc",
+    BlockType.TABLE_CELL: "td",
+    BlockType.ATTRIBUTE: "attr",
+}
+_SECTION_TYPES = {BlockType.TITLE, BlockType.HEADING}
+
+
+def entry_id_for(path: str, masked_source: str) -> str:
+    """``p12.s2:3f9a1c``: where the sentence first appeared, plus a content hash so a
+    changed sentence gets a new id while the path keeps ids readable."""
+    digest = hashlib.sha1(masked_source.encode("utf-8")).hexdigest()[:6]
+    return f"{path}:{digest}"
+
+
+@dataclass(frozen=True)
+class _Split:
+    sources: list[str]
+    legends: list[dict[str, str]]
+    separators: list[str]
+
+
+def _expand(pieces: Iterable[Piece]) -> list[Piece]:
+    out: list[Piece] = []
+    for piece in pieces:
+        if isinstance(piece, Text):
+            out.extend(protect_text(piece.text))
+        else:
+            out.append(piece)
+    return out
+
+
+def _renumber(masked: str, legend: dict[str, str]) -> tuple[str, dict[str, str]]:
+    numbers: dict[str, int] = {}
+    local: dict[str, str] = {}
+
+    def sub(match: re.Match[str]) -> str:
+        token = match.group()
+        number = token.strip("</>")
+        if number not in numbers:
+            numbers[number] = len(numbers) + 1
+        new = token.replace(number, str(numbers[number]))
+        local[new] = legend[token]
+        return new
+
+    return TOKEN_RE.sub(sub, masked), local
+
+
+def split_segments(pieces: Sequence[Piece], lang: str) -> _Split:
+    """Masked sentences of one block, with the whitespace between them."""
+    masked, legend, spans = mask(pieces)
+    # Plain text for the splitter, and where each plain character lies in `masked`.
+    plain: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for piece, (m_start, m_end) in zip(pieces, spans, strict=True):
+        if isinstance(piece, Text):
+            plain.append(piece.text)
+            starts.extend(range(m_start, m_end))
+            ends.extend(range(m_start + 1, m_end + 1))
+        elif piece.role == "atom":
+            visible = piece.original.replace("\n", " ") or " "
+            plain.append(visible)
+            starts.extend([m_start] * len(visible))
+            ends.extend([m_end] * len(visible))
+    text = "".join(plain)
+
+    depth_at = _pair_depths(masked)
+    cuts: list[tuple[int, int]] = []  # (end of sentence, start of next) in masked
+    sentences = sentence_spans(text, lang)
+    bounds: list[tuple[int, int]] = []
+    for s, e in sentences:
+        bounds.append((starts[s], ends[e - 1]))
+    for (_, end), (start, _) in zip(bounds, bounds[1:], strict=False):
+        end = _skip_closing(masked, end)
+        start = _back_over_opening(masked, start)
+        if end <= start and depth_at[end] == 0 and not masked[end:start].strip():
+            cuts.append((end, start))
+
+    first = len(masked) - len(masked.lstrip())
+    last = len(masked.rstrip())
+    if first >= last:
+        return _Split([], [], [masked])
+    edges = [first] + [x for cut in cuts for x in cut] + [last]
+    sources: list[str] = []
+    legends: list[dict[str, str]] = []
+    separators = [masked[:first]]
+    for i in range(0, len(edges), 2):
+        source, local = _renumber(masked[edges[i] : edges[i + 1]], legend)
+        sources.append(source)
+        legends.append(local)
+        nxt = edges[i + 2] if i + 2 < len(edges) else len(masked)
+        separators.append(masked[edges[i + 1] : nxt])
+    return _Split(sources, legends, separators)
+
+
+def _pair_depths(masked: str) -> list[int]:
+    """Open markup pairs at each position (a cut is only allowed where this is 0)."""
+    depth = [0] * (len(masked) + 1)
+    level = 0
+    pos = 0
+    for match in TOKEN_RE.finditer(masked):
+        for i in range(pos, match.start() + 1):
+            depth[i] = level
+        token = match.group()
+        if not token.endswith("/>"):
+            level += -1 if token.startswith("</") else 1
+        for i in range(match.start() + 1, match.end()):
+            depth[i] = -1  # never cut inside a token
+        pos = match.end()
+    for i in range(pos, len(masked) + 1):
+        depth[i] = level
+    return depth
+
+
+def _skip_closing(masked: str, pos: int) -> int:
+    while True:
+        match = TOKEN_RE.match(masked, pos)
+        if not match or not match.group().startswith("</"):
+            return pos
+        pos = match.end()
+
+
+def _back_over_opening(masked: str, pos: int) -> int:
+    while True:
+        match = re.search(r"<\d+>$", masked[:pos])
+        if not match:
+            return pos
+        pos = match.start()
+
+
+def _has_words(pieces: Sequence[Piece]) -> bool:
+    return any(isinstance(p, Text) and any(c.isalpha() for c in p.text) for p in pieces)
+
+
+def _plain(pieces: Sequence[Piece]) -> str:
+    return "".join(p.original for p in pieces if isinstance(p, Text) or p.role == "atom")
+
+
+def build_article(
+    *,
+    slug: str,
+    fmt: str,
+    source_lang: str,
+    source: str,
+    raw_blocks: Iterable[RawBlock],
+    title: str = "",
+    published: str | None = None,
+    metadata: Iterable[tuple[str, str]] = (),
+) -> Article:
+    blocks: list[Block] = []
+    counters: dict[tuple[str, str], int] = {}
+    section_id = ""
+    section_text = ""
+    first_entry: dict[str, str] = {}
+    for raw in raw_blocks:
+        pieces = _expand(raw.pieces)
+        if not _has_words(pieces):
+            continue  # nothing to translate: the block stays in the source as it is
+        prefix = _PREFIX[raw.type]
+        if raw.type in _SECTION_TYPES:
+            scope = ""
+        else:
+            scope = section_id
+        key = (scope, prefix)
+        counters[key] = counters.get(key, 0) + 1
+        local = prefix if raw.type is BlockType.TITLE else f"{prefix}{counters[key]}"
+        block_id = f"{scope}.{local}" if scope else local
+        if raw.type is BlockType.TITLE or (raw.type is BlockType.HEADING and raw.level <= 2):
+            section_id, section_text = block_id, _plain(pieces).strip()
+
+        split = split_segments(pieces, source_lang)
+        segments: list[Segment] = []
+        for k, (masked, legend) in enumerate(zip(split.sources, split.legends, strict=True)):
+            path = f"{block_id}.s{k + 1}"
+            entry = first_entry.setdefault(masked, entry_id_for(path, masked))
+            segments.append(Segment(path, entry, masked, tuple(legend.items())))
+        blocks.append(
+            Block(
+                id=block_id,
+                type=raw.type,
+                span=raw.span,
+                segments=tuple(segments),
+                separators=tuple(split.separators),
+                level=raw.level,
+                attrs=raw.attrs,
+                section=section_text if raw.type not in _SECTION_TYPES else "",
+                line_prefix=raw.line_prefix,
+            )
+        )
+    article = Article(
+        slug=slug,
+        format=fmt,
+        source_lang=source_lang,
+        source=source,
+        blocks=tuple(blocks),
+        title=title,
+        published=published,
+        metadata=tuple(metadata),
+    )
+    _check_lossless(article)
+    return article
+
+
+def _check_lossless(article: Article) -> None:
+    """A parser bug must fail loudly here, not silently corrupt a published article."""
+    for block in article.blocks:
+        start, end = block.span
+        if block.text() != article.source[start:end]:
+            raise AssertionError(
+                f"block {block.id} does not rebuild its source span {start}:{end}: "
+                f"{block.text()!r} != {article.source[start:end]!r}"
+            )

@@ -1,0 +1,53 @@
+"""What format parsers hand to the core: blocks as runs of text and markup.
+
+A parser only has to say where a block's translatable text lies and which parts of
+it are markup; numbering placeholders, protecting URLs and numbers, sentence
+splitting and ids are done once, in :mod:`l10n_service.core.builder`, for every
+format. Invariant: ``"".join(p.original for p in pieces) == source[span[0]:span[1]]``
+(see ``RawBlock.line_prefix`` for blocks inside quotes and lists).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .model import BlockType
+
+__all__ = ["Markup", "RawBlock", "Text", "Piece"]
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+    @property
+    def original(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Markup:
+    """Inline markup, kept verbatim. ``open``/``close`` pairs wrap translatable text
+    (emphasis, links); an ``atom`` is untranslatable (code span, image, URL, number)."""
+
+    role: Literal["open", "close", "atom"]
+    original: str
+    kind: str = "tag"  # tag, code, url, email, number, var, image, ...
+
+
+Piece = Text | Markup
+
+
+@dataclass(frozen=True)
+class RawBlock:
+    type: BlockType
+    span: tuple[int, int]
+    pieces: tuple[Piece, ...]
+    level: int = 0
+    attrs: tuple[tuple[str, str], ...] = field(default=())
+    # Container prefix repeated after each newline inside the block ("> " in a block
+    # quote, indentation in a list item). Pieces then hold the text *without* it, so
+    # translators never see it; the invariant becomes
+    # ``joined.replace("\n", "\n" + line_prefix) == source[span[0]:span[1]]``.
+    line_prefix: str = ""

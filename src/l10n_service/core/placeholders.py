@@ -1,0 +1,109 @@
+"""Protect what must not be translated, and put it back afterwards.
+
+Masked text uses XML-like tokens because translators (Poedit shows them verbatim)
+and NMT models both treat them as opaque: ``<1>``..``</1>`` wraps translatable text
+inside inline markup, ``<2/>`` stands for an untranslatable token. The builder
+renumbers tokens from 1 within each segment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .inline import Markup, Piece, Text
+from .tokens import TOKEN_RE, placeholder_problems, restore, tokens_in
+
+__all__ = [
+    "TOKEN_RE",
+    "mask",
+    "placeholder_problems",
+    "protect_text",
+    "restore",
+    "tokens_in",
+]
+
+# Order matters: URLs and emails before numbers, so digits inside them stay whole.
+_PROTECTED = re.compile(
+    r"(?P<url>\b(?:https?|ftp)://[^\s<>\"')\]]+[^\s<>\"')\].,;:!?])"
+    r"|(?P<email>\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b)"
+    r"|(?P<var>\{[A-Za-z_][\w.]*\}|%\([A-Za-z_]\w*\)[sdif]|%[sd])"
+    r"|(?P<number>(?<![\w.,-])\d+(?:[.,:]\d+)*%?(?![\w-]|[.,:]\d))"
+)
+# Literal text that looks like one of our tokens must not be confused with one.
+_LOOKS_LIKE_TOKEN = re.compile(r"</?\d+/?>")
+
+
+def protect_text(text: str) -> list[Piece]:
+    """Split plain text into Text and protected atoms (URLs, emails, variables, numbers)."""
+    pieces: list[Piece] = []
+    pos = 0
+    for match in _PROTECTED.finditer(text):
+        if match.start() > pos:
+            pieces.append(Text(text[pos : match.start()]))
+        kind = match.lastgroup or "atom"
+        pieces.append(Markup("atom", match.group(), kind))
+        pos = match.end()
+    if pos < len(text):
+        pieces.append(Text(text[pos:]))
+    return _protect_token_lookalikes(pieces)
+
+
+def _protect_token_lookalikes(pieces: list[Piece]) -> list[Piece]:
+    out: list[Piece] = []
+    for piece in pieces:
+        if isinstance(piece, Text) and _LOOKS_LIKE_TOKEN.search(piece.text):
+            pos = 0
+            for m in _LOOKS_LIKE_TOKEN.finditer(piece.text):
+                if m.start() > pos:
+                    out.append(Text(piece.text[pos : m.start()]))
+                out.append(Markup("atom", m.group(), "literal"))
+                pos = m.end()
+            if pos < len(piece.text):
+                out.append(Text(piece.text[pos:]))
+        else:
+            out.append(piece)
+    return out
+
+
+def mask(pieces: Iterable[Piece]) -> tuple[str, dict[str, str], list[tuple[int, int]]]:
+    """Masked text, its legend, and for each piece the (start, end) it occupies.
+
+    Open/close markup is paired by nesting; an unbalanced one becomes an atom so the
+    masked text is always well formed.
+    """
+    items = list(pieces)
+    pair_of: dict[int, int] = {}
+    stack: list[int] = []
+    for i, piece in enumerate(items):
+        if isinstance(piece, Markup) and piece.role == "open":
+            stack.append(i)
+        elif isinstance(piece, Markup) and piece.role == "close" and stack:
+            pair_of[stack.pop()] = i
+    closes = set(pair_of.values())
+
+    legend: dict[str, str] = {}
+    numbers: dict[int, int] = {}
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    length = 0
+    counter = 0
+    for i, piece in enumerate(items):
+        if isinstance(piece, Text):
+            token = piece.text
+        elif piece.role == "open" and i in pair_of:
+            counter += 1
+            numbers[pair_of[i]] = counter
+            token = f"<{counter}>"
+            legend[token] = piece.original
+        elif piece.role == "close" and i in closes:
+            token = f"</{numbers[i]}>"
+            legend[token] = piece.original
+        else:
+            counter += 1
+            token = f"<{counter}/>"
+            legend[token] = piece.original
+        out.append(token)
+        spans.append((length, length + len(token)))
+        length += len(token)
+    return "".join(out), legend, spans

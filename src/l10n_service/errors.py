@@ -1,0 +1,94 @@
+"""Our exception tree, so callers can catch by meaning rather than by library.
+
+    L10nError                    anything this package raises on purpose
+    ├── InputError               the user gave us something we cannot use (exit 2, HTTP 4xx)
+    │   ├── ArticleError         an article file: empty, binary, bad UTF-8, unknown format
+    │   ├── CatalogError         a .po/.pot file: carries file and line
+    │   ├── LocaleError          a language code babel does not know, or an unsafe one
+    │   └── UploadError          a translator upload for the wrong article/language/template
+    ├── NotFoundError            an article, catalog, bundle or model that does not exist
+    ├── ConflictError            a 3-way merge found entries changed on both sides
+    ├── EngineError              machine translation failed
+    │   ├── EngineUnavailable    no engine/model for the language pair
+    │   └── ModelPackageError    a .argosmodel file is corrupt or hostile
+    └── JobError                 the job system could not run or finish a job
+
+Every message names the thing that is wrong, so the CLI can print it on one line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "ArticleError",
+    "CatalogError",
+    "ConflictError",
+    "EngineError",
+    "EngineUnavailable",
+    "InputError",
+    "JobError",
+    "L10nError",
+    "LocaleError",
+    "ModelPackageError",
+    "NotFoundError",
+    "UploadError",
+]
+
+
+class L10nError(Exception):
+    """Base class: the message is meant for the user, not a traceback."""
+
+
+class InputError(L10nError):
+    pass
+
+
+class ArticleError(InputError):
+    pass
+
+
+class CatalogError(InputError):
+    """A catalog problem, with the position when we know it (like babel's PoFileError)."""
+
+    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None):
+        self.path = str(path) if path is not None else None
+        self.line = line
+        where = ""
+        if self.path:
+            where = f"{self.path}:{line}: " if line else f"{self.path}: "
+        super().__init__(f"{where}{message}")
+
+
+class LocaleError(InputError):
+    pass
+
+
+class UploadError(InputError):
+    pass
+
+
+class NotFoundError(L10nError):
+    pass
+
+
+class ConflictError(L10nError):
+    def __init__(self, message: str, conflicts: list[dict[str, str]] | None = None):
+        self.conflicts = conflicts or []
+        super().__init__(message)
+
+
+class EngineError(L10nError):
+    pass
+
+
+class EngineUnavailable(EngineError):
+    pass
+
+
+class ModelPackageError(EngineError, InputError):
+    pass
+
+
+class JobError(L10nError):
+    pass

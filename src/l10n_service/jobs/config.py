@@ -1,0 +1,63 @@
+"""Celery settings. Redis (or any broker) when L10N_BROKER_URL is set; otherwise an
+embedded broker and result store in SQLite files inside the workspace, so the same
+task code runs with no server at all."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from ..settings import load_settings
+
+__all__ = ["APPLY_QUEUE", "celery_config", "mt_queue"]
+
+APPLY_QUEUE = "apply"
+
+
+def mt_queue(engine: str, source: str, target: str) -> str:
+    """One queue per language pair, so a worker consumes only pairs it has models for."""
+    if engine == "pseudo":
+        return "mt.pseudo"
+    return f"mt.{source.split('_')[0]}-{target.split('_')[0]}"
+
+
+def workspace_root() -> Path:
+    return Path(os.environ.get("L10N_ROOT", ".")).resolve()
+
+
+def celery_config() -> dict[str, Any]:
+    settings = load_settings()
+    if settings.embedded:
+        state = workspace_root() / ".l10n"
+        state.mkdir(parents=True, exist_ok=True)
+        broker = f"sqla+sqlite:///{state / 'broker.sqlite'}"
+        backend = f"db+sqlite:///{state / 'results.sqlite'}"
+    else:
+        broker = settings.broker_url or ""
+        backend = settings.result_backend or broker
+    config: dict[str, Any] = {
+        "broker_url": broker,
+        "result_backend": backend,
+        "task_serializer": "json",
+        "result_serializer": "json",
+        "accept_content": ["json"],
+        "task_default_queue": APPLY_QUEUE,
+        # A chunk is redelivered if its worker dies mid-task; apply is idempotent.
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "worker_max_memory_per_child": int(os.environ.get("L10N_WORKER_MAX_MEMORY_KB", "2000000")),
+        # Models load lazily on the first task, not in worker_process_init (4 s limit).
+        "worker_proc_alive_timeout": 30,
+        "task_soft_time_limit": 600,
+        "task_time_limit": 660,
+        "result_expires": 24 * 3600,
+        "broker_connection_retry_on_startup": True,
+        "worker_hijack_root_logger": False,
+        "task_track_started": True,
+    }
+    if broker.startswith(("redis", "rediss")):
+        # An unacked chunk comes back after this long; longer than the hard time limit.
+        config["broker_transport_options"] = {"visibility_timeout": 900}
+    return config

@@ -1,0 +1,6 @@
+"""Machine translation engines behind one small interface and a registry.
+
+``base`` defines :class:`Engine`; ``pseudo`` is the built-in pseudo-localisation
+engine; ``argos`` runs argostranslate packages on CTranslate2; ``models`` installs
+and lists argostranslate packages. Only ``argos`` and ``models`` import argostranslate.
+"""

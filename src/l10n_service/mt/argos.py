@@ -1,0 +1,181 @@
+"""argostranslate packages, run on CTranslate2 directly.
+
+argostranslate owns the packages (install, list, tokenizer, target prefix); we skip
+its ``translate()`` because our segments are already sentences: it would split them
+again (with a sentence model it may try to download) and translate one sentence per
+Python call. Here a batch goes to ``Translator.translate_batch`` in one call with
+argostranslate's own decoding options, sorted by length so padding stays small.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import EngineError, EngineUnavailable
+from .base import Engine, register
+
+__all__ = ["ArgosEngine", "DecodingOptions", "find_package", "installed_pairs"]
+
+
+@dataclass(frozen=True)
+class DecodingOptions:
+    """argostranslate 1.11's options (translate.py ``apply_packaged_translation``)."""
+
+    beam_size: int = 4
+    length_penalty: float = 0.2
+    replace_unknowns: bool = True
+    max_batch_size: int = 32
+
+    @classmethod
+    def from_env(cls) -> DecodingOptions:
+        return cls(
+            beam_size=int(os.environ.get("L10N_MT_BEAM_SIZE", "4")),
+            length_penalty=float(os.environ.get("L10N_MT_LENGTH_PENALTY", "0.2")),
+            max_batch_size=int(os.environ.get("L10N_MT_BATCH_SIZE", "32")),
+        )
+
+    def describe(self) -> str:
+        return f"beam_size={self.beam_size} length_penalty={self.length_penalty}"
+
+
+def _threads() -> int:
+    """One CTranslate2 thread per core share: argostranslate's default of 0 ("all
+    cores") oversubscribes a machine running several worker processes."""
+    if "L10N_MT_THREADS" in os.environ:
+        return max(1, int(os.environ["L10N_MT_THREADS"]))
+    concurrency = max(1, int(os.environ.get("L10N_WORKER_CONCURRENCY", "1")))
+    return max(1, (os.cpu_count() or 1) // concurrency)
+
+
+def argos_code(lang: str) -> str:
+    return lang.split("_")[0].lower()
+
+
+def _installed() -> list[Any]:
+    from argostranslate import package
+
+    return list(package.get_installed_packages())
+
+
+def find_package(source: str, target: str) -> Any | None:
+    src, tgt = argos_code(source), argos_code(target)
+    for pkg in _installed():
+        if pkg.type == "translate" and pkg.from_code == src and pkg.to_code == tgt:
+            return pkg
+    return None
+
+
+def installed_pairs() -> list[tuple[str, str]]:
+    return sorted({(p.from_code, p.to_code) for p in _installed() if p.type == "translate"})
+
+
+def route(source: str, target: str) -> list[Any]:
+    """The packages to chain: direct, or through English when no direct pair exists."""
+    direct = find_package(source, target)
+    if direct is not None:
+        return [direct]
+    if "en" not in (argos_code(source), argos_code(target)):
+        first, second = find_package(source, "en"), find_package("en", target)
+        if first is not None and second is not None:
+            return [first, second]
+    raise EngineUnavailable(
+        f"no argostranslate package installed for {source} -> {target}; "
+        f"install one with `l10n models install FILE.argosmodel`"
+    )
+
+
+class _LoadedPackage:
+    def __init__(self, pkg: Any, options: DecodingOptions):
+        import ctranslate2
+
+        self.pkg = pkg
+        self.options = options
+        self.tokenizer = pkg.tokenizer
+        self.target_prefix: str = pkg.target_prefix or ""
+        self.translator = ctranslate2.Translator(
+            str(Path(pkg.package_path) / "model"),
+            device="cpu",
+            inter_threads=1,
+            intra_threads=_threads(),
+        )
+
+    def translate(self, texts: Sequence[str]) -> list[str]:
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        tokens = [self.tokenizer.encode(texts[i]) for i in order]
+        prefix = [[self.target_prefix]] * len(tokens) if self.target_prefix else None
+        results = self.translator.translate_batch(
+            tokens,
+            target_prefix=prefix,
+            beam_size=self.options.beam_size,
+            length_penalty=self.options.length_penalty,
+            replace_unknowns=self.options.replace_unknowns,
+            max_batch_size=self.options.max_batch_size,
+            num_hypotheses=1,
+            max_decoding_length=max(256, 3 * max((len(t) for t in tokens), default=0)),
+        )
+        out = [""] * len(texts)
+        for i, result in zip(order, results, strict=True):
+            value = self.tokenizer.decode(result.hypotheses[0])
+            if self.target_prefix and value.startswith(self.target_prefix):
+                value = value[len(self.target_prefix) :]
+            out[i] = value.strip()
+        return out
+
+
+@register("argos")
+class ArgosEngine(Engine):
+    name = "argos"
+    label = "argostranslate (CTranslate2)"
+    batch_size = 32
+
+    def __init__(self) -> None:
+        self.options = DecodingOptions.from_env()
+        self._loaded: dict[str, _LoadedPackage] = {}
+        self._lock = threading.Lock()
+
+    def supports(self, source: str, target: str) -> bool:
+        try:
+            route(source, target)
+        except EngineUnavailable:
+            return False
+        return True
+
+    def _load(self, pkg: Any) -> _LoadedPackage:
+        key = str(pkg.package_path)
+        with self._lock:
+            if key not in self._loaded:
+                try:
+                    self._loaded[key] = _LoadedPackage(pkg, self.options)
+                except (RuntimeError, OSError, ValueError) as exc:
+                    raise EngineError(f"cannot load argostranslate package {key}: {exc}") from exc
+            return self._loaded[key]
+
+    def forget(self) -> None:
+        """Drop loaded models, e.g. after a package was reinstalled."""
+        with self._lock:
+            self._loaded.clear()
+
+    def translate_batch(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+        current = list(texts)
+        for pkg in route(source, target):
+            try:
+                current = self._load(pkg).translate(current)
+            except RuntimeError as exc:
+                raise EngineError(f"CTranslate2 failed on {pkg.from_code}->{pkg.to_code}: {exc}") from exc
+        return current
+
+    def provenance(self, source: str, target: str) -> dict[str, str]:
+        packages = route(source, target)
+        return {
+            "engine": self.name,
+            "label": self.label,
+            "package": " + ".join(
+                f"translate-{p.from_code}_{p.to_code}-{p.package_version}" for p in packages
+            ),
+            "options": self.options.describe(),
+        }

@@ -1,0 +1,136 @@
+"""Install and list argostranslate packages, checking a zip before argostranslate
+extracts it (its ``install_from_path`` extracts with no limits at all)."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from ..errors import EngineUnavailable, ModelPackageError
+
+__all__ = ["ModelInfo", "install_model", "list_models", "validate_package"]
+
+MAX_PACKAGE_BYTES = 2 * 1024**3
+MAX_UNPACKED_BYTES = 4 * 1024**3
+MAX_FILES = 2000
+MAX_RATIO = 200
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    from_code: str
+    to_code: str
+    version: str
+    path: str
+
+
+def validate_package(path: Path) -> dict[str, object]:
+    """The package's metadata, or ModelPackageError naming what is wrong."""
+    if not path.is_file():
+        raise ModelPackageError(f"{path}: no such file")
+    if path.stat().st_size > MAX_PACKAGE_BYTES:
+        raise ModelPackageError(f"{path}: larger than {MAX_PACKAGE_BYTES} bytes")
+    if not zipfile.is_zipfile(path):
+        raise ModelPackageError(f"{path}: not a zip archive, so not an .argosmodel package")
+    with zipfile.ZipFile(path) as archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_FILES:
+            raise ModelPackageError(f"{path}: {len(infos)} files, more than {MAX_FILES}")
+        total = 0
+        tops = set()
+        for info in infos:
+            name = PurePosixPath(info.filename)
+            if name.is_absolute() or ".." in name.parts or "\\" in info.filename:
+                raise ModelPackageError(f"{path}: unsafe path {info.filename!r} in the archive")
+            if info.external_attr >> 28 == 0o12:  # symlink
+                raise ModelPackageError(f"{path}: symbolic link {info.filename!r} in the archive")
+            total += info.file_size
+            if info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
+                raise ModelPackageError(
+                    f"{path}: {info.filename!r} expands {info.file_size // info.compress_size}x "
+                    "(zip bomb?)"
+                )
+            tops.add(name.parts[0])
+        if total > MAX_UNPACKED_BYTES:
+            raise ModelPackageError(f"{path}: unpacks to {total} bytes, over {MAX_UNPACKED_BYTES}")
+        if len(tops) != 1:
+            raise ModelPackageError(
+                f"{path}: needs exactly one top-level folder, found {sorted(tops)}"
+            )
+        top = tops.pop()
+        names = {i.filename.rstrip("/") for i in infos}
+        for required in ("metadata.json", "model/model.bin"):
+            if f"{top}/{required}" not in names:
+                raise ModelPackageError(f"{path}: missing {required} in the package")
+        if f"{top}/sentencepiece.model" not in names and f"{top}/bpe.model" not in names:
+            raise ModelPackageError(f"{path}: missing sentencepiece.model (or bpe.model)")
+        try:
+            metadata = json.loads(archive.read(f"{top}/metadata.json"))
+        except (ValueError, KeyError) as exc:
+            raise ModelPackageError(f"{path}: metadata.json is not valid JSON: {exc}") from None
+    if not isinstance(metadata, dict) or not {"from_code", "to_code"} <= metadata.keys():
+        raise ModelPackageError(f"{path}: metadata.json lacks from_code/to_code")
+    return metadata
+
+
+def install_model(path_or_name: str) -> ModelInfo:
+    from argostranslate import package
+
+    path = Path(path_or_name)
+    if path.suffix == ".argosmodel" or path.exists():
+        metadata = validate_package(path)
+        try:
+            package.install_from_path(path)
+        except Exception as exc:  # argostranslate raises bare Exception
+            raise ModelPackageError(f"{path}: argostranslate could not install it: {exc}") from exc
+    else:
+        metadata = _install_from_index(path_or_name)
+    from . import base
+
+    engine = base.get_engine("argos")
+    forget = getattr(engine, "forget", None)
+    if forget:
+        forget()
+    for info in list_models():
+        if (info.from_code, info.to_code) == (metadata["from_code"], metadata["to_code"]):
+            return info
+    raise ModelPackageError(f"{path_or_name}: installed, but argostranslate does not list it")
+
+
+def _install_from_index(name: str) -> dict[str, object]:
+    """``en-de`` or ``translate-en_de``: look it up in ARGOS_PACKAGE_INDEX."""
+    from argostranslate import package
+
+    pair = name.removeprefix("translate-").replace("_", "-").split("-")
+    if len(pair) != 2:
+        raise EngineUnavailable(f"{name!r} is neither a .argosmodel file nor a pair like en-de")
+    try:
+        package.update_package_index()
+        available = package.get_available_packages()
+    except (OSError, RecursionError, ValueError) as exc:
+        raise EngineUnavailable(
+            f"cannot read the package index ({type(exc).__name__}); offline? "
+            "install from a local .argosmodel file instead"
+        ) from None
+    for candidate in available:
+        if (candidate.from_code, candidate.to_code) == tuple(pair):
+            downloaded = Path(candidate.download())
+            metadata = validate_package(downloaded)
+            package.install_from_path(downloaded)
+            return metadata
+    raise EngineUnavailable(f"no package {name!r} in the package index")
+
+
+def list_models() -> list[ModelInfo]:
+    from argostranslate import package
+
+    return sorted(
+        (
+            ModelInfo(p.from_code, p.to_code, str(p.package_version), str(p.package_path))
+            for p in package.get_installed_packages()
+            if p.type == "translate"
+        ),
+        key=lambda m: (m.from_code, m.to_code),
+    )

@@ -1,0 +1,110 @@
+"""Job records: one JSON file per job under ``.l10n/jobs``, updated under a lock.
+
+Kept in the workspace (not only in Celery's result backend) because progress must
+survive worker restarts and be readable by ``l10n status`` without a broker.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock
+
+from ..catalog.store import write_atomic
+from ..errors import NotFoundError
+from ..workspace import Workspace
+
+__all__ = ["Job", "JobStore"]
+
+
+@dataclass
+class Job:
+    id: str
+    slug: str
+    lang: str
+    engine: str
+    queue: str
+    segments: int
+    chunks: int
+    created: float
+    done_chunks: list[int] = field(default_factory=list)
+    translated: int = 0
+    skipped: int = 0
+    failed: dict[str, str] = field(default_factory=dict)
+    finished: float | None = None
+    state: str = "queued"  # queued | running | done | failed | cancelled
+    notice: str = ""
+
+    @property
+    def progress(self) -> float:
+        return len(self.done_chunks) / self.chunks if self.chunks else 1.0
+
+    def rate(self) -> float:
+        """Segments per second so far."""
+        end = self.finished or time.time()
+        done = self.translated + self.skipped + len(self.failed)
+        return done / max(end - self.created, 1e-6)
+
+    def eta(self) -> float | None:
+        rate = self.rate()
+        remaining = self.segments - (self.translated + self.skipped + len(self.failed))
+        return remaining / rate if rate > 0 and remaining > 0 else None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["progress"] = round(self.progress, 4)
+        data["segments_per_s"] = round(self.rate(), 2)
+        data["eta_s"] = self.eta()
+        return data
+
+
+class JobStore:
+    def __init__(self, ws: Workspace):
+        self.dir = ws.state_dir / "jobs"
+
+    def _path(self, job_id: str) -> Path:
+        if not job_id.replace("-", "").isalnum():
+            raise NotFoundError(f"no job {job_id!r}")
+        return self.dir / f"{job_id}.json"
+
+    def new(self, **fields: Any) -> Job:
+        job = Job(id=uuid.uuid4().hex[:12], created=time.time(), **fields)
+        if job.chunks == 0:
+            job.state, job.finished = "done", job.created
+        self.save(job)
+        return job
+
+    def save(self, job: Job) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        data = {k: v for k, v in asdict(job).items()}
+        write_atomic(self._path(job.id), (json.dumps(data, indent=1) + "\n").encode())
+
+    def get(self, job_id: str) -> Job:
+        try:
+            data = json.loads(self._path(job_id).read_text("utf-8"))
+        except FileNotFoundError:
+            raise NotFoundError(f"no job {job_id!r}") from None
+        return Job(**data)
+
+    @contextmanager
+    def editing(self, job_id: str) -> Iterator[Job]:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(self._path(job_id)) + ".lock", timeout=60):
+            job = self.get(job_id)
+            yield job
+            self.save(job)
+
+    def all(self) -> list[Job]:
+        jobs = [Job(**json.loads(p.read_text("utf-8"))) for p in self.dir.glob("*.json")]
+        return sorted(jobs, key=lambda j: j.created)
+
+    def latest(self, slug: str, lang: str) -> Job | None:
+        matching = [j for j in self.all() if j.slug == slug and j.lang == lang]
+        return matching[-1] if matching else None

@@ -1,0 +1,114 @@
+"""The workspace on disk: where articles, catalogs, bundles and job state live.
+
+    articles/<slug>.<ext>                    the ingested source, untouched
+    locales/<slug>.pot                       one gettext domain per article
+    locales/<lang>/LC_MESSAGES/<slug>.po     the standard layout Babel/Poedit/msgfmt expect
+    bundles/<slug>/<lang>/                   bundle.json, index.html, article.md
+    .l10n/                                   our own state: article settings, jobs, broker
+
+Every name that becomes a path is validated here, so nothing else has to.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .catalog.store import write_atomic
+from .core.locales import normalize_locale
+from .errors import InputError, NotFoundError
+
+__all__ = ["Workspace", "validate_slug"]
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
+
+
+def validate_slug(slug: str) -> str:
+    if not _SLUG.match(slug):
+        raise InputError(
+            f"invalid article slug {slug!r}: use 1-100 lowercase letters, digits, '-' or '_'"
+        )
+    return slug
+
+
+def slugify(name: str) -> str:
+    stem = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return validate_slug(stem[:100] or "article")
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+
+    @classmethod
+    def at(cls, root: str | Path) -> Workspace:
+        return cls(Path(root).resolve())
+
+    @property
+    def articles_dir(self) -> Path:
+        return self.root / "articles"
+
+    @property
+    def locales_dir(self) -> Path:
+        return self.root / "locales"
+
+    @property
+    def bundles_dir(self) -> Path:
+        return self.root / "bundles"
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / ".l10n"
+
+    def pot_path(self, slug: str) -> Path:
+        return self.locales_dir / f"{validate_slug(slug)}.pot"
+
+    def po_path(self, slug: str, lang: str) -> Path:
+        return (
+            self.locales_dir / normalize_locale(lang) / "LC_MESSAGES" / f"{validate_slug(slug)}.po"
+        )
+
+    def bundle_dir(self, slug: str, lang: str) -> Path:
+        return self.bundles_dir / validate_slug(slug) / normalize_locale(lang)
+
+    def article_settings_path(self, slug: str) -> Path:
+        return self.state_dir / "articles" / f"{validate_slug(slug)}.json"
+
+    def article_path(self, slug: str) -> Path:
+        settings = self.article_settings(slug)
+        return self.articles_dir / settings["file"]
+
+    def article_settings(self, slug: str) -> dict[str, Any]:
+        path = self.article_settings_path(slug)
+        try:
+            data: dict[str, Any] = json.loads(path.read_text("utf-8"))
+        except FileNotFoundError:
+            raise NotFoundError(f"no article {slug!r} in {self.root}") from None
+        return data
+
+    def save_article_settings(self, slug: str, settings: dict[str, Any]) -> None:
+        data = json.dumps(settings, indent=2, sort_keys=True) + "\n"
+        write_atomic(self.article_settings_path(slug), data.encode("utf-8"))
+
+    def slugs(self) -> list[str]:
+        """Articles we ingested, plus any other domain found in locales/."""
+        found = {p.stem for p in (self.state_dir / "articles").glob("*.json")}
+        found |= {p.stem for p in self.locales_dir.glob("*.pot")}
+        found |= {p.stem for p in self.locales_dir.glob("*/LC_MESSAGES/*.po")}
+        return sorted(s for s in found if _SLUG.match(s))
+
+    def has_article(self, slug: str) -> bool:
+        return self.article_settings_path(slug).exists()
+
+    def languages(self, slug: str) -> list[str]:
+        validate_slug(slug)
+        langs = []
+        for path in self.locales_dir.glob(f"*/LC_MESSAGES/{slug}.po"):
+            try:
+                langs.append(normalize_locale(path.parent.parent.name))
+            except InputError:
+                continue
+        return sorted(set(langs))
