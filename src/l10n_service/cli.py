@@ -395,7 +395,9 @@ def main() -> None:
     try:
         app()
     except L10nError as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False)
+        # One plain line: rich would wrap it to the terminal width.
+        message = " ".join(str(exc).split())
+        sys.stderr.write(f"error: {message}\n")
         raise SystemExit(2 if isinstance(exc, InputError) else 1) from None
     except KeyboardInterrupt:
         raise SystemExit(130) from None

@@ -17,7 +17,7 @@ from .model import Article, Block, BlockType, Segment
 from .placeholders import TOKEN_RE, mask, protect_text
 from .sentences import sentence_spans
 
-__all__ = ["build_article", "entry_id_for", "split_segments"]
+__all__ = ["build_article", "entry_id_for", "protect_pieces", "split_segments"]
 
 _PREFIX = {
     BlockType.TITLE: "title",
@@ -49,7 +49,7 @@ class _Split:
     separators: list[str]
 
 
-def _expand(pieces: Iterable[Piece]) -> list[Piece]:
+def protect_pieces(pieces: Iterable[Piece]) -> list[Piece]:
     out: list[Piece] = []
     for piece in pieces:
         if isinstance(piece, Text):
@@ -183,7 +183,7 @@ def build_article(
     section_text = ""
     first_entry: dict[str, str] = {}
     for raw in raw_blocks:
-        pieces = _expand(raw.pieces)
+        pieces = protect_pieces(raw.pieces)
         if not _has_words(pieces):
             continue  # nothing to translate: the block stays in the source as it is
         prefix = _PREFIX[raw.type]

@@ -23,51 +23,37 @@ __all__ = [
     "tokens_in",
 ]
 
-# Order matters: URLs and emails before numbers, so digits inside them stay whole.
+# Order matters: token look-alikes first, then URLs and emails before numbers, so
+# digits inside them stay whole.
 _PROTECTED = re.compile(
-    r"(?P<url>\b(?:https?|ftp)://[^\s<>\"')\]]+[^\s<>\"')\].,;:!?])"
+    r"(?P<literal></?\d+/?>)"
+    r"|(?P<url>\b(?:https?|ftp)://[^\s<>\"')\]]+[^\s<>\"')\].,;:!?])"
     r"|(?P<email>\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b)"
     r"|(?P<var>\{[A-Za-z_][\w.]*\}|%\([A-Za-z_]\w*\)[sdif]|%[sd])"
     r"|(?P<number>(?<![\w.,-])\d+(?:[.,:]\d+)*%?(?![\w-]|[.,:]\d))"
 )
-# Literal text that looks like one of our tokens must not be confused with one.
-_LOOKS_LIKE_TOKEN = re.compile(r"</?\d+/?>")
 
 
 def protect_text(text: str) -> list[Piece]:
-    """Split plain text into Text and protected atoms (URLs, emails, variables, numbers)."""
+    """Split plain text into Text and protected atoms (URLs, emails, variables, numbers,
+    and literal text that looks like one of our tokens)."""
     pieces: list[Piece] = []
     pos = 0
     for match in _PROTECTED.finditer(text):
         if match.start() > pos:
             pieces.append(Text(text[pos : match.start()]))
-        kind = match.lastgroup or "atom"
-        pieces.append(Markup("atom", match.group(), kind))
+        pieces.append(Markup("atom", match.group(), match.lastgroup or "atom"))
         pos = match.end()
     if pos < len(text):
         pieces.append(Text(text[pos:]))
-    return _protect_token_lookalikes(pieces)
-
-
-def _protect_token_lookalikes(pieces: list[Piece]) -> list[Piece]:
-    out: list[Piece] = []
-    for piece in pieces:
-        if isinstance(piece, Text) and _LOOKS_LIKE_TOKEN.search(piece.text):
-            pos = 0
-            for m in _LOOKS_LIKE_TOKEN.finditer(piece.text):
-                if m.start() > pos:
-                    out.append(Text(piece.text[pos : m.start()]))
-                out.append(Markup("atom", m.group(), "literal"))
-                pos = m.end()
-            if pos < len(piece.text):
-                out.append(Text(piece.text[pos:]))
-        else:
-            out.append(piece)
-    return out
+    return pieces
 
 
 def mask(pieces: Iterable[Piece]) -> tuple[str, dict[str, str], list[tuple[int, int]]]:
     """Masked text, its legend, and for each piece the (start, end) it occupies.
+
+    Text pieces must already be protected (:func:`protect_text`), so that literal
+    ``<1>`` in an article can't pass for a token.
 
     Open/close markup is paired by nesting; an unbalanced one becomes an atom so the
     masked text is always well formed.

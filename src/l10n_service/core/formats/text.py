@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from itertools import pairwise
+from itertools import chain, pairwise
 
 from ...errors import ArticleError
 from ..builder import build_article
@@ -254,11 +254,13 @@ def _is_heading_like(text: str) -> bool:
     return len(text) <= HEADING_MAX and not _ends_with_terminal(text)
 
 
+def _ends_with_question_mark(text: str) -> bool:
+    return text.rstrip(_CLOSERS).endswith(("?", "？"))
+
+
 def _is_question(text: str) -> bool:
     return (
-        len(text) <= QUESTION_MAX
-        and text.rstrip(_CLOSERS).endswith(("?", "？"))
-        and _is_single_sentence(text)
+        len(text) <= QUESTION_MAX and _ends_with_question_mark(text) and _is_single_sentence(text)
     )
 
 
@@ -328,18 +330,21 @@ def _check_overrides(
 
 
 def _frame(lines: Sequence[_Line], forced: Mapping[int, BlockType]) -> _Frame:
-    """The first non-blank line may be a date; the next one is the title, unless an
-    override names the title or says what that line is instead."""
-    texts = (line for line in lines if line.content)
+    """The first non-blank line may be a date; the next one (``Keywords:`` lines
+    aside) is the title, unless an override names the title or says what that line
+    is instead."""
+    texts: Iterator[_Line] = (line for line in lines if line.content)
     first = next(texts, None)
     published = None
     if first is not None and first.number not in forced:
         published = _parse_dateline(first.content)
     dateline = first.number if first is not None and published else None
-    candidate = next(texts, None) if dateline else first
     titles = [n for n, kind in forced.items() if kind is BlockType.TITLE]
     if titles:
         return _Frame(dateline, published, titles[0])
+    if dateline is None and first is not None:
+        texts = chain([first], texts)
+    candidate = next((line for line in texts if not _KEYWORDS_RE.match(line.content)), None)
     if candidate is None or candidate.number in forced:
         return _Frame(dateline, published, None)
     return _Frame(dateline, published, candidate.number)
@@ -426,7 +431,7 @@ class _Classifier:
         return ""
 
     def _forced_block(self, line: _Line, kind: BlockType) -> _Decision:
-        toc_heading = kind is BlockType.HEADING and _TOC_RE.fullmatch(line.content)
+        toc_heading = kind is BlockType.HEADING and bool(_TOC_RE.fullmatch(line.content))
         if kind is BlockType.TITLE:
             level = 1
         elif kind is BlockType.HEADING:
@@ -485,43 +490,42 @@ def _pair_questions(
     """FAQ: a one-sentence question whose next line is a plain answer paragraph.
 
     A question followed by a heading or another question is rhetorical and stays a
-    paragraph. Overridden lines keep their type; an overridden answer is linked to
-    the question just before it.
+    paragraph. Overridden lines keep their type, but take part in the pairing: a
+    forced answer makes the question-shaped line before it its question.
     """
     out = list(decisions)
     texts = [i for i, d in enumerate(decisions) if d.kind != BLANK]
     for i, j in pairwise(texts):
         q_line, a_line = lines[i], lines[j]
-        if forced.get(a_line.number) is BlockType.ANSWER and out[i].kind == BlockType.QUESTION:
-            out[j] = replace(out[j], attrs=(("question", str(q_line.number)),))
+        if not _asks(q_line, out[i], forced):
             continue
-        asks = forced.get(q_line.number) is BlockType.QUESTION or (
-            q_line.number not in forced
-            and out[i].kind == BlockType.PARAGRAPH
-            and _is_question(q_line.content)
-        )
-        if not asks:
-            continue
-        if _is_answer(a_line, out[j], forced):
+        if _answers(a_line, out[j], forced):
             if q_line.number not in forced:
                 reason = f"single-sentence question answered on line {a_line.number}"
                 out[i] = _retyped(out[i], BlockType.QUESTION, reason)
-            reason = f"paragraph right after the question on line {q_line.number}"
-            out[j] = replace(
-                _retyped(out[j], BlockType.ANSWER, reason),
-                attrs=(("question", str(q_line.number)),),
-            )
+            if a_line.number not in forced:
+                reason = f"paragraph right after the question on line {q_line.number}"
+                out[j] = _retyped(out[j], BlockType.ANSWER, reason)
+            out[j] = replace(out[j], attrs=(("question", str(q_line.number)),))
         elif q_line.number not in forced:
             reason = "question not followed by an answer paragraph"
             out[i] = replace(out[i], info=replace(out[i].info, reason=reason))
     return out
 
 
-def _is_answer(line: _Line, decision: _Decision, forced: Mapping[int, BlockType]) -> bool:
+def _asks(line: _Line, decision: _Decision, forced: Mapping[int, BlockType]) -> bool:
+    if line.number in forced:
+        return forced[line.number] is BlockType.QUESTION
+    return decision.kind == BlockType.PARAGRAPH and _is_question(line.content)
+
+
+def _answers(line: _Line, decision: _Decision, forced: Mapping[int, BlockType]) -> bool:
+    if line.number in forced:
+        return forced[line.number] is BlockType.ANSWER
     return (
-        line.number not in forced
-        and decision.kind == BlockType.PARAGRAPH
-        and not line.content.rstrip(_CLOSERS).endswith(("?", "？"))
+        decision.kind == BlockType.PARAGRAPH
+        and any(c.isalpha() for c in line.content)
+        and not _ends_with_question_mark(line.content)
     )
 
 

@@ -1,0 +1,57 @@
+# Two entry points, both safe to run twice on a fresh machine:
+#   make demo   install, then run the whole pipeline on the sample article (no server needed)
+#   make test   install with test extras, start Redis if needed, run lint and the whole suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DEMO   := demo
+ARTICLE := examples/articles/pyongyang-marathon.txt
+LANGS  ?= de,ar
+
+.PHONY: demo test lint bench install install-test services clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# torch first and pinned: argostranslate needs it (via stanza), and an unpinned
+# resolve would pull a multi-GB CUDA build; 2.13.0 is a CPU wheel.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q "torch==2.13.0"
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -q -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+demo: install
+	rm -rf $(DEMO)
+	$(BIN)/l10n add $(ARTICLE) --root $(DEMO)
+	$(BIN)/l10n translate pyongyang-marathon --to $(LANGS) --root $(DEMO)
+	$(BIN)/l10n bundle pyongyang-marathon --root $(DEMO)
+	$(BIN)/l10n status --root $(DEMO)
+	@echo "Bundles:"; find $(DEMO)/bundles -name index.html | sort | sed 's/^/  /'
+
+# System tools the suite uses: gettext (msgfmt --check), chromium (page tests), Redis.
+services:
+	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	@$(BIN)/python -c "import redis; redis.Redis(host='127.0.0.1', port=6379).ping()" 2>/dev/null \
+	  || redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+
+lint: install-test
+	$(BIN)/ruff check src tests benchmarks workers
+	$(BIN)/mypy
+
+test: install-test services lint
+	$(BIN)/python -m pytest -q
+
+bench: install-test
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) $(DEMO) test-artifacts

@@ -1,0 +1,72 @@
+"""A package zip is checked before argostranslate extracts it: its own installer
+extracts with no limits, so hostile archives must be stopped here."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from l10n_service.errors import ModelPackageError
+from l10n_service.mt.models import list_models, validate_package
+from tests.conftest import run_cli
+
+
+def _zip(path: Path, files: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> Path:
+    with zipfile.ZipFile(path, "w", compression) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return path
+
+
+GOOD = {
+    "pkg/metadata.json": b'{"from_code": "en", "to_code": "xx"}',
+    "pkg/sentencepiece.model": b"x",
+    "pkg/model/model.bin": b"x",
+}
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({**GOOD, "../evil.txt": b"x"}, "unsafe path"),
+        ({**GOOD, "/etc/evil": b"x"}, "unsafe path"),
+        ({**GOOD, "other/x": b"x"}, "exactly one top-level folder"),
+        ({k: v for k, v in GOOD.items() if "model.bin" not in k}, "missing model/model.bin"),
+        ({k: v for k, v in GOOD.items() if "sentencepiece" not in k}, "sentencepiece.model"),
+        ({**GOOD, "pkg/metadata.json": b"{not json"}, "not valid JSON"),
+        ({**GOOD, "pkg/metadata.json": b"{}"}, "from_code"),
+        ({**GOOD, "pkg/model/big.bin": b"\0" * 5_000_000}, "zip bomb"),
+    ],
+)
+def test_hostile_or_broken_packages_are_rejected(
+    tmp_path: Path, files: dict[str, bytes], message: str
+) -> None:
+    path = _zip(tmp_path / "bad.argosmodel", files)
+    with pytest.raises(ModelPackageError, match=message):
+        validate_package(path)
+
+
+def test_not_a_zip(tmp_path: Path) -> None:
+    path = tmp_path / "x.argosmodel"
+    path.write_bytes(b"definitely not a zip")
+    with pytest.raises(ModelPackageError, match="not a zip"):
+        validate_package(path)
+
+
+def test_cli_rejects_bad_package_and_installs_nothing(tmp_path: Path) -> None:
+    before = list_models()
+    path = _zip(tmp_path / "bad.argosmodel", {**GOOD, "../evil.txt": b"x"})
+    result = run_cli("models", "install", str(path), check=False)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "unsafe path" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert list_models() == before
+
+
+def test_install_and_list_real_package(installed_models: dict[str, Path]) -> None:
+    pairs = {(m.from_code, m.to_code) for m in list_models()}
+    assert {("en", "de"), ("en", "ar")} <= pairs
+    listed = run_cli("models", "list").stdout
+    assert "en -> de" in listed and "en -> ar" in listed

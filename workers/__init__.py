@@ -1,0 +1,1 @@
+"""Deployment entry points for Celery workers (see compose.yaml)."""
