@@ -178,8 +178,7 @@ def translate(
     from .services.machine import start_job, wait_for
 
     jobs = [start_job(ws, slug, lang, engine=engine) for slug in slugs for lang in langs]
-    for notice in sorted({j.notice for j in jobs if j.notice}):
-        err.print(f"[yellow]note:[/] {notice}")
+    _print_notice(jobs)
     embedded = load_settings().embedded
     worker = None
     if embedded and any(j.chunks for j in jobs):
@@ -198,6 +197,16 @@ def translate(
         console.print(line)
         for ctxt, reason in list(job.failed.items())[:5]:
             err.print(f"  [red]MT failed[/] {ctxt}: {reason}")
+
+
+def _print_notice(jobs: list[Any]) -> None:
+    """One line, whatever the number of jobs: which pairs fell back to pseudo."""
+    fallback = sorted({f"{j.lang}" for j in jobs if j.engine == "pseudo" and j.notice})
+    if fallback:
+        sys.stderr.write(
+            f"note: no argostranslate package installed for {', '.join(fallback)}: using the "
+            "built-in pseudo-localisation engine (qps-ploc style, not a real translation)\n"
+        )
 
 
 def _wait_with_progress(
@@ -242,8 +251,10 @@ def status(
         data = {"catalogs": [r.to_dict() for r in rows], "jobs": [j.to_dict() for j in jobs]}
         typer.echo(json.dumps(data, indent=2))
         return
-    table = Table("article", "lang", "total", "untranslated", "machine", "translated",
-                  "approved", "fuzzy", title="catalogs")  # fmt: skip
+    table = Table(title="catalogs")
+    table.add_column("article", overflow="fold", min_width=max((len(r.slug) for r in rows), default=7))
+    for name in ("lang", "total", "untranslated", "machine", "translated", "approved", "fuzzy"):
+        table.add_column(name, overflow="fold")
     for r in rows:
         table.add_row(r.slug, r.lang, *map(str, (r.total, r.untranslated, r.machine,
                       r.translated, r.approved, r.fuzzy)))  # fmt: skip

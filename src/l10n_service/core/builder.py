@@ -38,7 +38,7 @@ _SECTION_TYPES = {BlockType.TITLE, BlockType.HEADING}
 def entry_id_for(path: str, masked_source: str) -> str:
     """``p12.s2:3f9a1c``: where the sentence first appeared, plus a content hash so a
     changed sentence gets a new id while the path keeps ids readable."""
-    digest = hashlib.sha1(masked_source.encode("utf-8")).hexdigest()[:6]
+    digest = hashlib.sha1(masked_source.encode("utf-8", "surrogatepass")).hexdigest()[:6]
     return f"{path}:{digest}"
 
 
@@ -158,6 +158,14 @@ def _back_over_opening(masked: str, pos: int) -> int:
         pos = match.start()
 
 
+def _opens_section(raw: RawBlock) -> bool:
+    """Titles and top-level headings scope the ids below them; a table of contents
+    heading does not (the article's intro after it is not part of the TOC)."""
+    if raw.type is BlockType.TITLE:
+        return True
+    return raw.type is BlockType.HEADING and raw.level <= 2 and dict(raw.attrs).get("role") != "toc"
+
+
 def _has_words(pieces: Sequence[Piece]) -> bool:
     return any(isinstance(p, Text) and any(c.isalpha() for c in p.text) for p in pieces)
 
@@ -193,9 +201,10 @@ def build_article(
             scope = section_id
         key = (scope, prefix)
         counters[key] = counters.get(key, 0) + 1
-        local = prefix if raw.type is BlockType.TITLE else f"{prefix}{counters[key]}"
+        first_title = raw.type is BlockType.TITLE and counters[key] == 1
+        local = prefix if first_title else f"{prefix}{counters[key]}"
         block_id = f"{scope}.{local}" if scope else local
-        if raw.type is BlockType.TITLE or (raw.type is BlockType.HEADING and raw.level <= 2):
+        if _opens_section(raw):
             section_id, section_text = block_id, _plain(pieces).strip()
 
         split = split_segments(pieces, source_lang)

@@ -22,8 +22,36 @@ def _segmenter(lang: str) -> pysbd.Segmenter:
     return pysbd.Segmenter(language=code, clean=False, char_span=True)
 
 
+# pysbd is quadratic in the length of one text (a regex pass over the whole text per
+# abbreviation match): long blocks are split in windows that overlap by a sentence.
+WINDOW = 3000
+
+
 def sentence_spans(text: str, lang: str = "en") -> list[tuple[int, int]]:
     """(start, end) of each sentence in ``text``, trailing whitespace excluded."""
+    if not text.strip():
+        return []
+    if len(text) <= WINDOW:
+        return _spans(text, lang)
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + WINDOW)
+        window = [(s + start, e + start) for s, e in _spans(text[start:end], lang)]
+        if end == len(text):
+            spans.extend(window)
+            break
+        if len(window) <= 1:  # one sentence longer than the window: cut it there
+            spans.extend(window or [(start, end)])
+            start = end
+            continue
+        # The window's last sentence may continue past it: re-read it with the next.
+        spans.extend(window[:-1])
+        start = window[-1][0]
+    return spans
+
+
+def _spans(text: str, lang: str) -> list[tuple[int, int]]:
     if not text.strip():
         return []
     spans: list[tuple[int, int]] = []

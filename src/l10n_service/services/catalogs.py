@@ -42,7 +42,7 @@ def refresh_template(ws: Workspace, slug: str) -> polib.POFile:
     path = ws.pot_path(slug)
     if not ws.has_article(slug):
         if not path.exists():
-            raise NotFoundError(f"no article or template {slug!r} in {ws.root}")
+            raise NotFoundError(f"no article {slug!r} (and no template) in {ws.root}")
         return read_po(path)
     article = load_article(ws, slug)
     settings = ws.article_settings(slug)

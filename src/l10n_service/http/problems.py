@@ -1,0 +1,234 @@
+"""Every error as RFC 9457 ``application/problem+json``, and never a traceback.
+
+Our exception tree already says what went wrong in words meant for the user, so
+it maps onto status codes by meaning: bad input 400 (422 when the request was
+well-formed but its content is unusable), missing things 404, merge conflicts
+409, a broker that is down 503. Anything else is a bug: it is logged with its
+traceback on the server and the client gets a bare 500.
+
+Messages from the services name files by absolute path, which says more about
+the server than a client needs; the workspace root is cut from every detail.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from ..errors import (
+    ArticleError,
+    CatalogError,
+    ConflictError,
+    EngineUnavailable,
+    InputError,
+    JobError,
+    L10nError,
+    NotFoundError,
+    UploadError,
+)
+
+__all__ = [
+    "PROBLEM_JSON",
+    "PROBLEM_RESPONSES",
+    "BodySizeLimit",
+    "Problem",
+    "install_problem_handlers",
+    "problem_response",
+]
+
+log = logging.getLogger("l10n_service.http")
+
+PROBLEM_JSON = "application/problem+json"
+_TYPE_BASE = "tag:l10n-service,2025:problem:"
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "title": "Problem",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object"}},
+        "conflicts": {"type": "array", "items": {"type": "object"}},
+    },
+    "additionalProperties": True,
+}
+
+# Documented on every operation, so clients (and schemathesis) know the error shape.
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {
+        "description": HTTPStatus(code).phrase,
+        "content": {PROBLEM_JSON: {"schema": PROBLEM_SCHEMA}},
+    }
+    for code in (400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 500, 503)
+}
+
+
+class Problem(Exception):
+    """Raise to answer with a problem document from anywhere in a handler."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        kind: str | None = None,
+        headers: dict[str, str] | None = None,
+        **extensions: Any,
+    ):
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.kind = kind
+        self.headers = headers or {}
+        self.extensions = extensions
+
+
+def problem_response(
+    status: int,
+    detail: str | None = None,
+    *,
+    kind: str | None = None,
+    instance: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extensions: Any,
+) -> JSONResponse:
+    """A problem+json response. ``kind`` names our own problem types; without one
+    the type is ``about:blank`` and the title is the HTTP reason phrase (RFC 9457
+    section 4.2.1)."""
+    phrase = HTTPStatus(status).phrase
+    body: dict[str, Any] = {
+        "type": _TYPE_BASE + kind if kind else "about:blank",
+        "title": kind.replace("-", " ").capitalize() if kind else phrase,
+        "status": status,
+    }
+    if detail:
+        body["detail"] = detail
+    if instance:
+        body["instance"] = instance
+    body.update(extensions)
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
+
+
+def _classify(exc: L10nError) -> tuple[int, str]:
+    if isinstance(exc, UploadError | ArticleError | CatalogError):
+        return 422, "unprocessable-content"
+    if isinstance(exc, InputError):
+        return 400, "invalid-input"
+    if isinstance(exc, NotFoundError):
+        return 404, "not-found"
+    if isinstance(exc, ConflictError):
+        return 409, "conflict"
+    if isinstance(exc, EngineUnavailable):
+        return 422, "engine-unavailable"
+    if isinstance(exc, JobError):
+        return 503, "job-queue-unavailable"
+    return 500, "internal-error"
+
+
+def _scrub(message: str, root: Path) -> str:
+    """Drop the workspace's absolute path from a message (``root/x`` -> ``x``)."""
+    text = message.replace(f"{root}/", "").replace(str(root), ".")
+    return text[:2000]
+
+
+def install_problem_handlers(app: FastAPI, root: Path) -> None:
+    """Route every exception the app can raise through :func:`problem_response`."""
+
+    async def on_problem(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, Problem)
+        return problem_response(
+            exc.status,
+            _scrub(exc.detail, root),
+            kind=exc.kind,
+            instance=request.url.path,
+            headers=exc.headers,
+            **exc.extensions,
+        )
+
+    async def on_l10n(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, L10nError)
+        status, kind = _classify(exc)
+        if status >= 500:
+            log.error("%s %s failed: %s", request.method, request.url.path, exc, exc_info=exc)
+        extra: dict[str, Any] = {}
+        if isinstance(exc, ConflictError) and exc.conflicts:
+            extra["conflicts"] = exc.conflicts
+        if isinstance(exc, CatalogError) and exc.line:
+            extra["line"] = exc.line
+        return problem_response(
+            status, _scrub(str(exc), root), kind=kind, instance=request.url.path, **extra
+        )
+
+    async def on_http(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        phrase = HTTPStatus(exc.status_code).phrase
+        detail = exc.detail if isinstance(exc.detail, str) and exc.detail != phrase else None
+        return problem_response(
+            exc.status_code, detail, instance=request.url.path, headers=exc.headers
+        )
+
+    async def on_validation(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        # loc and msg say what to fix; the rejected input is not echoed back.
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type")}
+            for e in exc.errors()[:50]
+        ]
+        where = ", ".join(".".join(str(p) for p in e["loc"]) for e in errors[:5])
+        return problem_response(
+            422,
+            f"the request does not match the API: {where}" if where else "invalid request",
+            kind="validation-error",
+            instance=request.url.path,
+            errors=errors,
+        )
+
+    async def on_crash(request: Request, exc: Exception) -> JSONResponse:
+        log.error("%s %s crashed", request.method, request.url.path, exc_info=exc)
+        return problem_response(500, "internal error; see the server log", instance=None)
+
+    app.add_exception_handler(Problem, on_problem)
+    app.add_exception_handler(L10nError, on_l10n)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(Exception, on_crash)
+
+
+class BodySizeLimit:
+    """Refuse a body whose ``Content-Length`` is over the limit before any handler
+    runs, as a problem document (FastAPI's own ``max_body_size`` still counts the
+    bytes of bodies sent without a length, and raises inside the handler)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            for name, value in scope.get("headers", ()):
+                if name == b"content-length":
+                    try:
+                        too_big = int(value) > self.max_bytes
+                    except ValueError:
+                        too_big = False
+                    if too_big:
+                        response = problem_response(
+                            413,
+                            f"the request body is over the {self.max_bytes} byte limit",
+                            instance=scope.get("path"),
+                        )
+                        await response(scope, receive, send)
+                        return
+        await self.app(scope, receive, send)

@@ -1,0 +1,143 @@
+"""Catalog use cases on a real workspace: templates, msgmerge-style updates that
+keep translator work, imports, approvals."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import polib
+import pytest
+
+from l10n_service.errors import CatalogError, NotFoundError, UploadError
+from l10n_service.services.articles import add_article
+from l10n_service.services.catalogs import (
+    approve,
+    catalog_status,
+    import_po,
+    update_languages,
+)
+from l10n_service.workspace import Workspace
+
+ARTICLE = "# Title here\n\nThe first sentence. The second sentence.\n\nA closing line.\n"
+
+
+@pytest.fixture
+def ws(workspace: Path) -> Workspace:
+    ws = Workspace.at(workspace)
+    add_article(ws, ARTICLE.encode(), name="post.txt", slug="post")
+    update_languages(ws, "post", ["de"])
+    return ws
+
+
+def _po(ws: Workspace) -> polib.POFile:
+    return polib.pofile(str(ws.po_path("post", "de")))
+
+
+def _translate_all(ws: Workspace, prefix: str = "DE ") -> None:
+    po = _po(ws)
+    for entry in po:
+        entry.msgstr = prefix + entry.msgid
+    po.save()
+
+
+def test_new_language_gets_every_segment(ws: Workspace) -> None:
+    po = _po(ws)
+    assert [e.msgid for e in po] == [
+        "# Title here", "The first sentence.", "The second sentence.", "A closing line."
+    ] or len(po) == 4
+    assert po.metadata["Language"] == "de"
+    assert po.metadata["Plural-Forms"].startswith("nplurals=2")
+    assert subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(ws.po_path("post", "de"))]).returncode == 0
+
+
+def test_update_keeps_translations_and_marks_edits_fuzzy(ws: Workspace) -> None:
+    _translate_all(ws)
+    edited = ARTICLE.replace("The second sentence.", "The second sentence, edited.")
+    edited = edited.replace("A closing line.", "Something completely new here.")
+    add_article(ws, edited.encode(), name="post.txt", slug="post")
+    report = update_languages(ws, "post")["de"]
+    po = _po(ws)
+    by_id = {e.msgid: e for e in po if not e.obsolete}
+    assert by_id["The first sentence."].msgstr == "DE The first sentence."
+    fuzzy = by_id["The second sentence, edited."]
+    assert "fuzzy" in fuzzy.flags and fuzzy.previous_msgid == "The second sentence."
+    assert fuzzy.msgstr == "DE The second sentence."
+    assert by_id["Something completely new here."].msgstr == ""
+    obsolete = [e for e in po if e.obsolete]
+    assert [e.msgid for e in obsolete] == ["A closing line."]
+    assert report.fuzzy == 1 and report.obsolete == 1
+
+
+def test_update_twice_changes_nothing(ws: Workspace) -> None:
+    _translate_all(ws)
+    update_languages(ws, "post")
+    before = ws.po_path("post", "de").read_bytes()
+    update_languages(ws, "post")
+    assert ws.po_path("post", "de").read_bytes() == before
+
+
+def test_import_takes_translator_work_and_keeps_the_rest(ws: Workspace, tmp_path: Path) -> None:
+    po = _po(ws)
+    po[1].msgstr = "Der erste Satz."
+    upload = tmp_path / "de.po"
+    po.save(str(upload))
+    report = import_po(ws, upload.read_bytes(), slug="post", lang="de", name=str(upload))
+    assert report.updated == 1
+    assert _po(ws)[1].msgstr == "Der erste Satz."
+
+
+def test_import_never_erases_a_translation(ws: Workspace, tmp_path: Path) -> None:
+    _translate_all(ws)
+    po = _po(ws)
+    po[1].msgstr = ""
+    upload = tmp_path / "de.po"
+    po.save(str(upload))
+    import_po(ws, upload.read_bytes(), slug="post", lang="de", name=str(upload))
+    assert _po(ws)[1].msgstr.startswith("DE ")
+
+
+@pytest.mark.parametrize(
+    ("mutate", "error"),
+    [
+        (lambda po: po.metadata.update({"Language": "fr"}), UploadError),
+        (lambda po: [setattr(e, "msgctxt", "other") for e in po], UploadError),
+    ],
+)
+def test_import_rejects_the_wrong_file(ws: Workspace, tmp_path: Path, mutate, error) -> None:  # type: ignore[no-untyped-def]
+    po = _po(ws)
+    mutate(po)
+    upload = tmp_path / "x.po"
+    po.save(str(upload))
+    before = ws.po_path("post", "de").read_bytes()
+    with pytest.raises(error):
+        import_po(ws, upload.read_bytes(), slug="post", lang="de", name="x.po")
+    assert ws.po_path("post", "de").read_bytes() == before
+
+
+def test_import_of_malformed_po_names_the_line(ws: Workspace) -> None:
+    bad = b'msgid "a" junk\nmsgstr ""\n'
+    with pytest.raises(CatalogError, match="x.po:1"):
+        import_po(ws, bad, slug="post", lang="de", name="x.po")
+
+
+def test_approve_and_edit_drops_back(ws: Workspace) -> None:
+    _translate_all(ws)
+    assert approve(ws, "post", "de", who="rita") == 4
+    row = catalog_status(Workspace.at(ws.root), "post")[0]
+    assert row.approved == 4
+    po = _po(ws)
+    po[0].msgstr = "changed"
+    po.save()
+    row = catalog_status(ws, "post")[0]
+    assert (row.approved, row.translated) == (3, 1)
+
+
+def test_approve_unknown_id(ws: Workspace) -> None:
+    with pytest.raises(CatalogError, match="no entries with ids nope"):
+        approve(ws, "post", "de", who="rita", ids=["nope"])
+
+
+def test_missing_catalog(ws: Workspace) -> None:
+    with pytest.raises(NotFoundError):
+        approve(ws, "post", "fr", who="rita")

@@ -1,0 +1,69 @@
+"""The command line as a user meets it: exit codes, one-line errors, --explain."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLE, run_cli
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["add", "missing.txt"], "no such file"),
+        (["add", str(SAMPLE), "--slug", "../evil"], "invalid article slug"),
+        (["add", str(SAMPLE), "--source-lang", "xx"], "unknown language code"),
+        (["translate", "nope", "--to", "de"], "no article 'nope'"),
+        (["translate", "x", "--to", "../../etc"], "not a language code"),
+        (["approve", "x", "de"], "--all or --id"),
+        (["bundle", "nope"], "no article 'nope'"),
+    ],
+)
+def test_user_errors_are_one_line(workspace: Path, args: list[str], message: str) -> None:
+    result = run_cli(*args, root=workspace, check=False)
+    assert result.returncode != 0
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"\x00\x01\x02binary", "binary"),
+        (b"caf\xe9 latin-1 text", "invalid UTF-8 at byte 3"),
+    ],
+)
+def test_bad_articles_are_refused_and_nothing_is_written(
+    workspace: Path, tmp_path: Path, content: bytes, message: str
+) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    result = run_cli("add", str(bad), root=workspace, check=False)
+    assert result.returncode == 2 and message in result.stderr
+    assert not (workspace / "articles").exists()
+
+
+def test_add_twice_keeps_catalogs(workspace: Path) -> None:
+    run_cli("add", str(SAMPLE), root=workspace)
+    run_cli("update", "--lang", "de", root=workspace)
+    po = workspace / "locales/de/LC_MESSAGES/pyongyang-marathon.po"
+    before = po.read_bytes()
+    run_cli("add", str(SAMPLE), root=workspace)
+    assert po.read_bytes() == before
+
+
+def test_explain_shows_detected_structure(workspace: Path) -> None:
+    out = run_cli("add", str(SAMPLE), "--explain", root=workspace).stdout
+    for expected in ("dateline", "title", "toc_entry", "heading", "question", "answer", "turn"):
+        assert expected in out, expected
+
+
+def test_status_json_and_table(workspace: Path) -> None:
+    run_cli("add", str(SAMPLE), root=workspace)
+    run_cli("update", "--lang", "de", root=workspace)
+    assert '"untranslated"' in run_cli("status", "--json", root=workspace).stdout
+    assert "pyongyang" in run_cli("status", root=workspace).stdout
