@@ -30,6 +30,8 @@ app = typer.Typer(
 )
 models_app = typer.Typer(help="Install and list argostranslate models.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
+tokens_app = typer.Typer(help="Create, list and revoke HTTP API tokens.", no_args_is_help=True)
+app.add_typer(tokens_app, name="tokens")
 console = Console()
 err = Console(stderr=True)
 
@@ -400,6 +402,64 @@ def models_list() -> None:
         console.print("no argostranslate packages installed")
     for info in found:
         console.print(f"{info.from_code} -> {info.to_code}  {info.version}  {info.path}")
+
+
+@tokens_app.command("create")
+def tokens_create(
+    role: Annotated[str, typer.Option(help="translator, reviewer or admin.")],
+    lang: Annotated[
+        list[str] | None, typer.Option("--lang", help="A translator's languages, e.g. de,fr.")
+    ] = None,
+    name: Annotated[str, typer.Option(help="Who holds it (recorded on approvals).")] = "",
+    root: RootOption = Path("."),
+) -> None:
+    """Issue an API token. The secret is printed once, on stdout; only its hash is kept."""
+    from .auth import TokenStore
+
+    store = TokenStore.for_workspace(_ws(root))
+    record, secret = store.create(role, languages=_split(lang), name=name)
+    langs = f" for {','.join(record.languages)}" if record.languages else ""
+    err.print(
+        f"created {record.role.value} token {record.id} ({record.name}){langs}; "
+        "store it now, it cannot be shown again",
+        markup=False,
+        highlight=False,
+    )
+    typer.echo(secret)
+
+
+@tokens_app.command("list")
+def tokens_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    root: RootOption = Path("."),
+) -> None:
+    """List tokens: id, name, role, languages, created, revoked (never the secrets)."""
+    import time
+
+    from .auth import TokenStore
+
+    records = TokenStore.for_workspace(_ws(root)).records()
+    if as_json:
+        typer.echo(json.dumps([r.public() for r in records], indent=2))
+        return
+
+    def when(stamp: float | None) -> str:
+        return time.strftime("%Y-%m-%d %H:%M", time.localtime(stamp)) if stamp else ""
+
+    table = Table("id", "name", "role", "languages", "created", "revoked", box=None)
+    for r in records:
+        table.add_row(r.id, r.name, r.role.value, ",".join(r.languages), when(r.created),
+                      when(r.revoked))  # fmt: skip
+    console.print(table)
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(token_id: str, root: RootOption = Path(".")) -> None:
+    """Revoke a token by id; a running server refuses it from its next request."""
+    from .auth import TokenStore
+
+    record = TokenStore.for_workspace(_ws(root)).revoke(token_id)
+    console.print(f"revoked {record.role.value} token {record.id} ({record.name})")
 
 
 def main() -> None:

@@ -112,3 +112,13 @@ class Workspace:
             except InputError:
                 continue
         return sorted(set(langs))
+
+
+def load_glossary(ws: Workspace, lang: str):  # type: ignore[no-untyped-def]
+    """The workspace's glossary for ``lang`` (``glossary/<lang>.tsv``), or an empty one."""
+    from .core.glossary import Glossary, parse_glossary
+
+    path = ws.root / "glossary" / f"{normalize_locale(lang)}.tsv"
+    if not path.exists():
+        return Glossary()
+    return parse_glossary(path.read_text("utf-8").splitlines(), str(path))

@@ -82,6 +82,7 @@ class FileCache:
         if stat is None:
             self._drop(key)
             raise NotFoundError(f"{path.name} is not published")
+        self.misses += 1
         try:
             with open(path, "rb") as handle:
                 st = os.fstat(handle.fileno())
@@ -94,6 +95,13 @@ class FileCache:
         self._store(key, entry)
         return entry
 
+    def forget_under(self, folder: Path) -> None:
+        """Drop every entry for files under ``folder`` (after deleting it)."""
+        prefix = str(folder) + os.sep
+        with self._lock:
+            for key in [k for k in self._entries if k[0].startswith(prefix)]:
+                self._size -= len(self._entries.pop(key).data)
+
     def _drop(self, key: _Key) -> None:
         with self._lock:
             old = self._entries.pop(key, None)
@@ -104,7 +112,6 @@ class FileCache:
         if len(entry.data) > self.max_bytes // 4:
             return  # huge files are served but not kept
         with self._lock:
-            self.misses += 1
             old = self._entries.pop(key, None)
             if old is not None:
                 self._size -= len(old.data)

@@ -13,6 +13,7 @@ the server than a client needs; the workspace root is cut from every detail.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -101,7 +102,7 @@ def problem_response(
     *,
     kind: str | None = None,
     instance: str | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
     **extensions: Any,
 ) -> JSONResponse:
     """A problem+json response. ``kind`` names our own problem types; without one
@@ -118,7 +119,9 @@ def problem_response(
     if instance:
         body["instance"] = instance
     body.update(extensions)
-    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
+    return JSONResponse(
+        body, status_code=status, headers=dict(headers or {}), media_type=PROBLEM_JSON
+    )
 
 
 def _classify(exc: L10nError) -> tuple[int, str]:

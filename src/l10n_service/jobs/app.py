@@ -36,7 +36,7 @@ def translate_chunk(engine: str, source: str, target: str, texts: list[str]) -> 
 
 @app.task(name="l10n.apply_chunk", acks_late=True, reject_on_worker_lost=True)
 def apply_chunk(
-    result: dict[str, Any], root: str, job_id: str, chunk: int, keys: list[list[str]]
+    result: dict[str, Any], root: str, job_id: str, chunk: int, keys: list[dict[str, Any]]
 ) -> dict[str, int]:
     from ..services.machine import apply_chunk_result
 

@@ -57,7 +57,17 @@ def celery_config() -> dict[str, Any]:
         "worker_hijack_root_logger": False,
         "task_track_started": True,
     }
+    # Publishing the next step of a chain must outlast a broker restart.
+    config["task_publish_retry_policy"] = {
+        "max_retries": 60, "interval_start": 0.5, "interval_step": 0.5, "interval_max": 2,
+    }  # fmt: skip
     if broker.startswith(("redis", "rediss")):
-        # An unacked chunk comes back after this long; longer than the hard time limit.
-        config["broker_transport_options"] = {"visibility_timeout": 900}
+        # A chunk whose worker died unacked comes back after the visibility timeout;
+        # keep it above the hard time limit in production.
+        visibility = int(os.environ.get("L10N_VISIBILITY_TIMEOUT", "900"))
+        config["broker_transport_options"] = {
+            "visibility_timeout": visibility,
+            "unacked_restore_interval": max(1, min(10, visibility // 10)),
+            "unacked_restore_throttle": 1,
+        }
     return config

@@ -15,13 +15,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..catalog.store import read_po, write_po
+from ..core.glossary import restore_terms
 from ..core.states import FUZZY_FLAG, MACHINE_FLAG, MT_COMMENT_PREFIX
 from ..core.tokens import placeholder_problems
 from ..errors import EngineUnavailable, JobError
 from ..locking import catalog_lock
 from ..mt.base import get_engine
 from ..settings import load_settings
-from ..workspace import Workspace
+from ..workspace import Workspace, load_glossary
 from .catalogs import ensure_language
 from .jobs_store import Job, JobStore
 
@@ -90,6 +91,8 @@ def start_job(ws: Workspace, slug: str, lang: str, *, engine: str = "auto") -> J
         if not entry.obsolete and not entry.msgstr and not entry.msgid_plural:
             pending.setdefault(entry.msgid, []).append(entry.msgctxt or "")
     sources = list(pending)
+    glossary = load_glossary(ws, lang)
+    protected = {text: glossary.protect(text) for text in sources}
     size = max(1, settings.chunk_size)
     chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
     queue = mt_queue(engine_name, source, lang)
@@ -105,8 +108,12 @@ def start_job(ws: Workspace, slug: str, lang: str, *, engine: str = "auto") -> J
     )
     try:
         for index, texts in enumerate(chunks):
-            keys = [[text, *pending[text]] for text in texts]
-            signature = translate_chunk.s(engine_name, source, lang, texts).set(queue=queue)
+            keys = [
+                {"msgid": text, "contexts": pending[text], "terms": protected[text][1]}
+                for text in texts
+            ]
+            sent = [protected[text][0] for text in texts]
+            signature = translate_chunk.s(engine_name, source, lang, sent).set(queue=queue)
             signature |= apply_chunk.s(str(ws.root), job.id, index, keys).set(queue="apply")
             signature.apply_async()
     except Exception as exc:  # the broker is down or misconfigured: say so, keep no ghost job
@@ -118,7 +125,7 @@ def start_job(ws: Workspace, slug: str, lang: str, *, engine: str = "auto") -> J
 
 
 def apply_chunk_result(
-    root: str, job_id: str, chunk: int, keys: list[list[str]], result: dict[str, Any]
+    root: str, job_id: str, chunk: int, keys: list[dict[str, Any]], result: dict[str, Any]
 ) -> dict[str, int]:
     ws = Workspace.at(root)
     store = JobStore(ws)
@@ -130,8 +137,9 @@ def apply_chunk_result(
     with catalog_lock(path):
         po = read_po(path)
         by_key = {(e.msgctxt or "", e.msgid): e for e in po if not e.obsolete}
-        for i, (key, text) in enumerate(zip(keys, result["translations"], strict=True)):
-            msgid, contexts = key[0], key[1:]
+        for i, (key, raw) in enumerate(zip(keys, result["translations"], strict=True)):
+            msgid, contexts = key["msgid"], key["contexts"]
+            text = restore_terms(raw, key["terms"])
             error = result["errors"].get(str(i))
             for ctxt in contexts:
                 entry = by_key.get((ctxt, msgid))

@@ -1,0 +1,106 @@
+"""Machine-translation jobs over HTTP: enqueue with ``services.machine.start_job``,
+poll the job record.
+
+The API only enqueues. Someone must consume the queues: ``l10n worker`` (with
+``L10N_BROKER_URL`` for Redis, or without it on the embedded SQLite broker in the
+workspace, then on the same machine). Unlike ``l10n translate``, the server does
+not start an embedded worker itself: a web process that forks model-loading
+workers per request would be the wrong place to hold MT memory. A job with no
+worker stays ``queued``, which ``GET /jobs/{id}`` shows.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import sys
+from pathlib import Path as FsPath
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request, Response
+
+from ..auth import Permission, TokenRecord
+from ..core.locales import normalize_locale
+from ..errors import NotFoundError
+from ..services.jobs_store import JobStore
+from ..services.machine import start_job
+from ..settings import load_settings
+from ..workspace import Workspace, validate_slug
+from .deps import JsonBody, SlugParam, State, require
+from .schemas import JobOut, JobsCreated, JobsRequest
+
+__all__ = ["router"]
+
+log = logging.getLogger("l10n_service.http")
+
+router = APIRouter(tags=["jobs"])
+
+_JOB_ID = re.compile(r"^[a-z0-9]{1,64}$")
+
+
+def _bind_job_queue(ws: Workspace) -> None:
+    """Make sure the process-global Celery app publishes to this workspace's queue.
+
+    Without ``L10N_BROKER_URL`` the broker is a SQLite file in the workspace, and
+    ``jobs.config`` picks the workspace from ``L10N_ROOT`` once, when the Celery
+    app is first imported; so set it before that import. ``l10n serve`` runs one
+    workspace per process and always matches; a process that built apps for
+    several workspaces would publish to the first one's queue, which is logged.
+    (With a real broker the queue is shared and each task carries its workspace.)
+    """
+    if not load_settings().embedded:
+        return
+    bound = os.environ.get("L10N_ROOT")
+    if "l10n_service.jobs.app" not in sys.modules:
+        os.environ["L10N_ROOT"] = str(ws.root)
+    elif bound and FsPath(bound).resolve() != ws.root:
+        log.warning(
+            "this process's embedded job queue is in %s, not %s: start one server per workspace",
+            bound,
+            ws.root,
+        )
+
+
+Reviewer = Annotated[TokenRecord, Depends(require(Permission.JOBS))]
+
+
+@router.post(
+    "/articles/{slug}/jobs",
+    status_code=202,
+    response_model=JobsCreated,
+    dependencies=[JsonBody],
+    summary="Machine-translate an article into languages (one job per language)",
+)
+def create_jobs(
+    slug: SlugParam,
+    body: JobsRequest,
+    _: Reviewer,
+    app: State,
+    request: Request,
+    response: Response,
+) -> JobsCreated:
+    validate_slug(slug)
+    # Validate every language before enqueueing any, so a typo starts nothing.
+    langs = list(dict.fromkeys(normalize_locale(x) for x in body.languages))
+    _bind_job_queue(app.ws)
+    jobs = [start_job(app.ws, slug, lang, engine=body.engine) for lang in langs]
+    if len(jobs) == 1:
+        response.headers["Location"] = f"{request.scope.get('root_path', '')}/jobs/{jobs[0].id}"
+    return JobsCreated.model_validate(
+        {
+            "jobs": [j.to_dict() for j in jobs],
+            "notices": sorted({j.notice for j in jobs if j.notice}),
+        }
+    )
+
+
+@router.get("/jobs/{job_id}", response_model=JobOut, summary="A job's state and progress")
+def get_job(
+    job_id: Annotated[str, Path(json_schema_extra={"pattern": _JOB_ID.pattern})],
+    _: Reviewer,
+    app: State,
+) -> JobOut:
+    if not _JOB_ID.match(job_id):
+        raise NotFoundError(f"no job {job_id[:80]!r}")
+    return JobOut.model_validate(JobStore(app.ws).get(job_id).to_dict())

@@ -1,0 +1,136 @@
+"""The public front page: every article with a progress bar per language.
+
+Readers see how far each translation is (untranslated, fuzzy, machine,
+translated, approved, from ``catalog_status``) and follow a link to the localized
+page of each published language. Server-rendered HTML with no script, so it
+works under the same strict CSP as the bundle pages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from jinja2 import Environment, select_autoescape
+
+from ..core.locales import direction, display_name
+from .articles import article_summaries
+from .bundles import HTML_CSP
+from .deps import State
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["pages"])
+
+_STATES = ("approved", "translated", "machine", "fuzzy", "untranslated")
+_COLORS = {
+    "approved": "#1a7f37",
+    "translated": "#54aeff",
+    "machine": "#d4a72c",
+    "fuzzy": "#fb8f44",
+    "untranslated": "#d0d7de",
+}
+
+_env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+_PAGE = _env.from_string(
+    """<!DOCTYPE html>
+<html lang="en" dir="ltr">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>Articles</title>
+  <style>
+    body{max-width:52rem;margin:2rem auto;padding:0 1rem;font-family:system-ui,sans-serif;
+         line-height:1.5;color:#1f2328}
+    .article{border-bottom:1px solid #d0d7de;padding:1rem 0}
+    .article h2{margin:.2rem 0;font-size:1.2rem}
+    table{border-collapse:collapse;width:100%}
+    td{padding:.2rem .5rem .2rem 0;vertical-align:middle;font-size:.9rem}
+    td.lang{width:9rem} td.nums{width:16rem;color:#59636e;white-space:nowrap}
+    .bar{display:flex;height:.8rem;border-radius:.4rem;overflow:hidden;background:#eee;
+         min-width:10rem}
+    .bar span{display:block;height:100%}
+    .legend span{display:inline-block;width:.7rem;height:.7rem;margin:0 .2rem 0 .8rem;
+                 border-radius:2px;vertical-align:middle}
+    {% for state, color in colors.items() %}.s-{{ state }}{background:{{ color }}}
+    {% endfor %}
+  </style>
+</head>
+<body>
+<h1>Articles</h1>
+<p class="legend">{% for state in states %}<span class="s-{{ state }}"></span>{{ state }}
+{% endfor %}</p>
+{% for a in articles %}
+<section class="article" id="article-{{ a.slug }}">
+  <h2><a class="article-link" href="{{ a.href }}">{{ a.title }}</a></h2>
+  <p>{% for p in a.published %}<a href="{{ a.href }}?lang={{ p.tag }}" hreflang="{{ p.tag }}"
+     lang="{{ p.tag }}" dir="{{ p.dir }}">{{ p.name }}</a>{% if not loop.last %} · {% endif %}
+  {% else %}<em>not published yet</em>{% endfor %}</p>
+  {% if a.rows %}
+  <table>
+  {% for r in a.rows %}
+    <tr>
+      <td class="lang">{{ r.name }} ({{ r.tag }})</td>
+      <td><div class="bar" role="img" aria-label="{{ r.label }}" title="{{ r.label }}">
+        {% for s in r.segments %}<span class="s-{{ s.state }}" style="width:{{ s.pct }}%">
+        </span>{% endfor %}</div></td>
+      <td class="nums">{{ r.done }}% reviewed or translated</td>
+    </tr>
+  {% endfor %}
+  </table>
+  {% endif %}
+</section>
+{% else %}
+<p>No articles yet. Add one with <code>l10n add</code> or <code>POST /articles</code>.</p>
+{% endfor %}
+</body>
+</html>
+"""
+)
+
+
+def _row(row: Any) -> dict[str, Any]:
+    total = row.total or 1
+    counts = {state: getattr(row, state) for state in _STATES}
+    return {
+        "tag": row.lang.replace("_", "-"),
+        "name": display_name(row.lang, "en"),
+        "segments": [
+            {"state": s, "pct": round(100 * n / total, 2)} for s, n in counts.items() if n
+        ],
+        "label": ", ".join(f"{n} {s}" for s, n in counts.items()) + f" of {row.total}",
+        "done": round(100 * (row.approved + row.translated) / total),
+    }
+
+
+@router.get(
+    "/",
+    response_class=Response,
+    summary="Front page: articles and translation progress",
+    responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}},
+)
+def index(app: State, request: Request) -> Response:
+    prefix = request.scope.get("root_path", "").rstrip("/")
+    articles = [
+        {
+            "slug": a.slug,
+            "title": a.title,
+            "href": a.href,
+            "published": [
+                {
+                    "tag": code.replace("_", "-"),
+                    "name": display_name(code),
+                    "dir": direction(code),
+                }
+                for code in a.published
+            ],
+            "rows": [_row(r) for r in a.catalogs],
+        }
+        for a in article_summaries(app, prefix)
+    ]
+    page = _PAGE.render(articles=articles, states=_STATES, colors=_COLORS)
+    return Response(
+        page,
+        media_type="text/html; charset=utf-8",
+        headers={"Cache-Control": "no-cache", "Content-Security-Policy": HTML_CSP},
+    )

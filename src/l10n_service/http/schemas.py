@@ -1,0 +1,186 @@
+"""Request and response bodies, so the OpenAPI document says exactly what comes back.
+
+Responses are built from the services' own ``to_dict()`` output; these models only
+describe (and check) that shape. Request models bound every list and string, so
+a request cannot make the server loop over a million languages.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = [
+    "ApproveRequest",
+    "ApproveResult",
+    "ArticleList",
+    "ArticleSaved",
+    "ArticleSummary",
+    "BuildRequest",
+    "BuiltBundleOut",
+    "BuiltBundles",
+    "ImportReportOut",
+    "JobOut",
+    "JobsCreated",
+    "JobsRequest",
+    "StatusOut",
+    "StatusRowOut",
+    "TokenCreateRequest",
+    "TokenCreated",
+    "TokenOut",
+]
+
+LangCode = Field(min_length=2, max_length=35)
+Policy = Literal["approved-only", "human", "machine-allowed"]
+
+
+class StatusRowOut(BaseModel):
+    slug: str
+    lang: str
+    total: int
+    untranslated: int
+    machine: int
+    translated: int
+    approved: int
+    fuzzy: int
+
+
+class JobOut(BaseModel):
+    id: str
+    slug: str
+    lang: str
+    engine: str
+    queue: str
+    segments: int
+    chunks: int
+    created: float
+    done_chunks: list[int]
+    translated: int
+    skipped: int
+    failed: dict[str, str]
+    finished: float | None
+    state: Literal["queued", "running", "done", "failed", "cancelled"]
+    notice: str
+    progress: float
+    segments_per_s: float
+    eta_s: float | None
+
+
+class StatusOut(BaseModel):
+    catalogs: list[StatusRowOut]
+    jobs: list[JobOut]
+
+
+class ArticleSummary(BaseModel):
+    slug: str
+    title: str
+    source_lang: str | None
+    format: str | None
+    published: list[str] = Field(description="Languages with a built bundle.")
+    catalogs: list[StatusRowOut]
+    href: str
+
+
+class ArticleList(BaseModel):
+    articles: list[ArticleSummary]
+
+
+class ArticleSaved(BaseModel):
+    slug: str
+    format: str
+    source_lang: str
+    blocks: int
+    segments: int
+    created: bool = Field(description="False when an existing article was replaced.")
+    updated_languages: list[str]
+    href: str
+
+
+class ImportReportOut(BaseModel):
+    updated: int
+    unchanged: int
+    unknown: int
+
+
+class ApproveRequest(BaseModel):
+    """Either ``{"ids": [...]}`` (msgctxt of entries) or ``{"all": true}``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ids: list[str] | None = Field(default=None, max_length=10000)
+    all: bool = False
+    include_machine: bool = Field(
+        default=False, description='With "all", approve machine output too.'
+    )
+
+    @model_validator(mode="after")
+    def _one_of(self) -> ApproveRequest:
+        if self.all == bool(self.ids):
+            raise ValueError('say what to approve: either "ids" (non-empty) or "all": true')
+        if self.ids and any(len(i) > 300 for i in self.ids):
+            raise ValueError("an entry id is at most 300 characters")
+        return self
+
+
+class ApproveResult(BaseModel):
+    approved: int
+
+
+class JobsRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    languages: list[str] = Field(min_length=1, max_length=50)
+    engine: Literal["auto", "argos", "pseudo"] = "auto"
+
+
+class JobsCreated(BaseModel):
+    jobs: list[JobOut]
+    notices: list[str]
+
+
+class BuildRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    languages: list[str] | None = Field(
+        default=None, max_length=50, description="Default: the source and every catalog."
+    )
+    policy: Policy = "machine-allowed"
+
+
+class BuiltBundleOut(BaseModel):
+    slug: str
+    lang: str
+    coverage: dict[str, float]
+    href: str
+
+
+class BuiltBundles(BaseModel):
+    bundles: list[BuiltBundleOut]
+
+
+class TokenCreateRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["translator", "reviewer", "admin"]
+    languages: list[str] = Field(default_factory=list, max_length=50)
+    name: str = Field(default="", max_length=100)
+
+
+class TokenOut(BaseModel):
+    id: str
+    name: str
+    role: str
+    languages: list[str]
+    created: float
+    revoked: float | None
+
+
+class TokenCreated(TokenOut):
+    token: str = Field(description="The secret. Shown once; only its SHA-256 is stored.")
+
+
+def dump(model: type[BaseModel], data: Any) -> dict[str, Any]:
+    """Validate service output against the documented shape (a bug shows up here,
+    as a 500 in the log, rather than as a silently different API)."""
+    return model.model_validate(data).model_dump()
