@@ -43,7 +43,7 @@ from filelock import FileLock
 
 from .catalog.store import write_atomic
 from .core.locales import normalize_locale
-from .errors import InputError, NotFoundError
+from .errors import InputError, L10nError, NotFoundError
 from .settings import load_settings
 from .workspace import Workspace
 
@@ -203,8 +203,9 @@ class TokenStore:
             data = json.loads(raw)
             return [TokenRecord.from_json(item) for item in data.get("tokens", [])]
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            # Fail closed: a damaged file authenticates nobody, and says why.
-            raise InputError(f"{self.path}: damaged token file ({exc})") from None
+            # Fail closed: a damaged file authenticates nobody. A server-side fault
+            # (500 over HTTP), not the caller's: their token may be fine.
+            raise L10nError(f"{self.path}: damaged token file ({exc})") from None
 
     def records(self) -> list[TokenRecord]:
         key = self._stat_key()

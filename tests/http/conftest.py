@@ -39,13 +39,18 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     bundled. Shared read-only: tests that write use ``ws`` (a copy)."""
     root = tmp_path_factory.mktemp("http") / "ws"
     run_cli("add", str(SAMPLE), root=root)
-    run_cli("translate", SLUG, "--to", ",".join(LANGS), "--engine", "pseudo", root=root)
+    # One chunk per language: the embedded broker polls, so fewer tasks is faster.
+    run_cli("translate", SLUG, "--to", ",".join(LANGS), "--engine", "pseudo", root=root,
+            env={"L10N_CHUNK_SIZE": "1000"})  # fmt: skip
     run_cli("bundle", SLUG, root=root)
     return root
 
 
 def copy_workspace(source: Path, target: Path) -> Path:
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.lock", "tokens.json*"))
+    # symlinks=True: published bundles are symlinks into content-addressed versions.
+    shutil.copytree(
+        source, target, symlinks=True, ignore=shutil.ignore_patterns("*.lock", "tokens.json*")
+    )
     return target
 
 
@@ -104,11 +109,11 @@ class LiveServer:
     admin: str
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def _stop(process: subprocess.Popen[bytes], grace: float = 15) -> None:
     if process.poll() is None:
         process.terminate()
         try:
-            process.wait(timeout=15)
+            process.wait(timeout=grace)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
@@ -169,4 +174,4 @@ def worker(live_server: LiveServer) -> Iterator[Callable[[], subprocess.Popen[by
 
     yield start
     for process in started:
-        _stop(process)
+        _stop(process, grace=2)  # idle by now; tasks are idempotent anyway

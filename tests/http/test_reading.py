@@ -3,20 +3,23 @@ bounded parsing of hostile Accept-Language headers."""
 
 from __future__ import annotations
 
-import json
-import os
 import time
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
+from l10n_service.http.app import create_app
 from l10n_service.http.negotiate import (
     MAX_LANGUAGE_ITEMS,
     negotiate_language,
     parse_accept_language,
     prefers_html,
 )
-from tests.http.conftest import SLUG, Api, make_api
+from l10n_service.services.bundles import build_bundles
+from l10n_service.services.catalogs import approve
+from l10n_service.workspace import Workspace
+from tests.http.conftest import SLUG, Api
 
 ARTICLE = f"/articles/{SLUG}"
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -160,17 +163,20 @@ def test_static_language_codes_are_normalised(reader: Api) -> None:
 
 
 def test_a_rebuilt_bundle_is_served_at_once(api: Api) -> None:
-    """The byte cache is keyed by the file's identity: an atomic replace shows up."""
-    path = api.root / "bundles" / SLUG / "de" / "bundle.json"
-    before = api.client.get(f"{ARTICLE}/de/bundle.json")
-    doc = json.loads(path.read_bytes())
-    doc["notices"] = ["rebuilt"]
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(doc), "utf-8")
-    os.replace(tmp, path)
-    after = api.client.get(f"{ARTICLE}/de/bundle.json")
-    assert after.json()["notices"] == ["rebuilt"]
+    """Publishing switches a symlink to a new content-addressed version; the byte
+    cache is keyed by the file it resolves to, so the next request sees it."""
+    url = f"{ARTICLE}/de/bundle.json"
+    before = api.client.get(url)
+    assert {s["state"] for b in before.json()["blocks"] for s in b["segments"]} == {"machine"}
+    ws = Workspace.at(api.root)
+    assert approve(ws, SLUG, "de", who="rita", include_machine=True) == 146
+    (built,) = build_bundles(ws, SLUG, ["de"])
+    assert built.published
+    after = api.client.get(url)
+    assert {s["state"] for b in after.json()["blocks"] for s in b["segments"]} == {"approved"}
     assert after.headers["etag"] != before.headers["etag"]
+    negotiated = api.client.get(ARTICLE, headers={"Accept-Language": "de"})
+    assert negotiated.content == after.content
 
 
 def test_unpublished_or_unknown_article_is_404(api: Api) -> None:
@@ -225,7 +231,6 @@ def test_openapi_document(reader: Api) -> None:
 
 def test_reader_of_another_root_path(published: Path) -> None:
     """Behind a proxy at /l10n, generated links keep the prefix."""
-    api = make_api(published)
-    api.client.root_path = "/l10n"
-    page = api.client.get(ARTICLE, headers={"Accept": "text/html"}).text
+    client = TestClient(create_app(published), root_path="/l10n")
+    page = client.get(ARTICLE, headers={"Accept": "text/html"}).text
     assert f'href="/l10n/articles/{SLUG}?lang=de"' in page

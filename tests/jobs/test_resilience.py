@@ -75,7 +75,7 @@ def env(redis_url: str) -> dict[str, str]:
     redis.Redis.from_url(url).flushdb()
     return {
         "L10N_BROKER_URL": url,
-        "L10N_CHUNK_SIZE": "20",
+        "L10N_CHUNK_SIZE": "50",
         "L10N_VISIBILITY_TIMEOUT": "8",
     }
 
@@ -134,11 +134,13 @@ def test_worker_killed_mid_job_then_replaced(
     human = _prepare(workspace, tmp_path)
     worker.start()
     run_cli("translate", SLUG, "--to", "de", root=workspace, env=env)
-    _wait(lambda: len(_job(workspace)["done_chunks"]) >= 10, 120, "10 chunks")
+    _wait(lambda: len(_job(workspace)["done_chunks"]) >= 5, 120, "5 chunks")
     worker.kill9()
     assert _job(workspace)["state"] != "done"
     worker.start()
-    _wait(lambda: _job(workspace)["state"] == "done", 240, "the job to finish")
+    # The killed worker's unacked chunk comes back after the visibility timeout, or
+    # is re-sent by the waiting client when progress stalls: whichever comes first.
+    run_cli("jobs", "wait", _job(workspace)["id"], "--resume-after", "15", root=workspace, env=env)
     _assert_translated_exactly_once(workspace, human)
 
 
@@ -158,13 +160,16 @@ def test_broker_restart_mid_job(
         human = _prepare(workspace, tmp_path)
         w.start()
         run_cli("translate", SLUG, "--to", "de", root=workspace, env=env)
-        _wait(lambda: len(_job(workspace)["done_chunks"]) >= 5, 120, "5 chunks")
+        _wait(lambda: len(_job(workspace)["done_chunks"]) >= 3, 120, "3 chunks")
         subprocess.run(["redis-cli", "-p", str(port), "shutdown"], check=False)
         redis_proc.wait(timeout=30)
         assert _job(workspace)["state"] != "done"
         time.sleep(2)
         redis_proc = subprocess.Popen(server, stdout=subprocess.DEVNULL)
-        _wait(lambda: _job(workspace)["state"] == "done", 300, "the job to finish")
+        # A message in flight when the broker died may be gone (kombu's Redis transport
+        # has that window); waiting with --resume-after sends such chunks again.
+        job_id = _job(workspace)["id"]
+        run_cli("jobs", "wait", job_id, "--resume-after", "10", root=workspace, env=env)
         _assert_translated_exactly_once(workspace, human)
     finally:
         w.stop()

@@ -9,7 +9,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from l10n_service.errors import CatalogError, NotFoundError, UploadError
+from l10n_service.errors import CatalogError, InputError, NotFoundError, UploadError
 from l10n_service.services.articles import add_article
 from l10n_service.services.catalogs import (
     approve,
@@ -44,11 +44,19 @@ def _translate_all(ws: Workspace, prefix: str = "DE ") -> None:
 def test_new_language_gets_every_segment(ws: Workspace) -> None:
     po = _po(ws)
     assert [e.msgid for e in po] == [
-        "# Title here", "The first sentence.", "The second sentence.", "A closing line."
+        "# Title here",
+        "The first sentence.",
+        "The second sentence.",
+        "A closing line.",
     ] or len(po) == 4
     assert po.metadata["Language"] == "de"
     assert po.metadata["Plural-Forms"].startswith("nplurals=2")
-    assert subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(ws.po_path("post", "de"))]).returncode == 0
+    assert (
+        subprocess.run(
+            ["msgfmt", "--check", "-o", "/dev/null", str(ws.po_path("post", "de"))]
+        ).returncode
+        == 0
+    )
 
 
 def test_update_keeps_translations_and_marks_edits_fuzzy(ws: Workspace) -> None:
@@ -117,7 +125,7 @@ def test_import_rejects_the_wrong_file(ws: Workspace, tmp_path: Path, mutate, er
 
 def test_import_of_malformed_po_names_the_line(ws: Workspace) -> None:
     bad = b'msgid "a" junk\nmsgstr ""\n'
-    with pytest.raises(CatalogError, match="x.po:1"):
+    with pytest.raises(CatalogError, match=r"x\.po:1"):
         import_po(ws, bad, slug="post", lang="de", name="x.po")
 
 
@@ -141,3 +149,23 @@ def test_approve_unknown_id(ws: Workspace) -> None:
 def test_missing_catalog(ws: Workspace) -> None:
     with pytest.raises(NotFoundError):
         approve(ws, "post", "fr", who="rita")
+
+
+def test_import_report_says_how_it_merged(ws: Workspace, tmp_path: Path) -> None:
+    from l10n_service.services.review import export_po
+
+    po = polib.pofile(export_po(ws, "post", "de").data.decode())
+    po[1].msgstr = "Der erste Satz."
+    report = import_po(ws, str(po).encode(), slug="post", lang="de", name="de.po")
+    data = report.to_dict()
+    assert (data["updated"], data["mode"], data["resolved"]) == (1, "3-way", 0)
+    assert data["base_revision"] and data["issues"] == []
+
+
+def test_approve_refuses_qa_errors_unless_forced(ws: Workspace) -> None:
+    po = _po(ws)
+    po[1].msgstr = "Der <b>erste</b> Satz."
+    po.save()
+    with pytest.raises(InputError, match="QA errors"):
+        approve(ws, "post", "de", who="rita", ids=[po[1].msgctxt])
+    assert approve(ws, "post", "de", who="rita", ids=[po[1].msgctxt], force=True) == 1

@@ -383,7 +383,10 @@ class _Parser:
             pos += len(raw) + 1
             line = raw[:-1] if raw[-1:] == "\r" else raw
             head = line[:1]
-            if not line or (head in " \t" and not line.strip()):
+            if head == " " or head == "\t":
+                line = line.strip()
+                head = line[:1]
+            if not line:
                 continue
             if head == "#" and line[1:2] == "~":
                 line = "#" + line[2:] if line[2:3] == "|" else line[2:].lstrip(" \t")
@@ -432,15 +435,14 @@ class _Parser:
                 raise self.fail(str(exc), number) from None
             content_end = pos
             gap_start = pos
+        trailer_start = content_end
         if entry is not None:
             if entry.mid is None and entry.ctxt is None:
                 # Comments after the last entry belong to no entry: keep them as they are.
-                layout.trailer = text[entry.sections[0][1] :]
-                entry = None
+                trailer_start = entry.sections[0][1]
             else:
                 self._finish(entry, content_end, len(lines) + 1)
-        if entry is None and not layout.trailer:
-            layout.trailer = text[min(content_end, len(text)) :]
+        layout.trailer = text[trailer_start:]
         return self._build()
 
     def _comment(self, entry: _Entry, line: str, start: int, obsolete: bool) -> str:
@@ -761,93 +763,156 @@ def _width(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
-_NO_BREAK_AFTER = {"OP", "GL", "WJ"}
-_NO_BREAK_BEFORE = {"SP", "ZW", "WJ", "CL", "CP", "EX", "IS", "SY"}  # LB7-LB13
+_NO_BREAK_BEFORE = {"CL", "CP", "EX", "IS", "SY"}  # LB13
 _NO_BREAK_BEFORE_LATE = {"QU", "BA", "HY", "NS", "IN"}  # LB19-LB22, after LB18 (SP ÷)
-_NUMERIC_PAIRS = {
+_NO_BREAK_PAIRS = {
     ("CL", "PO"), ("CP", "PO"), ("CL", "PR"), ("CP", "PR"), ("NU", "PO"), ("NU", "PR"),
-    ("PO", "OP"), ("PO", "NU"), ("PR", "OP"), ("PR", "NU"), ("HY", "NU"), ("IS", "NU"),
+    ("PO", "OP"), ("PO", "OPW"), ("PO", "NU"), ("PR", "OP"), ("PR", "OPW"), ("PR", "NU"), ("HY", "NU"), ("IS", "NU"),
     ("NU", "NU"), ("SY", "NU"), ("AL", "NU"), ("HL", "NU"), ("NU", "AL"), ("NU", "HL"),
     ("PR", "ID"), ("ID", "PO"), ("PR", "AL"), ("PR", "HL"), ("PO", "AL"), ("PO", "HL"),
-    ("AL", "PR"), ("AL", "PO"), ("HL", "PR"), ("HL", "PO"), ("AL", "AL"), ("AL", "HL"),
-    ("HL", "AL"), ("HL", "HL"), ("IS", "AL"), ("IS", "HL"), ("AL", "OP"), ("HL", "OP"),
+    ("AL", "PR"), ("AL", "PO"), ("HL", "PR"), ("HL", "PO"),
+    ("AL", "AL"), ("AL", "HL"),
+    ("HL", "AL"), ("HL", "HL"), ("AL", "OP"), ("HL", "OP"),
     ("NU", "OP"), ("CP", "AL"), ("CP", "HL"), ("CP", "NU"), ("SY", "HL"),
 }  # fmt: skip
 
 
-def _break_opportunities(chars: str, prohibited: set[int]) -> list[bool]:
-    """``result[i]``: may a line break before ``chars[i]`` (UAX #14, simplified)?"""
-    classes = [_CLASS_OF_ASCII.get(ch) or ("AL" if ch < "\x80" else _class(ch)) for ch in chars]
-    for i, cls in enumerate(classes):  # LB9/LB10: marks take their base's class
-        if cls == "CM":
-            classes[i] = "AL" if i == 0 or classes[i - 1] in ("SP", "ZW") else classes[i - 1]
-            prohibited.add(i)
-    result = [False] * len(chars)
-    before_spaces = ""  # class of the last non-space character (for LB14-LB17)
-    for i in range(1, len(chars)):
-        a, b = classes[i - 1], classes[i]
-        if a != "SP":
-            before_spaces = a
-        if i in prohibited or b in _NO_BREAK_BEFORE or a in _NO_BREAK_AFTER:
-            continue
-        if before_spaces == "OP" or (before_spaces == "QU" and b == "OP"):
-            continue
-        if b == "NS" and before_spaces in ("CL", "CP"):
-            continue
-        if before_spaces == "B2" and b == "B2":
-            continue
-        if a == "SP" or before_spaces == "ZW":
-            result[i] = True
-            continue
-        if b == "GL" or a == "QU" or b in _NO_BREAK_BEFORE_LATE:
-            continue
-        if (a, b) in _NUMERIC_PAIRS:
-            continue
-        if a in ("HY", "BA") and i >= 2 and classes[i - 2] == "HL":
-            continue
-        result[i] = True
-    return result
+def _class_at(chars: str, j: int) -> str:
+    """Line-breaking class of ``chars[j]``; combining marks take their base's class
+    (LB9) or become alphabetic after a space (LB10, where libunistring breaks)."""
+    ch = chars[j]
+    if ch < "\x80":
+        return _CLASS_OF_ASCII.get(ch, "AL")
+    cls = _class(ch)
+    if cls == "CM":
+        k = j - 1
+        while k >= 0 and _class(chars[k]) == "CM":
+            k -= 1
+        before = _class_at(chars, k) if k >= 0 else "SP"
+        if before in ("SP", "ZW"):
+            return "ALCM"
+        return "CM" + before
+    if cls == "OP" and _width(ch) == 2:
+        return "OPW"  # LB30 keeps letters and wide brackets breakable
+    return cls
+
+
+def _can_break(chars: str, i: int) -> bool:
+    """May a line break before character ``i`` (UAX #14 as libunistring applies it)?"""
+    a, b = _class_at(chars, i - 1), _class_at(chars, i)
+    if b[:2] == "CM":  # LB9: a mark stays with its base
+        return False
+    if a[:2] == "CM":
+        a = a[2:]
+    before_spaces = a
+    if a == "SP":
+        j = i - 2
+        while j >= 0 and chars[j] == " ":
+            j -= 1
+        if j < 0:  # leading spaces: nothing breaks at the start of a line
+            return False
+        before_spaces = _class_at(chars, j)
+        if before_spaces[:2] == "CM":
+            before_spaces = before_spaces[2:]
+    if b == "SP" or b == "ZW":  # LB7
+        return False
+    if b == "ALCM":
+        if a == "SP":
+            return True
+        b = "AL"
+    if a == "ALCM":
+        a = "AL"
+    if before_spaces == "ALCM":
+        before_spaces = "AL"
+    if before_spaces == "ZW":  # LB8
+        return True
+    if a == "WJ" or b == "WJ" or a == "GL":  # LB11, LB12
+        return False
+    if b == "GL" and a not in ("SP", "BA", "HY"):  # LB12a
+        return False
+    if b in _NO_BREAK_BEFORE:  # LB13
+        return False
+    if before_spaces in ("OP", "OPW"):  # LB14
+        return False
+    if before_spaces == "QU" and b in ("OP", "OPW"):  # LB15
+        return False
+    if b == "NS" and (a in ("CL", "CP") or before_spaces == "CL"):  # LB16 (CP SP* NS breaks)
+        return False
+    if before_spaces == "B2" and b == "B2":  # LB17
+        return False
+    if a == "SP":  # LB18
+        return True
+    if a == "QU" or b in _NO_BREAK_BEFORE_LATE:  # LB19, LB21, LB22
+        return False
+    if (a, b) in _NO_BREAK_PAIRS:  # LB23-LB30
+        return False
+    # LB21a: no break after a hyphen that follows a Hebrew letter
+    return not (a in ("HY", "BA") and i >= 2 and _class_at(chars, i - 2) == "HL")
+
+
+_ESCAPE_PAIR = re.compile(r"\\.")
+
+
+def _wrap_portion(portion: str, width: int, start_column: int, newline_end: bool) -> list[str]:
+    """Break one escaped portion into lines of at most ``width`` columns.
+
+    Same result as libunistring's greedy ``u8_width_linebreaks``: each line ends at the
+    last break opportunity that still fits, or, when none fits, at the first one after
+    the limit. Only the opportunities near each limit are evaluated.
+    """
+    plain = portion.isascii()
+    if plain:
+        columns = None
+        total = len(portion)
+    else:
+        columns = [0]
+        for ch in portion:
+            columns.append(columns[-1] + (_width(ch) if ch >= "\x80" else 1))
+        total = columns[-1]
+    if start_column + total <= width:
+        return [portion]
+    # Never inside an escape sequence, nor right before the final \n.
+    prohibited = {m.start() + 1 for m in _ESCAPE_PAIR.finditer(portion)}
+    if newline_end:
+        prohibited.add(len(portion) - 2)
+    size = len(portion)
+
+    def col(i: int) -> int:
+        return i if columns is None else columns[i]
+
+    def opportunity(i: int) -> bool:
+        return i not in prohibited and _can_break(portion, i)
+
+    lines: list[str] = []
+    begin = 0
+    offset = start_column
+    while True:
+        if offset + col(size) - col(begin) <= width:
+            break
+        # the last index q with offset + col(q) - col(begin) <= width
+        limit = begin
+        budget = width - offset + col(begin)
+        if columns is None:
+            limit = min(size, max(begin, budget))
+        else:
+            while limit < size and columns[limit + 1] <= budget:
+                limit += 1
+        cut = next((q for q in range(limit, begin, -1) if opportunity(q)), None)
+        if cut is None:
+            cut = next((q for q in range(limit + 1, size) if opportunity(q)), None)
+            if cut is None:
+                break
+        lines.append(portion[begin:cut])
+        begin = cut
+        offset = 0
+    lines.append(portion[begin:])
+    return lines
 
 
 def _escape(value: str) -> str:
     if not _NEEDS_ESCAPE.search(value):
         return value
     return _NEEDS_ESCAPE.sub(lambda m: _ESCAPES_OUT[m.group(0)], value)
-
-
-def _wrap_portion(portion: str, width: int, start_column: int, newline_end: bool) -> list[str]:
-    """Break one escaped portion into lines of at most ``width`` columns, greedily, as
-    libunistring's ``u8_width_linebreaks`` does for msgcat."""
-    prohibited: set[int] = set()
-    i = 0
-    while i < len(portion):  # never break inside an escape sequence
-        if portion[i] == "\\":
-            prohibited.add(i + 1)
-            i += 2
-        else:
-            i += 1
-    if newline_end:  # nor right before the final \n
-        prohibited.add(len(portion) - 2)
-    possible = _break_opportunities(portion, prohibited)
-    breaks: list[int] = []
-    last_p = -1
-    last_column = start_column
-    piece_width = 0
-    for i, ch in enumerate(portion):
-        if possible[i]:
-            if last_p >= 0 and last_column + piece_width > width:
-                breaks.append(last_p)
-                last_column = 0
-            last_p = i
-            last_column += piece_width
-            piece_width = 0
-        piece_width += _width(ch) if ch >= "\x80" else 1
-    if last_p >= 0 and last_column + piece_width > width:
-        breaks.append(last_p)
-    if not breaks:
-        return [portion]
-    bounds = [0, *breaks, len(portion)]
-    return [portion[bounds[k] : bounds[k + 1]] for k in range(len(bounds) - 1)]
 
 
 def _render_string(prefix: str, name: str, value: str, wrap: bool = True) -> str:
@@ -858,20 +923,11 @@ def _render_string(prefix: str, name: str, value: str, wrap: bool = True) -> str
     if not multiline and escaped.isascii():
         if len(prefix) + len(name) + len(escaped) + 3 <= WRAP_WIDTH or not wrap:
             return f'{prefix}{name} "{escaped}"\n'
-    # Portions end after each escaped newline; each is wrapped on its own.
-    portions: list[tuple[str, bool]] = []
-    start = 0
-    i = 0
-    while i < len(escaped):
-        if escaped[i] == "\\":
-            if escaped[i + 1] == "n":
-                portions.append((escaped[start : i + 2], True))
-                start = i + 2
-            i += 2
-        else:
-            i += 1
-    if start < len(escaped) or not portions:
-        portions.append((escaped[start:], False))
+    # Portions end after each newline; each is wrapped on its own.
+    pieces = value.split("\n")
+    portions = [(_escape(piece + "\n"), True) for piece in pieces[:-1]]
+    if pieces[-1] or not portions:
+        portions.append((_escape(pieces[-1]), False))
     width = (WRAP_WIDTH - 1 - (len(prefix) + 1)) if wrap else 1 << 30
     if len(portions) == 1:
         first, newline_end = portions[0]
@@ -969,6 +1025,9 @@ def _render_sections(
     return "".join(text for _, text in out)
 
 
+_HEADER_FIXED = frozenset({"gc", "oc", "pc", "pm", "pp", "ct", "mi"})
+
+
 def _header_snapshot(po: polib.POFile) -> tuple[Any, ...]:
     fuzzy = po.metadata_is_fuzzy
     flags = tuple(fuzzy) if isinstance(fuzzy, list | tuple) else (("fuzzy",) if fuzzy else ())
@@ -993,7 +1052,7 @@ def render_po(po: polib.POFile) -> str:
         if source is not None and source.snapshot == current:
             out.append(source.gap + source.text)
         else:
-            text = _render_sections(current, source, frozenset({"mi"}))
+            text = _render_sections(current, source, _HEADER_FIXED)
             out.append((source.gap if source else "") + _fix_newline(text, newline))
         emitted += 1
     first = layout.first if layout else None

@@ -1,63 +1,262 @@
-"""Near-match search between source strings, with msgmerge's measure.
+"""Near-match search between source strings, with msgmerge's measure, fast.
 
 GNU msgmerge scores 2*matches/(len1+len2) with a 0.6 cut-off; rapidfuzz's
-``fuzz.ratio`` is the same measure in C++. Candidates are first narrowed by shared
-character 4-grams (what msgmerge does too), so each query is compared with a
-handful of strings instead of all of them.
+``fuzz.ratio`` is the same measure in C++. Scoring every pair is what makes msgmerge
+take minutes on big catalogs, so candidates are narrowed first, in numpy:
+
+1. every choice's features are computed at once: character 4-grams of the
+   case-folded text (msgmerge's index; all of them for short strings, a quarter
+   picked by hash for long ones, so both sides pick the same grams) and word bigrams
+   (one edited word leaves a sentence's other word pairs intact, and pairs stay rare
+   when the vocabulary is small, where 4-grams are shared by thousands of strings);
+2. they are sorted into an inverted index; a batch of queries looks up only each
+   query's rarest features, each counting its inverse document frequency, and the
+   choices with the most weight after a length filter (a pair whose lengths rule out
+   the cut-off is never scored) become candidates;
+3. only those candidates are scored exactly with ``fuzz.ratio``.
+
+Short queries are also compared with every short choice of a compatible length, so
+nothing that shares too few features to be found is missed. Ties go to the earliest
+choice, so results are deterministic.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Sequence
+import bisect
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz import fuzz
 
 __all__ = ["FuzzyIndex"]
 
-_N = 4
-_MAX_CANDIDATES = 64
+_SHORT = 16  # below this many characters a query is also compared exhaustively
+_SHORT_CHOICE = 40  # ...with the choices shorter than this
+_WINDOW = 4  # 4-grams kept: the minimum hash of each run of this many
+_CANDIDATES = 24  # exact scores computed per query
+_FEATURES = 16  # a query looks up at most its rarest features...
+_MIN_FEATURES = 3  # ...at least this many...
+_POSTINGS = 500  # ...and beyond those, only while they add up to this many postings
+_STOP = 5000  # a feature found in more choices than this is never looked up
+_BATCH = 4096  # queries looked up together (bounds the memory of one lookup)
+
+IntArray = npt.NDArray[np.int64]
+UIntArray = npt.NDArray[np.uint32]
 
 
-def _grams(text: str) -> set[str]:
-    folded = text.casefold()
-    if len(folded) < _N:
-        return {folded}
-    return {folded[i : i + _N] for i in range(len(folded) - _N + 1)}
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Building millions of small objects triggers full collections that find nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+_RANDOM = np.random.default_rng(20240).integers(1, 2**32, size=64, dtype=np.uint64).astype(
+    np.uint32
+)
+_MULT = np.uint32(0x01000193)
+
+
+def _features(texts: Sequence[str]) -> tuple[UIntArray, IntArray]:
+    """(feature hash, text index) pairs of the case-folded texts, all in numpy."""
+    codes = np.frombuffer("\x00".join(texts).casefold().encode("utf-32-le"), dtype=np.uint32)
+    size = codes.size
+    zero = codes == 0
+    owner = np.cumsum(zero, dtype=np.int64)
+    owner -= zero
+    grams, owner_of_grams = np.zeros(0, np.uint32), np.zeros(0, np.int64)
+    if size >= _WINDOW + 3:
+        hashed = codes[:-3] * _MULT
+        for k in (1, 2, 3):
+            hashed ^= codes[k : size - 3 + k]
+            hashed *= _MULT
+        hashed ^= hashed >> np.uint32(15)
+        invalid = zero[:-3] | zero[1:-2]
+        invalid |= zero[2:-1]
+        invalid |= zero[3:]
+        hashed[invalid] = np.uint32(0xFFFFFFFF)
+        # Winnowing: the smallest hash of every window of _WINDOW grams, so any
+        # substring of _WINDOW + 3 characters two texts share gives a shared feature.
+        span = hashed.size - _WINDOW + 1
+        window_min = hashed[:span].copy()
+        for k in range(1, _WINDOW):
+            np.minimum(window_min, hashed[k : k + span], out=window_min)
+        chosen = np.zeros(hashed.size, dtype=bool)
+        for k in range(_WINDOW):
+            chosen[k : k + span] |= hashed[k : k + span] == window_min
+        chosen &= ~invalid
+        grams, owner_of_grams = hashed[chosen], owner[:-3][chosen]
+    # Word bigrams: a word is a run of characters above the space; its hash sums each
+    # character times a random number for its position in the word.
+    blank = codes <= 32
+    first = ~blank
+    first[1:] &= blank[:-1]
+    starts = np.flatnonzero(first)
+    if starts.size < 2:
+        return grams, owner_of_grams
+    position = np.arange(size, dtype=np.int64)
+    position -= starts[np.maximum(np.cumsum(first, dtype=np.int64) - 1, 0)]
+    position &= 63
+    contribution = codes * _RANDOM[position]
+    contribution[blank] = 0
+    running = np.concatenate(([0], np.cumsum(contribution, dtype=np.uint32))).astype(np.uint32)
+    words = running[np.append(starts[1:], size)] - running[starts]
+    same_text = owner[starts[:-1]] == owner[starts[1:]]
+    pairs = words[:-1] * np.uint32(0x9E3779B1)
+    pairs ^= words[1:] + np.uint32(0x7F4A7C15)
+    pairs *= _MULT
+    pairs ^= pairs >> np.uint32(16)
+    return (
+        np.concatenate((grams, pairs[same_text])),
+        np.concatenate((owner_of_grams, owner[starts[:-1]][same_text])),
+    )
 
 
 class FuzzyIndex:
-    """Index ``choices`` once, then ask for the best match of many queries."""
+    """Index ``choices`` once, then ask for the best matches of many queries."""
 
     def __init__(self, choices: Sequence[str]):
         self.choices = list(choices)
-        self._postings: dict[str, list[int]] = defaultdict(list)
-        for i, choice in enumerate(self.choices):
-            for gram in _grams(choice):
-                self._postings[gram].append(i)
-        # Very common grams say little and cost a lot; skip them when ranking.
-        self._stop = max(50, len(self.choices) // 10)
+        count = len(self.choices)
+        self._lengths = np.fromiter((len(c) for c in self.choices), np.int64, count)
+        with _gc_paused():
+            keys, owners = _features(self.choices)
+        order = np.argsort(keys)
+        keys, self._postings = keys[order], owners[order]
+        if keys.size:
+            starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+        else:
+            starts = np.zeros(0, np.int64)
+        self._keys = keys[starts]
+        self._starts = starts.astype(np.int64)
+        self._counts = np.diff(np.append(self._starts, keys.size)).astype(np.int64)
+        self._idf = np.log1p(count / np.maximum(self._counts, 1))
+        # short choices sorted by length, for the exhaustive path
+        short = sorted((len(c), i) for i, c in enumerate(self.choices) if len(c) < _SHORT_CHOICE)
+        self._short_lengths = [length for length, _ in short]
+        self._short_ids = [i for _, i in short]
+
+    def __len__(self) -> int:
+        return len(self.choices)
 
     def best(self, query: str, cutoff: float = 0.6) -> tuple[int, float] | None:
         """Index and score (0..1) of the best choice scoring at least ``cutoff``."""
-        if not self.choices:
-            return None
-        shared: Counter[int] = Counter()
-        for gram in _grams(query):
-            postings = self._postings.get(gram)
-            if postings and len(postings) <= self._stop:
-                shared.update(postings)
-        if not shared:
-            return None
-        best: tuple[int, float] | None = None
-        qlen = len(query)
-        for index, _ in shared.most_common(_MAX_CANDIDATES):
-            choice = self.choices[index]
-            # The ratio can't reach the cut-off if the lengths are too far apart.
-            if 2 * min(qlen, len(choice)) / (qlen + len(choice) or 1) < cutoff:
-                continue
-            floor = max(cutoff, best[1]) * 100 if best else cutoff * 100
-            score = fuzz.ratio(query, choice, score_cutoff=floor) / 100
-            if score >= cutoff and (best is None or score > best[1]):
-                best = (index, score)
-        return best
+        return self.best_many([query], cutoff)[0]
+
+    def best_many(
+        self, queries: Sequence[str], cutoff: float = 0.6
+    ) -> list[tuple[int, float] | None]:
+        """:meth:`best` for many queries at once (much faster than one by one)."""
+        return [found[0] if found else None for found in self.top_many(queries, cutoff, 1)]
+
+    def top(self, query: str, cutoff: float = 0.6, limit: int = 5) -> list[tuple[int, float]]:
+        """Up to ``limit`` (index, score) pairs scoring at least ``cutoff``, best first."""
+        return self.top_many([query], cutoff, limit)[0]
+
+    def top_many(
+        self, queries: Sequence[str], cutoff: float = 0.6, limit: int = 5
+    ) -> list[list[tuple[int, float]]]:
+        """:meth:`top` for many queries at once."""
+        results: list[list[tuple[int, float]]] = [[] for _ in queries]
+        if not self.choices or not queries:
+            return results
+        for first in range(0, len(queries), _BATCH):
+            batch = queries[first : first + _BATCH]
+            candidates = self._candidates(batch, cutoff, max(_CANDIDATES, limit))
+            for offset, query in enumerate(batch):
+                found = candidates.get(offset, [])
+                if len(query) < _SHORT or not found:
+                    found = sorted(set(found) | set(self._short_candidates(query, cutoff)))
+                results[first + offset] = self._score(query, found, cutoff, limit)
+        return results
+
+    def _score(
+        self, query: str, found: Sequence[int], cutoff: float, limit: int
+    ) -> list[tuple[int, float]]:
+        floor = cutoff * 100
+        scored: list[tuple[float, int]] = []
+        choices = self.choices
+        for index in found:
+            score = fuzz.ratio(query, choices[index], score_cutoff=floor)
+            if score >= floor:
+                scored.append((-score, index))
+        scored.sort()
+        return [(index, -score / 100) for score, index in scored[:limit]]
+
+    def _short_candidates(self, query: str, cutoff: float) -> list[int]:
+        """Every short choice whose length allows a score of ``cutoff``."""
+        size = len(query)
+        if cutoff <= 0:
+            return list(range(len(self.choices)))
+        # 2*min(a, b)/(a+b) >= c  <=>  a*c/(2-c) <= b <= a*(2-c)/c
+        low = size * cutoff / (2 - cutoff)
+        high = size * (2 - cutoff) / cutoff
+        lo = bisect.bisect_left(self._short_lengths, low - 1e-9)
+        hi = bisect.bisect_right(self._short_lengths, high + 1e-9)
+        return self._short_ids[lo:hi]
+
+    def _candidates(
+        self, queries: Sequence[str], cutoff: float, keep: int
+    ) -> dict[int, list[int]]:
+        """Per query (by position in ``queries``), the choices sharing the most weight."""
+        with _gc_paused():
+            keys, owners = _features(queries)
+        if not keys.size or not self._keys.size:
+            return {}
+        slot = np.searchsorted(self._keys, keys)
+        slot[slot >= self._keys.size] = 0
+        known = (self._keys[slot] == keys) & (self._counts[slot] <= _STOP)
+        slot, owners = slot[known], owners[known]
+        if not slot.size:
+            return {}
+        # each query keeps its rarest features, within a budget of postings
+        order = np.lexsort((self._counts[slot], owners))
+        slot, owners = slot[order], owners[order]
+        group = np.flatnonzero(np.concatenate(([True], owners[1:] != owners[:-1])))
+        sizes = np.diff(np.append(group, owners.size))
+        rank = np.arange(owners.size) - np.repeat(group, sizes)
+        running = np.cumsum(self._counts[slot])
+        running -= np.repeat(running[group] - self._counts[slot][group], sizes)
+        rare = (rank < _MIN_FEATURES) | ((rank < _FEATURES) & (running <= _POSTINGS))
+        slot, owners = slot[rare], owners[rare]
+        counts = self._counts[slot]
+        total = int(counts.sum())
+        # expand every (query, feature) into the choices that have the feature
+        ends = np.cumsum(counts)
+        position = np.arange(total, dtype=np.int64) - np.repeat(ends - counts, counts)
+        position += np.repeat(self._starts[slot], counts)
+        choice = self._postings[position]
+        query = np.repeat(owners, counts)
+        weight = np.repeat(self._idf[slot], counts)
+        # a length filter before anything is summed or sorted
+        query_lengths = np.fromiter((len(q) for q in queries), np.int64, len(queries))
+        qlen, clen = query_lengths[query], self._lengths[choice]
+        fits = 2 * np.minimum(qlen, clen) >= cutoff * (qlen + clen)
+        query, choice, weight = query[fits], choice[fits], weight[fits]
+        if not query.size:
+            return {}
+        key = query * len(self.choices) + choice
+        order = np.argsort(key, kind="stable")
+        key, weight = key[order], weight[order]
+        head = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+        shared = np.add.reduceat(weight, head)
+        key = key[head]
+        query, choice = key // len(self.choices), key % len(self.choices)
+        order = np.lexsort((choice, -shared, query))
+        query, choice = query[order], choice[order]
+        group = np.flatnonzero(np.concatenate(([True], query[1:] != query[:-1])))
+        rank = np.arange(query.size) - np.repeat(group, np.diff(np.append(group, query.size)))
+        best = rank < keep
+        query_list, choice_list = query[best].tolist(), choice[best].tolist()
+        found: dict[int, list[int]] = {}
+        for owner, index in zip(query_list, choice_list, strict=True):
+            found.setdefault(owner, []).append(index)
+        return found

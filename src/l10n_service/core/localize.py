@@ -3,18 +3,33 @@
 The publish policy decides which catalog states may appear; anything else, and
 any translation whose placeholders don't match its source, falls back to the
 source sentence and is recorded as such, so a bundle never shows broken markup.
+
+A translation chosen is made safe for the article's format here, once, so every
+rendition (bundle.json, the page, Markdown, the rebuilt article) carries the same
+text: the source's inline markup comes back only through its placeholders, any
+markup the translator typed stays inert text, and script URLs are removed.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+import nh3
 
 from .model import Article, Block, Segment, SegmentState
 from .tokens import TOKEN_RE, placeholder_problems
 
-__all__ = ["POLICIES", "CatalogText", "LocalizedSegment", "localize", "rebuild_source"]
+__all__ = [
+    "POLICIES",
+    "CatalogText",
+    "LocalizedSegment",
+    "localize",
+    "rebuild_source",
+    "sanitize_translation",
+]
 
 POLICIES: dict[str, frozenset[SegmentState]] = {
     "approved-only": frozenset({SegmentState.APPROVED}),
@@ -71,38 +86,87 @@ def localize(
                 segment, segment.source, SegmentState.SOURCE_FALLBACK.value, reason=reason
             )
         else:
+            safe = sanitize_translation(segment.source, found.msgstr, article.format)
             chosen[segment.entry_id] = LocalizedSegment(
-                segment, found.msgstr, found.state.value, found.provenance
+                segment, safe, found.state.value, found.provenance
             )
     return chosen
 
 
-def _safe_html_text(masked: str) -> str:
-    """Translator text spliced into HTML: escape everything but our own tokens, so a
-    typed ``<script>`` shows as text instead of running."""
+_UNSAFE_URL = re.compile(r"(?:java|vb)script\s*:|data\s*:\s*text/html", re.I)
+_MARKUP_START = re.compile(r"<(?=[A-Za-z/!?])")  # where an HTML parser would see a tag
+_TAG_NAME = re.compile(r"</?\s*([A-Za-z][A-Za-z0-9:-]*)")
+_RAW_TAG = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9:-]*)[^<>]*>")
+_SAFE_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def _defuse(text: str) -> str:
+    """Drop script URL schemes (repeatedly: removing one may join another)."""
+    while (cleaner := _UNSAFE_URL.sub("", text)) != text:
+        text = cleaner
+    return text
+
+
+def _inert_markup(text: str, allowed: set[str]) -> str:
+    """Escape every ``<`` that would open markup, except tags the source itself has."""
+
+    def escape(match: re.Match[str]) -> str:
+        name = _TAG_NAME.match(text, match.start())
+        return "<" if name and name[1].lower() in allowed else "&lt;"
+
+    return _MARKUP_START.sub(escape, text)
+
+
+def _clean_piece(piece: str, fmt: str, allowed: set[str], defuse: bool) -> str:
+    if fmt in ("html", "md"):  # entities first, so they cannot hide a tag or a scheme
+        piece = html.unescape(piece)
+    if defuse:
+        piece = _defuse(piece)
+    if fmt == "html":
+        # nh3 keeps the source's own raw tags (without attributes) and writes
+        # everything else as escaped text.
+        return nh3.clean(
+            _inert_markup(piece, allowed), tags=allowed, attributes={},
+            url_schemes=_SAFE_URL_SCHEMES,
+        )  # fmt: skip
+    if fmt == "md":  # a typed tag or autolink would be live HTML, and "](" a new link
+        return _inert_markup(piece, allowed).replace("](", "]\\(")
+    return piece
+
+
+def sanitize_translation(source: str, translation: str, fmt: str) -> str:
+    """The translation (masked) made safe to splice into an article of format ``fmt``.
+
+    Placeholders are left alone (they are restored from the source's legend); the
+    text between them is cleaned. Script URLs are dropped unless the source sentence
+    itself mentions one (an article about JavaScript); plain text needs nothing else,
+    because every HTML or Markdown rendition of it escapes it.
+    """
+    allowed = {m[1].lower() for m in _RAW_TAG.finditer(TOKEN_RE.sub(" ", source))}
+    defuse = _UNSAFE_URL.search(html.unescape(source)) is None
     out: list[str] = []
     pos = 0
-    for match in TOKEN_RE.finditer(masked):
-        out.append(html.escape(html.unescape(masked[pos : match.start()]), quote=False))
+    for match in TOKEN_RE.finditer(translation):
+        out.append(_clean_piece(translation[pos : match.start()], fmt, allowed, defuse))
         out.append(match.group())
         pos = match.end()
-    out.append(html.escape(html.unescape(masked[pos:]), quote=False))
+    out.append(_clean_piece(translation[pos:], fmt, allowed, defuse))
     return "".join(out)
 
 
-def block_texts(article: Article, chosen: Mapping[str, LocalizedSegment]) -> dict[str, str]:
-    """Masked text per entry id, made safe for the article's own format."""
-    texts: dict[str, str] = {}
-    for entry_id, loc in chosen.items():
-        if loc.state == "original" or loc.masked == loc.segment.source:
-            continue
-        texts[entry_id] = _safe_html_text(loc.masked) if article.format == "html" else loc.masked
-    return texts
+def block_texts(chosen: Mapping[str, LocalizedSegment]) -> dict[str, str]:
+    """Masked text per entry id where it differs from the source (already made safe
+    for the article's format by :func:`localize`)."""
+    return {
+        entry_id: loc.masked
+        for entry_id, loc in chosen.items()
+        if loc.state != "original" and loc.masked != loc.segment.source
+    }
 
 
 def rebuild_source(article: Article, chosen: Mapping[str, LocalizedSegment]) -> str:
     """The article in its own format with the chosen texts spliced in."""
-    texts = block_texts(article, chosen)
+    texts = block_texts(chosen)
     parts: list[str] = []
     pos = 0
     for block in sorted(article.blocks, key=lambda b: b.span):

@@ -18,11 +18,18 @@ from babel.dates import format_datetime
 from markdown_it import MarkdownIt
 
 from .. import __version__
-from .localize import LocalizedSegment, block_text, rebuild_source
 from .locales import direction, display_name
+from .localize import LocalizedSegment, block_text, rebuild_source
 from .model import Article, Block, BlockType
+from .tokens import restore
 
-__all__ = ["BUNDLE_SCHEMA_VERSION", "bundle_document", "render_html", "render_markdown"]
+__all__ = [
+    "BUNDLE_SCHEMA_VERSION",
+    "bundle_document",
+    "coverage_of",
+    "render_html",
+    "render_markdown",
+]
 
 BUNDLE_SCHEMA_VERSION = 1
 _TAG = re.compile(r"<[^>]*>")
@@ -49,6 +56,18 @@ def published_display(published: str | None, lang: str) -> str | None:
     )
 
 
+def coverage_of(article: Article, chosen: Mapping[str, LocalizedSegment]) -> dict[str, Any]:
+    """Segments (occurrences, not entries) per state, and the share not shown in the
+    source language: the number a minimum coverage is compared with."""
+    counts = {"original": 0, "approved": 0, "translated": 0, "machine": 0, "source-fallback": 0}
+    for _, segment in article.segments():
+        state = chosen[segment.entry_id].state
+        counts[state] = counts.get(state, 0) + 1
+    total = sum(counts.values())
+    shown = total - counts["source-fallback"]
+    return {**counts, "total": total, "ratio": round(shown / total, 4) if total else 1.0}
+
+
 def bundle_document(
     article: Article,
     lang: str,
@@ -56,15 +75,14 @@ def bundle_document(
     *,
     alternates: Sequence[str],
     policy: str,
+    min_coverage: float | None = None,
 ) -> dict[str, Any]:
     blocks = []
-    counts = {"original": 0, "approved": 0, "translated": 0, "machine": 0, "source-fallback": 0}
     engines: set[str] = set()
     for block in article.blocks:
         segments = []
         for segment in block.segments:
             loc = chosen[segment.entry_id]
-            counts[loc.state] = counts.get(loc.state, 0) + 1
             if loc.state == "machine" and loc.provenance:
                 engines.add(loc.provenance.split()[1] if " " in loc.provenance else loc.provenance)
             item: dict[str, Any] = {
@@ -89,21 +107,21 @@ def bundle_document(
                 "segments": segments,
             }
         )
-    total = sum(counts.values())
-    shown = total - counts["source-fallback"]
+    coverage = coverage_of(article, chosen)
+    total = coverage["total"]
     title_block = next((b for b in article.blocks if b.type is BlockType.TITLE), None)
     title = _plain(block_text(title_block, chosen), article.format) if title_block else ""
     notices = []
-    if counts["machine"]:
-        note = f"{counts['machine']} of {total} segments are machine-translated"
+    if coverage["machine"]:
+        note = f"{coverage['machine']} of {total} segments are machine-translated"
         if any("pseudo" in e for e in engines):
             note += " by pseudo-localisation (not a real translation)"
         notices.append(note)
-    if counts["source-fallback"]:
+    if coverage["source-fallback"]:
         notices.append(
-            f"{counts['source-fallback']} of {total} segments are shown in the source language"
+            f"{coverage['source-fallback']} of {total} segments are shown in the source language"
         )
-    return {
+    doc: dict[str, Any] = {
         "schema_version": BUNDLE_SCHEMA_VERSION,
         "generator": f"l10n-service {__version__}",
         "article": {
@@ -122,9 +140,12 @@ def bundle_document(
         "policy": policy,
         "alternates": [{"lang": alt, "href": f"../{alt}/index.html"} for alt in alternates],
         "notices": notices,
-        "coverage": {**counts, "total": total, "ratio": round(shown / total, 4) if total else 1.0},
+        "coverage": coverage,
         "blocks": blocks,
     }
+    if min_coverage is not None:
+        doc["min_coverage"] = min_coverage
+    return doc
 
 
 _ALLOWED_TAGS = {
@@ -134,6 +155,14 @@ _ALLOWED_TAGS = {
     "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead",
     "time", "tr", "u", "ul",
 }  # fmt: skip
+
+
+# nh3's defaults plus the attributes a page needs that cannot run anything: direction
+# and language marks for source text in a translated page, and our class names.
+_ALLOWED_ATTRIBUTES = {
+    **{tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()},
+    "*": {"class", "dir", "lang", "title"},
+}
 
 
 def _body_html(article: Article, chosen: Mapping[str, LocalizedSegment]) -> str:
@@ -148,14 +177,33 @@ def _body_html(article: Article, chosen: Mapping[str, LocalizedSegment]) -> str:
     else:
         body = _text_body(article, chosen)
     # The page may carry translator text: only known-safe tags and URL schemes survive.
-    return nh3.clean(body, tags=_ALLOWED_TAGS, url_schemes={"http", "https", "mailto"})
+    return nh3.clean(
+        body, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+    )  # fmt: skip
+
+
+def _segments_html(block: Block, chosen: Mapping[str, LocalizedSegment], source_lang: str) -> str:
+    """A plain-text block as HTML; a sentence shown in the source language is marked
+    with its own ``lang``/``dir``, so it reads (and is spoken) correctly even in the
+    middle of a right-to-left page."""
+    mark = (
+        f'<span lang="{html.escape(source_lang.replace("_", "-"))}" dir="{direction(source_lang)}">'
+    )
+    parts = [block.separators[0]]
+    for segment, sep in zip(block.segments, block.separators[1:], strict=True):
+        loc = chosen[segment.entry_id]
+        text = html.escape(restore(loc.masked, segment.legend))
+        parts.append(f"{mark}{text}</span>" if loc.state == "source-fallback" else text)
+        parts.append(sep)
+    return "".join(parts).strip()
 
 
 def _text_body(article: Article, chosen: Mapping[str, LocalizedSegment]) -> str:
     out: list[str] = []
     open_list = False
     for block in article.blocks:
-        text = html.escape(block_text(block, chosen).strip())
+        text = _segments_html(block, chosen, article.source_lang)
         if block.type is BlockType.TOC_ENTRY:
             if not open_list:
                 out.append('<ul class="toc">')
@@ -187,7 +235,9 @@ def _text_block_html(block: Block, text: str) -> str:
     return f"<p>{text}</p>"
 
 
-def render_html(doc: Mapping[str, Any], article: Article, chosen: Mapping[str, LocalizedSegment]) -> str:
+def render_html(
+    doc: Mapping[str, Any], article: Article, chosen: Mapping[str, LocalizedSegment]
+) -> str:
     lang = doc["lang"]
     bcp47 = lang.replace("_", "-")
     meta = doc["article"]
@@ -196,7 +246,10 @@ def render_html(doc: Mapping[str, Any], article: Article, chosen: Mapping[str, L
         f'href="{html.escape(a["href"])}">'
         for a in doc["alternates"]
     )
-    notices = "".join(f'<p class="notice">{html.escape(n)}</p>' for n in doc["notices"])
+    notices = "".join(
+        f'<p class="notice" role="note" lang="en" dir="ltr">{html.escape(n)}</p>\n'
+        for n in doc["notices"]
+    )
     published = ""
     if meta["published"]:
         published = (
@@ -230,7 +283,7 @@ def render_markdown(article: Article, chosen: Mapping[str, LocalizedSegment]) ->
     lines: list[str] = []
     in_list = False
     for block in article.blocks:
-        text = _plain(block_text(block, chosen), article.format)
+        text = _md_inert(_plain(block_text(block, chosen), article.format))
         if block.type in (BlockType.TOC_ENTRY, BlockType.LIST_ITEM):
             lines.append(f"- {text}")
             in_list = True
@@ -253,6 +306,14 @@ def render_markdown(article: Article, chosen: Mapping[str, LocalizedSegment]) ->
     return "\n".join(lines).rstrip() + "\n"
 
 
+_MARKUP_START = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def _md_inert(text: str) -> str:
+    """Plain text made literal in Markdown: a tag-like ``<`` or a ``](`` (source or
+    translation, after HTML entities were decoded) must not become markup there."""
+    return _MARKUP_START.sub("&lt;", text).replace("](", "]\\(")
+
+
 def dumps(doc: Mapping[str, Any]) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
-

@@ -51,11 +51,17 @@ def sentence_spans(text: str, lang: str = "en") -> list[tuple[int, int]]:
     return spans
 
 
+# Same-length substitutions, so pysbd's offsets stay ours: a newline inside a block
+# is a soft wrap, not a sentence end, and pysbd crashes on ASCII separators 0x1c-0x1f
+# before a number.
+_FOR_PYSBD = {0x0A: " ", 0x0D: " ", 0x1C: " ", 0x1D: " ", 0x1E: " ", 0x1F: " "}
+
+
 def _spans(text: str, lang: str) -> list[tuple[int, int]]:
     if not text.strip():
         return []
     spans: list[tuple[int, int]] = []
-    for span in _segmenter(lang).segment(text):
+    for span in _segmenter(lang).segment(text.translate(_FOR_PYSBD)):
         start, end = span.start, span.end
         while end > start and text[end - 1].isspace():
             end -= 1

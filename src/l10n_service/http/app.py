@@ -55,7 +55,6 @@ def create_app(root: Path | None = None, *, max_body_bytes: int | None = None) -
         version=__version__,
         description=_DESCRIPTION,
         responses=PROBLEM_RESPONSES,
-        max_body_size=limit,
     )
     app.state.l10n = AppState(
         ws=ws, tokens=TokenStore.for_workspace(ws), files=FileCache(), max_body_bytes=limit

@@ -7,6 +7,7 @@ article re-merges every language's catalog), a build is ``build_bundles``.
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 from typing import Annotated, Literal
@@ -14,7 +15,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from ..auth import Permission, TokenRecord
-from ..errors import NotFoundError
+from ..errors import InputError, NotFoundError
 from ..locking import catalog_lock
 from ..services.articles import add_article, load_article
 from ..services.bundles import build_bundles
@@ -36,6 +37,8 @@ from .schemas import (
 from .uploads import ARTICLE_TYPES, Upload, openapi_body, read_upload
 
 __all__ = ["article_summaries", "router"]
+
+log = logging.getLogger("l10n_service.http")
 
 router = APIRouter(tags=["articles"])
 
@@ -60,21 +63,32 @@ def _title(app: AppState, slug: str) -> str:
 
 def article_summaries(app: AppState, prefix: str = "") -> list[ArticleSummary]:
     """Every article with its per-language catalog status and published bundles
-    (shared by ``GET /articles`` and the ``/`` page)."""
+    (shared by ``GET /articles`` and the ``/`` page). One unreadable catalog or an
+    article deleted meanwhile must not take the whole listing down: the article is
+    listed with the problem (or skipped when gone) and the server log says why."""
     ws = app.ws
     out = []
     for slug in ws.slugs():
-        settings = ws.article_settings(slug) if ws.has_article(slug) else {}
+        try:
+            settings = ws.article_settings(slug) if ws.has_article(slug) else {}
+            title = _title(app, slug)
+        except NotFoundError:
+            continue
+        try:
+            rows = [StatusRowOut.model_validate(r.to_dict()) for r in catalog_status(ws, slug)]
+            problem = None
+        except InputError as exc:
+            log.warning("status of %s: %s", slug, exc)
+            rows, problem = [], "a catalog of this article cannot be read"
         out.append(
             ArticleSummary(
                 slug=slug,
-                title=_title(app, slug),
+                title=title,
                 source_lang=settings.get("source_lang"),
                 format=settings.get("format"),
                 published=published_languages(ws, slug),
-                catalogs=[
-                    StatusRowOut.model_validate(r.to_dict()) for r in catalog_status(ws, slug)
-                ],
+                catalogs=rows,
+                problem=problem,
                 href=f"{prefix}/articles/{slug}",
             )
         )
@@ -199,7 +213,7 @@ def article_status(
     "/articles/{slug}/bundles",
     response_model=BuiltBundles,
     dependencies=[JsonBody],
-    summary="Build the localized bundles (all languages by default)",
+    summary="Build and publish localized bundles (all languages by default)",
 )
 def build(
     slug: SlugParam,
@@ -210,14 +224,25 @@ def build(
 ) -> BuiltBundles:
     validate_slug(slug)
     wanted = body or BuildRequest()
-    built = build_bundles(app.ws, slug, wanted.languages or None, policy=wanted.policy)
+    built = build_bundles(
+        app.ws,
+        slug,
+        wanted.languages or None,
+        policy=wanted.policy,
+        min_coverage=wanted.min_coverage,
+    )
     prefix = request.scope.get("root_path", "")
     return BuiltBundles(
         bundles=[
             BuiltBundleOut(
                 slug=b.slug,
                 lang=b.lang,
+                published=b.published,
+                version=b.version,
                 coverage=b.coverage,
+                policy=b.policy,
+                min_coverage=b.min_coverage,
+                reason=b.reason,
                 href=f"{prefix}/articles/{b.slug}/{b.lang.replace('_', '-')}/bundle.json",
             )
             for b in built

@@ -8,11 +8,13 @@ with a language switcher injected. The exact files live at
 
 Caching: every response carries a strong ETag of its bytes and honours
 ``If-None-Match``. The negotiated resource varies on ``Accept-Language`` and
-``Accept`` and is cached briefly. The exact files are rebuilt in place by ``l10n
-bundle``, so their plain URL is revalidated on each use (``no-cache``: a 304 costs
-one stat and no bytes); requested as ``?v=<etag>`` (the hash from the ETag, a
-fingerprinted URL) the same file is sent ``immutable`` for a year, because a
-changed file gets a different ``v``.
+``Accept`` and is cached briefly. The exact files change at the same URL whenever
+a bundle is published again, so ``immutable`` there would pin an outdated
+translation in browsers and CDNs for a year; instead the plain URL is revalidated
+on each use (``no-cache``: a 304 costs one stat and no bytes), and the
+fingerprinted URL ``?v=<etag hash>`` is sent ``immutable`` (a new version has a
+new fingerprint, so that URL can never go stale). The page's own relative links
+keep working under both, since the path is the same.
 """
 
 from __future__ import annotations
@@ -104,11 +106,11 @@ def _send(
 
 
 _SWITCHER_CSS = (
-    "<style>.l10n-languages{font:14px/1.4 system-ui,sans-serif;margin:0 0 1.5rem;"
-    "padding:.5rem 0;border-bottom:1px solid #ddd}.l10n-languages ul{list-style:none;"
-    "margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.25rem .75rem}"
-    ".l10n-languages a[aria-current]{font-weight:700;text-decoration:none;color:inherit}"
-    "</style>\n"
+    "<style>.l10n-languages{display:flex;align-items:center;gap:.75rem;"
+    "font:14px/1.4 system-ui,sans-serif;margin:0 0 1.5rem;padding:.5rem 0;"
+    "border-bottom:1px solid #ddd}.l10n-languages ul{list-style:none;margin:0;padding:0;"
+    "display:flex;flex-wrap:wrap;gap:.25rem .75rem}.l10n-languages a{text-decoration:none}"
+    ".l10n-languages a[aria-current]{font-weight:700;color:inherit}</style>\n"
 )
 
 
@@ -126,7 +128,7 @@ def _switcher(slug: str, current: str, langs: list[str], prefix: str) -> str:
         items.append(f"<li><a {attrs}>{name}</a></li>")
     return (
         '<nav class="l10n-languages" aria-label="Languages">'
-        f'<a href="{prefix}/" class="l10n-home">⌂</a> '
+        f'<a href="{prefix}/" class="l10n-home" aria-label="All articles">⌂</a>'
         f"<ul>{''.join(items)}</ul></nav>\n"
     )
 

@@ -1,23 +1,30 @@
 """Catalog exchange with translators and approval by reviewers.
 
-A translator downloads ``{lang}.po``, edits it in any PO editor and uploads it
-back; the upload goes through ``services.catalogs.import_po``, which takes only
-msgstr and flags and never erases machine output that landed in between. The
-``lang`` in the path is what a translator token is checked against, so a German
-translator can neither read nor overwrite the French catalog.
+A translator downloads ``{lang}.po`` (``services.review.export_po``: stamped with
+the catalog's revision, a copy kept as the merge base), edits it in any PO editor
+and uploads it back (``services.catalogs.import_po``: a three-way merge, so
+machine output or another translator's work that landed in between is never
+overwritten silently; a real conflict is a 409 listing each entry's base, ours and
+theirs, settled by sending again with ``prefer`` or ``take``). The ``lang`` in the
+path is what a translator token is checked against, so a German translator can
+neither read nor overwrite the French catalog.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from ..auth import Permission, TokenRecord
 from ..core.locales import normalize_locale
-from ..services.catalogs import approve, import_po
+from ..core.merge import Pick
+from ..errors import InputError
+from ..services.catalogs import approve_entries, import_po
+from ..services.review import export_po
 from ..workspace import validate_slug
 from .deps import JsonBody, LangParam, SlugParam, State, require
+from .files import etag_of
 from .negotiate import etag_matches
 from .schemas import ApproveRequest, ApproveResult, ImportReportOut
 from .uploads import CATALOG_TYPES, Upload, openapi_body, read_upload
@@ -52,18 +59,28 @@ def download_catalog(
     app: State,
     request: Request,
 ) -> Response:
-    code = normalize_locale(lang)
-    path = app.ws.po_path(validate_slug(slug), code)
-    cached = app.files.get(path)
+    exported = export_po(app.ws, validate_slug(slug), normalize_locale(lang))
+    etag = etag_of(exported.data)
     headers = {
-        "ETag": cached.etag,
+        "ETag": etag,
         # A working file that changes under MT and imports: always revalidate.
         "Cache-Control": "private, no-cache",
-        "Content-Disposition": f'attachment; filename="{slug}.{code}.po"',
+        "Content-Disposition": f'attachment; filename="{slug}.{exported.lang}.po"',
+        "X-L10N-Revision": exported.revision,
     }
-    if etag_matches(request.headers.get("if-none-match"), cached.etag):
+    if etag_matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
-    return Response(cached.data, media_type=PO_MEDIA_TYPE, headers=headers)
+    return Response(exported.data, media_type=PO_MEDIA_TYPE, headers=headers)
+
+
+def _takes(values: list[str]) -> dict[str, Pick]:
+    picks: dict[str, Pick] = {}
+    for item in values:
+        entry, _, side = item.rpartition("=")
+        if not entry or side not in ("ours", "theirs"):
+            raise InputError(f"take {item[:100]!r}: expected ID=theirs or ID=ours")
+        picks[entry] = Pick(side)
+    return picks
 
 
 @router.put(
@@ -80,11 +97,27 @@ def upload_catalog(
     _: Annotated[TokenRecord, Depends(require(Permission.CATALOG_WRITE))],
     upload: Annotated[Upload, Depends(_catalog_upload)],
     app: State,
+    prefer: Annotated[
+        Literal["ours", "theirs"] | None,
+        Query(description="Settle every conflict for the catalog (ours) or the upload."),
+    ] = None,
+    take: Annotated[
+        list[str] | None,
+        Query(max_length=1000, description="Settle one conflict: ID=theirs or ID=ours."),
+    ] = None,
 ) -> ImportReportOut:
     code = normalize_locale(lang)
     validate_slug(slug)
     name = upload.filename or f"{slug}.{code}.po"
-    report = import_po(app.ws, upload.data, slug=slug, lang=code, name=name)
+    report = import_po(
+        app.ws,
+        upload.data,
+        slug=slug,
+        lang=code,
+        name=name,
+        prefer=Pick(prefer) if prefer else None,
+        take=_takes(take or []),
+    )
     return ImportReportOut.model_validate(report.to_dict())
 
 
@@ -94,7 +127,7 @@ def upload_catalog(
     dependencies=[JsonBody],
     summary="Approve entries: by id, or every human translation",
 )
-def approve_entries(
+def approve(
     slug: SlugParam,
     lang: LangParam,
     body: ApproveRequest,
@@ -103,12 +136,13 @@ def approve_entries(
 ) -> ApproveResult:
     code = normalize_locale(lang)
     validate_slug(slug)
-    count = approve(
+    report = approve_entries(
         app.ws,
         slug,
         code,
         who=token.name,
         ids=None if body.all else body.ids,
         include_machine=body.include_machine,
+        force=body.force,
     )
-    return ApproveResult(approved=count)
+    return ApproveResult.model_validate(report.to_dict())

@@ -66,6 +66,7 @@ _PAGE = _env.from_string(
   <p>{% for p in a.published %}<a href="{{ a.href }}?lang={{ p.tag }}" hreflang="{{ p.tag }}"
      lang="{{ p.tag }}" dir="{{ p.dir }}">{{ p.name }}</a>{% if not loop.last %} · {% endif %}
   {% else %}<em>not published yet</em>{% endfor %}</p>
+  {% if a.problem %}<p class="problem">{{ a.problem }}</p>{% endif %}
   {% if a.rows %}
   <table>
   {% for r in a.rows %}
@@ -125,6 +126,7 @@ def index(app: State, request: Request) -> Response:
                 for code in a.published
             ],
             "rows": [_row(r) for r in a.catalogs],
+            "problem": a.problem,
         }
         for a in article_summaries(app, prefix)
     ]

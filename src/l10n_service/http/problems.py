@@ -16,13 +16,13 @@ import logging
 from collections.abc import Mapping
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import (
     ArticleError,
@@ -140,6 +140,12 @@ def _classify(exc: L10nError) -> tuple[int, str]:
     return 500, "internal-error"
 
 
+_SERVER_FAULTS = {
+    "job-queue-unavailable": "the job queue is unavailable (is the broker running?); "
+    "see the server log",
+}
+
+
 def _scrub(message: str, root: Path) -> str:
     """Drop the workspace's absolute path from a message (``root/x`` -> ``x``)."""
     text = message.replace(f"{root}/", "").replace(str(root), ".")
@@ -149,8 +155,8 @@ def _scrub(message: str, root: Path) -> str:
 def install_problem_handlers(app: FastAPI, root: Path) -> None:
     """Route every exception the app can raise through :func:`problem_response`."""
 
-    async def on_problem(request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, Problem)
+    async def on_problem(request: Request, error: Exception) -> JSONResponse:
+        exc = cast(Problem, error)  # registered for this type only
         return problem_response(
             exc.status,
             _scrub(exc.detail, root),
@@ -160,30 +166,32 @@ def install_problem_handlers(app: FastAPI, root: Path) -> None:
             **exc.extensions,
         )
 
-    async def on_l10n(request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, L10nError)
+    async def on_l10n(request: Request, error: Exception) -> JSONResponse:
+        exc = cast(L10nError, error)  # registered for this type only
         status, kind = _classify(exc)
+        detail = _scrub(str(exc), root)
         if status >= 500:
+            # The message may name server files or a broker address: log it, and
+            # tell the client only what kind of fault it was.
             log.error("%s %s failed: %s", request.method, request.url.path, exc, exc_info=exc)
+            detail = _SERVER_FAULTS.get(kind, "internal error; see the server log")
         extra: dict[str, Any] = {}
         if isinstance(exc, ConflictError) and exc.conflicts:
             extra["conflicts"] = exc.conflicts
         if isinstance(exc, CatalogError) and exc.line:
             extra["line"] = exc.line
-        return problem_response(
-            status, _scrub(str(exc), root), kind=kind, instance=request.url.path, **extra
-        )
+        return problem_response(status, detail, kind=kind, instance=request.url.path, **extra)
 
-    async def on_http(request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, StarletteHTTPException)
+    async def on_http(request: Request, error: Exception) -> JSONResponse:
+        exc = cast(StarletteHTTPException, error)  # registered for this type only
         phrase = HTTPStatus(exc.status_code).phrase
         detail = exc.detail if isinstance(exc.detail, str) and exc.detail != phrase else None
         return problem_response(
             exc.status_code, detail, instance=request.url.path, headers=exc.headers
         )
 
-    async def on_validation(request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, RequestValidationError)
+    async def on_validation(request: Request, error: Exception) -> JSONResponse:
+        exc = cast(RequestValidationError, error)  # registered for this type only
         # loc and msg say what to fix; the rejected input is not echoed back.
         errors = [
             {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type")}
@@ -210,28 +218,40 @@ def install_problem_handlers(app: FastAPI, root: Path) -> None:
 
 
 class BodySizeLimit:
-    """Refuse a body whose ``Content-Length`` is over the limit before any handler
-    runs, as a problem document (FastAPI's own ``max_body_size`` still counts the
-    bytes of bodies sent without a length, and raises inside the handler)."""
+    """Bound every request body, answering 413 as a problem document.
+
+    A ``Content-Length`` over the limit is refused before any handler runs; a body
+    sent without one (chunked) is counted as it is read, and the read that goes
+    over raises, inside the handler, an HTTP 413 that the problem handlers render.
+    (FastAPI's own ``max_body_size`` is not used: it replaces whatever the app
+    answers with a plain-text 413.)
+    """
 
     def __init__(self, app: ASGIApp, max_bytes: int):
         self.app = app
         self.max_bytes = max_bytes
 
+    def _too_large(self) -> str:
+        return f"the request body is over the {self.max_bytes} byte limit"
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            for name, value in scope.get("headers", ()):
-                if name == b"content-length":
-                    try:
-                        too_big = int(value) > self.max_bytes
-                    except ValueError:
-                        too_big = False
-                    if too_big:
-                        response = problem_response(
-                            413,
-                            f"the request body is over the {self.max_bytes} byte limit",
-                            instance=scope.get("path"),
-                        )
-                        await response(scope, receive, send)
-                        return
-        await self.app(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
+                response = problem_response(413, self._too_large(), instance=scope.get("path"))
+                await response(scope, receive, send)
+                return
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise StarletteHTTPException(413, self._too_large())
+            return message
+
+        await self.app(scope, limited, send)

@@ -31,7 +31,6 @@ __all__ = [
     "TokenOut",
 ]
 
-LangCode = Field(min_length=2, max_length=35)
 Policy = Literal["approved-only", "human", "machine-allowed"]
 
 
@@ -79,6 +78,7 @@ class ArticleSummary(BaseModel):
     format: str | None
     published: list[str] = Field(description="Languages with a built bundle.")
     catalogs: list[StatusRowOut]
+    problem: str | None = Field(default=None, description="Why catalogs are missing here.")
     href: str
 
 
@@ -98,9 +98,16 @@ class ArticleSaved(BaseModel):
 
 
 class ImportReportOut(BaseModel):
+    """``services.review.ImportReport``: counts, merge mode and QA issues (more
+    fields may appear as the service grows; they are passed through)."""
+
+    model_config = ConfigDict(extra="allow")
+
     updated: int
     unchanged: int
     unknown: int
+    mode: str = "2-way"
+    issues: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class ApproveRequest(BaseModel):
@@ -113,6 +120,7 @@ class ApproveRequest(BaseModel):
     include_machine: bool = Field(
         default=False, description='With "all", approve machine output too.'
     )
+    force: bool = Field(default=False, description="Approve despite QA errors.")
 
     @model_validator(mode="after")
     def _one_of(self) -> ApproveRequest:
@@ -125,6 +133,8 @@ class ApproveRequest(BaseModel):
 
 class ApproveResult(BaseModel):
     approved: int
+    refused: list[dict[str, Any]] = Field(description="QA errors that kept entries back.")
+    warnings: list[dict[str, Any]]
 
 
 class JobsRequest(BaseModel):
@@ -145,13 +155,21 @@ class BuildRequest(BaseModel):
     languages: list[str] | None = Field(
         default=None, max_length=50, description="Default: the source and every catalog."
     )
-    policy: Policy = "machine-allowed"
+    policy: Policy | None = Field(default=None, description="Default: the workspace setting.")
+    min_coverage: float | None = Field(
+        default=None, ge=0, le=1, description="Publish only at this coverage or more."
+    )
 
 
 class BuiltBundleOut(BaseModel):
     slug: str
     lang: str
+    published: bool
+    version: str = Field(description="Content hash of the published version ('' if refused).")
     coverage: dict[str, float]
+    policy: str
+    min_coverage: float
+    reason: str = Field(description="Why it was not published.")
     href: str
 
 
@@ -178,9 +196,3 @@ class TokenOut(BaseModel):
 
 class TokenCreated(TokenOut):
     token: str = Field(description="The secret. Shown once; only its SHA-256 is stored.")
-
-
-def dump(model: type[BaseModel], data: Any) -> dict[str, Any]:
-    """Validate service output against the documented shape (a bug shows up here,
-    as a 500 in the log, rather than as a silently different API)."""
-    return model.model_validate(data).model_dump()

@@ -56,6 +56,9 @@ def celery_config() -> dict[str, Any]:
         "broker_connection_retry_on_startup": True,
         "worker_hijack_root_logger": False,
         "task_track_started": True,
+        # On a lost broker connection, late-ack tasks are cancelled and redelivered
+        # (Celery 6's default) rather than finishing with an ack that cannot be sent.
+        "worker_cancel_long_running_tasks_on_connection_loss": True,
     }
     # Publishing the next step of a chain must outlast a broker restart.
     config["task_publish_retry_policy"] = {

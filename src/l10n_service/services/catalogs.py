@@ -3,32 +3,38 @@ translator's file, approve entries. All writes go through the catalog lock."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import polib
 
-from ..catalog.store import parse_po, read_po, write_po
+from ..catalog.store import read_po, write_po
 from ..catalog.template import article_template, template_signature
 from ..catalog.update import UpdateReport, touch_revision, update_catalog
+from ..core.checks import Severity
 from ..core.locales import normalize_locale
+from ..core.merge import Pick
 from ..core.model import SegmentState
 from ..core.states import (
     FUZZY_FLAG,
-    MACHINE_FLAG,
     approval_comment,
     entry_state,
     strip_approval,
 )
-from ..errors import CatalogError, NotFoundError, UploadError
+from ..errors import CatalogError, InputError, NotFoundError
 from ..locking import catalog_lock
 from ..workspace import Workspace
 from .articles import load_article
+from .review import ImportReport, Issue, entry_issues, import_upload, load_glossary
 
 __all__ = [
+    "ApprovalReport",
+    "ImportReport",
     "StatusRow",
     "approve",
+    "approve_entries",
     "catalog_status",
     "ensure_language",
     "import_po",
@@ -134,73 +140,34 @@ def catalog_status(ws: Workspace, slug: str | None = None) -> list[StatusRow]:
     return rows
 
 
+def import_po(
+    ws: Workspace,
+    data: bytes,
+    *,
+    slug: str,
+    lang: str,
+    name: str,
+    prefer: Pick | None = None,
+    take: Mapping[str, Pick] | None = None,
+) -> ImportReport:
+    """Bring a translator's edited catalog back (see :func:`review.import_upload`):
+    merged three ways against the export it was made from, so machine translation
+    or another translator's work that landed since is never overwritten silently."""
+    return import_upload(ws, data, slug=slug, lang=lang, name=name, prefer=prefer, take=take)
+
+
 @dataclass(frozen=True)
-class ImportReport:
-    updated: int
-    unchanged: int
-    unknown: int
+class ApprovalReport:
+    approved: int
+    refused: tuple[Issue, ...] = ()  # QA errors that kept entries from approval
+    warnings: tuple[Issue, ...] = ()  # shown, not blocking
 
-    def to_dict(self) -> dict[str, int]:
-        return asdict(self)
-
-
-def import_po(ws: Workspace, data: bytes, *, slug: str, lang: str, name: str) -> ImportReport:
-    """Bring a translator's edited catalog back. Only msgstr and flags are taken from
-    the upload; entries it does not know, and every entry it left alone, stay as
-    they are, so MT that landed since the export is not lost."""
-    from ..catalog.store import decode_po
-
-    lang = normalize_locale(lang)
-    upload = parse_po(decode_po(data, name), name)
-    declared = upload.metadata.get("Language", "").strip()
-    if declared and normalize_locale(declared) != lang:
-        raise UploadError(f"{name}: the file is for language {declared!r}, not {lang!r}")
-    path = ws.po_path(slug, lang)
-    if not path.exists():
-        raise NotFoundError(f"no catalog for {slug!r} in {lang!r}; run `l10n update` first")
-    with catalog_lock(path):
-        current = read_po(path)
-        by_key = {(e.msgctxt or "", e.msgid): e for e in current if not e.obsolete}
-        matched = sum(1 for e in upload if (e.msgctxt or "", e.msgid) in by_key)
-        if upload and matched == 0:
-            raise UploadError(f"{name}: no entry matches the catalog of {slug!r}; wrong article?")
-        updated = unchanged = unknown = 0
-        for entry in upload:
-            if entry.obsolete:
-                continue
-            mine = by_key.get((entry.msgctxt or "", entry.msgid))
-            if mine is None:
-                unknown += 1
-                continue
-            their_fuzzy = FUZZY_FLAG in entry.flags
-            if entry.msgstr == mine.msgstr and their_fuzzy == (FUZZY_FLAG in mine.flags):
-                unchanged += 1
-                continue
-            if not entry.msgstr and mine.msgstr:
-                unchanged += 1  # an empty upload never erases a translation
-                continue
-            _take_translation(mine, entry.msgstr, fuzzy=their_fuzzy)
-            if entry.tcomment and entry.tcomment != mine.tcomment:
-                mine.tcomment = strip_approval(entry.tcomment) if mine.msgstr else entry.tcomment
-            updated += 1
-        if updated:
-            touch_revision(current)
-            write_po(current, path)
-    return ImportReport(updated, unchanged, unknown)
-
-
-def _take_translation(entry: polib.POEntry, msgstr: str, *, fuzzy: bool) -> None:
-    changed = msgstr != entry.msgstr
-    entry.msgstr = msgstr
-    flags = [f for f in entry.flags if f != FUZZY_FLAG]
-    if changed:
-        flags = [f for f in flags if f != MACHINE_FLAG]
-        entry.comment = "\n".join(
-            line for line in (entry.comment or "").splitlines() if not line.startswith("mt:")
-        )
-    entry.flags = ([FUZZY_FLAG] if fuzzy else []) + flags
-    if changed or fuzzy:
-        entry.tcomment = strip_approval(entry.tcomment or "")
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "approved": self.approved,
+            "refused": [i.to_dict() for i in self.refused],
+            "warnings": [i.to_dict() for i in self.warnings],
+        }
 
 
 def approve(
@@ -211,40 +178,84 @@ def approve(
     who: str,
     ids: list[str] | None = None,
     include_machine: bool = False,
+    force: bool = False,
 ) -> int:
-    """Approve translated entries (all, or the given msgctxt ids). Machine output is
-    approved only when asked for by id or with ``include_machine``."""
+    """Approve translated entries (all, or the given msgctxt ids); the count approved.
+    Machine output is approved only when asked for by id or with ``include_machine``.
+    Entries with QA errors are refused unless ``force``: asked for by id, the whole
+    call fails; with all, they are skipped (:func:`approve_entries` says which)."""
+    return approve_entries(
+        ws, slug, lang, who=who, ids=ids, include_machine=include_machine, force=force
+    ).approved
+
+
+def approve_entries(
+    ws: Workspace,
+    slug: str,
+    lang: str,
+    *,
+    who: str,
+    ids: list[str] | None = None,
+    include_machine: bool = False,
+    force: bool = False,
+) -> ApprovalReport:
     path = ws.po_path(slug, lang)
     if not path.exists():
         raise NotFoundError(f"no catalog for {slug!r} in {lang!r}")
     when = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     wanted = set(ids or [])
-    count = 0
+    glossary = load_glossary(ws, lang)
+    approved: list[polib.POEntry] = []
+    refused: list[Issue] = []
+    warnings: list[Issue] = []
     with catalog_lock(path):
         po = read_po(path)
         known = {e.msgctxt for e in po if not e.obsolete}
         missing = wanted - known
         if missing:
             raise CatalogError(f"no entries with ids {', '.join(sorted(missing))}", path)
-        for entry in po:
-            if entry.obsolete or not entry.msgstr or (wanted and entry.msgctxt not in wanted):
-                continue
-            state = entry_state(entry.msgstr, entry.flags, entry.tcomment or "")
-            if state is SegmentState.APPROVED:
-                continue
-            if state in (SegmentState.MACHINE, SegmentState.FUZZY) and not (
-                wanted or include_machine
-            ):
-                continue
-            entry.flags = [f for f in entry.flags if f != FUZZY_FLAG]
-            lines = [*strip_approval(entry.tcomment or "").splitlines()]
-            lines.append(approval_comment(who.replace(" ", "_"), when, entry.msgstr))
-            entry.tcomment = "\n".join(x for x in lines if x)
-            count += 1
-        if count:
+        for entry in _approvable(po, wanted, include_machine):
+            issues = entry_issues(slug, normalize_locale(lang), entry, glossary)
+            errors = [i for i in issues if i.severity == Severity.ERROR.value]
+            warnings += [i for i in issues if i not in errors]
+            if errors and not force:
+                refused += errors
+            else:
+                approved.append(entry)
+        if refused and wanted:
+            raise InputError(
+                "not approved, QA errors (fix them or use --force): "
+                + "; ".join(f"{i.entry}: {i.check}: {i.message}" for i in refused)
+            )
+        for entry in approved:
+            _record_approval(entry, who, when)
+        if approved:
             touch_revision(po)
             write_po(po, path)
-    return count
+    return ApprovalReport(len(approved), tuple(refused), tuple(warnings))
+
+
+def _approvable(
+    po: polib.POFile, wanted: set[str], include_machine: bool
+) -> Iterator[polib.POEntry]:
+    for entry in po:
+        if entry.obsolete or not entry.msgstr or (wanted and entry.msgctxt not in wanted):
+            continue
+        state = entry_state(entry.msgstr, entry.flags, entry.tcomment or "")
+        if state is SegmentState.APPROVED:
+            continue
+        if state in (SegmentState.MACHINE, SegmentState.FUZZY) and not (wanted or include_machine):
+            continue
+        yield entry
+
+
+def _record_approval(entry: polib.POEntry, who: str, when: str) -> None:
+    """The approval is a translator comment hashed to this msgstr, so any later edit
+    (in Poedit, by an import, by msgmerge fuzzy matching) silently voids it."""
+    entry.flags = [f for f in entry.flags if f != FUZZY_FLAG]
+    lines = [*strip_approval(entry.tcomment or "").splitlines()]
+    lines.append(approval_comment(who.replace(" ", "_"), when, entry.msgstr))
+    entry.tcomment = "\n".join(x for x in lines if x)
 
 
 def read_catalog(ws: Workspace, slug: str, lang: str) -> polib.POFile:

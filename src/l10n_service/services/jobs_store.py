@@ -41,6 +41,8 @@ class Job:
     finished: float | None = None
     state: str = "queued"  # queued | running | done | failed | cancelled
     notice: str = ""
+    source: str = "en"
+    resumed: int = 0
 
     @property
     def progress(self) -> float:
@@ -85,6 +87,16 @@ class JobStore:
         self.dir.mkdir(parents=True, exist_ok=True)
         data = {k: v for k, v in asdict(job).items()}
         write_atomic(self._path(job.id), (json.dumps(data, indent=1) + "\n").encode())
+
+    def save_plans(self, job_id: str, plans: list[dict[str, Any]]) -> None:
+        """What each chunk carries, so missing chunks can be sent again."""
+        data = json.dumps(plans, ensure_ascii=False).encode("utf-8")
+        write_atomic(self.dir / f"{job_id}.chunks", data)
+
+    def plans(self, job_id: str) -> list[dict[str, Any]]:
+        self._path(job_id)  # validates the id
+        loaded: list[dict[str, Any]] = json.loads((self.dir / f"{job_id}.chunks").read_text())
+        return loaded
 
     def get(self, job_id: str) -> Job:
         try:

@@ -26,7 +26,16 @@ from ..workspace import Workspace, load_glossary
 from .catalogs import ensure_language
 from .jobs_store import Job, JobStore
 
-__all__ = ["apply_chunk_result", "choose_engine", "start_job", "translate_texts", "wait_for"]
+__all__ = [
+    "apply_chunk_result",
+    "cancel_job",
+    "choose_engine",
+    "record_chunk_failure",
+    "resume_job",
+    "start_job",
+    "translate_texts",
+    "wait_for",
+]
 
 
 def choose_engine(requested: str, source: str, target: str) -> tuple[str, str]:
@@ -77,7 +86,6 @@ def _provenance_line(provenance: dict[str, str]) -> str:
 
 def start_job(ws: Workspace, slug: str, lang: str, *, engine: str = "auto") -> Job:
     """Plan and enqueue one job; a catalog with nothing untranslated makes a done job."""
-    from ..jobs.app import apply_chunk, translate_chunk
     from ..jobs.config import mt_queue
     from .articles import load_article
 
@@ -105,17 +113,21 @@ def start_job(ws: Workspace, slug: str, lang: str, *, engine: str = "auto") -> J
         segments=len(sources),
         chunks=len(chunks),
         notice=notice,
+        source=source,
     )
-    try:
-        for index, texts in enumerate(chunks):
-            keys = [
+    plans = [
+        {
+            "texts": [protected[text][0] for text in texts],
+            "keys": [
                 {"msgid": text, "contexts": pending[text], "terms": protected[text][1]}
                 for text in texts
-            ]
-            sent = [protected[text][0] for text in texts]
-            signature = translate_chunk.s(engine_name, source, lang, sent).set(queue=queue)
-            signature |= apply_chunk.s(str(ws.root), job.id, index, keys).set(queue="apply")
-            signature.apply_async()
+            ],
+        }
+        for texts in chunks
+    ]
+    store.save_plans(job.id, plans)
+    try:
+        _enqueue(ws, job, plans, range(len(plans)))
     except Exception as exc:  # the broker is down or misconfigured: say so, keep no ghost job
         with store.editing(job.id) as broken:
             broken.state, broken.finished = "failed", time.time()
@@ -124,12 +136,42 @@ def start_job(ws: Workspace, slug: str, lang: str, *, engine: str = "auto") -> J
     return job
 
 
+def _enqueue(ws: Workspace, job: Job, plans: list[dict[str, Any]], indices: Any) -> None:
+    from ..jobs.app import apply_chunk, chunk_failed, translate_chunk
+
+    root = str(ws.root)
+    for index in indices:
+        plan = plans[index]
+        on_error = chunk_failed.s(root, job.id, index, plan["keys"]).set(queue="apply")
+        translate = translate_chunk.s(job.engine, job.source, job.lang, plan["texts"])
+        apply = apply_chunk.s(root, job.id, index, plan["keys"]).set(queue="apply")
+        (translate.set(queue=job.queue).on_error(on_error) | apply).apply_async()
+
+
+def resume_job(ws: Workspace, job_id: str) -> int:
+    """Send again every chunk not yet applied (e.g. lost with a broker that crashed
+    between delivery and acknowledgement). Safe at any time: apply is idempotent and
+    each chunk is counted once."""
+    store = JobStore(ws)
+    job = store.get(job_id)
+    if job.state in ("done", "failed", "cancelled"):
+        return 0
+    missing = [i for i in range(job.chunks) if i not in set(job.done_chunks)]
+    if missing:
+        _enqueue(ws, job, store.plans(job_id), missing)
+        with store.editing(job_id) as edited:
+            edited.resumed += 1
+    return len(missing)
+
+
 def apply_chunk_result(
     root: str, job_id: str, chunk: int, keys: list[dict[str, Any]], result: dict[str, Any]
 ) -> dict[str, int]:
     ws = Workspace.at(root)
     store = JobStore(ws)
     job = store.get(job_id)
+    if job.state == "cancelled":
+        return {"written": 0, "skipped": 0, "failed": 0}
     path = ws.po_path(job.slug, job.lang)
     line = _provenance_line(result["provenance"])
     written = skipped = 0
@@ -161,29 +203,71 @@ def apply_chunk_result(
                 written += 1
         if written:
             write_po(po, path)
-    with store.editing(job_id) as job:
+    _record(ws, job_id, chunk, written=written, skipped=skipped, failed=failed)
+    return {"written": written, "skipped": skipped, "failed": len(failed)}
+
+
+def record_chunk_failure(
+    root: str, job_id: str, chunk: int, keys: list[dict[str, Any]], reason: str
+) -> None:
+    failed = {ctxt: reason for key in keys for ctxt in key["contexts"]}
+    _record(Workspace.at(root), job_id, chunk, written=0, skipped=0, failed=failed)
+
+
+def _record(
+    ws: Workspace, job_id: str, chunk: int, *, written: int, skipped: int, failed: dict[str, str]
+) -> None:
+    """Count a chunk once, however often it was delivered."""
+    with JobStore(ws).editing(job_id) as job:
         if chunk not in job.done_chunks:
             job.done_chunks.append(chunk)
             job.translated += written
             job.skipped += skipped
             job.failed.update(failed)
-        job.state = "done" if len(job.done_chunks) >= job.chunks else "running"
-        if job.state == "done" and job.finished is None:
+        if job.state == "cancelled":
+            return
+        complete = len(job.done_chunks) >= job.chunks
+        job.state = ("failed" if job.failed and not job.translated else "done") if complete else "running"
+        if complete and job.finished is None:
             job.finished = time.time()
-    return {"written": written, "skipped": skipped, "failed": len(failed)}
 
 
 def wait_for(
-    ws: Workspace, job_ids: list[str], *, timeout: float = 3600, on_progress: Any = None
+    ws: Workspace,
+    job_ids: list[str],
+    *,
+    timeout: float = 3600,
+    resume_after: float | None = None,
+    on_progress: Any = None,
 ) -> list[Job]:
+    """Poll job records until all end. With ``resume_after``, a job that made no
+    progress for that many seconds gets its missing chunks sent again."""
     store = JobStore(ws)
     deadline = time.monotonic() + timeout
+    progress: dict[str, tuple[int, float]] = {}
     while True:
         jobs = [store.get(j) for j in job_ids]
         if on_progress:
             on_progress(jobs)
         if all(j.state in ("done", "failed", "cancelled") for j in jobs):
             return jobs
-        if time.monotonic() > deadline:
+        now = time.monotonic()
+        for job in jobs:
+            done = len(job.done_chunks)
+            last = progress.get(job.id)
+            if last is None or last[0] != done:
+                progress[job.id] = (done, now)
+            elif resume_after is not None and now - last[1] > resume_after:
+                resume_job(ws, job.id)
+                progress[job.id] = (done, now)
+        if now > deadline:
             raise JobError(f"jobs {', '.join(job_ids)} did not finish within {timeout:.0f} s")
         time.sleep(0.2)
+
+
+def cancel_job(ws: Workspace, job_id: str) -> Job:
+    """Stop counting a job; chunks still queued are dropped when they reach apply."""
+    with JobStore(ws).editing(job_id) as job:
+        if job.state not in ("done", "failed"):
+            job.state, job.finished = "cancelled", time.time()
+    return job

@@ -8,10 +8,10 @@ indentation removed). So each block is handled in two coordinate systems:
   together with the source offset of each of its characters (:class:`_Content`);
 * the **source**, which pieces are cut from, so that markup and text stay verbatim.
 
-Inline rules that consume a variable amount of source (links, images, code spans,
-breaks, raw HTML, escapes, entities) are wrapped to record where they stopped; plain
-text and delimiter runs are matched literally. Anything that does not line up falls
-back to the block's lines as plain text, so valid Markdown never raises.
+Inline rules that consume source their tokens do not spell out (links, images, code
+spans, line breaks, raw HTML) are wrapped to record where they stopped; text, escapes,
+entities and delimiter runs are matched literally. A block whose tokens do not line
+up falls back to its lines as plain text, so valid Markdown never raises.
 
 What becomes what:
 
@@ -42,9 +42,8 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
-from os.path import commonprefix
 
-from markdown_it import MarkdownIt
+from markdown_it import MarkdownIt, rules_inline
 from markdown_it.common.utils import MD_TRIM_CHARS
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
@@ -58,18 +57,16 @@ from ..placeholders import protect_text
 
 __all__ = ["parse"]
 
-# Inline rules whose end position we need: they consume source that their tokens do
-# not spell out literally.
-_RECORDED_RULES = (
-    "newline",
-    "escape",
-    "backticks",
-    "link",
-    "image",
-    "autolink",
-    "html_inline",
-    "entity",
-)
+# Inline rules whose end we need: they consume source their tokens do not spell out.
+_RECORDED_RULES = {
+    "newline": rules_inline.newline,
+    "escape": rules_inline.escape,  # a backslash hard break
+    "backticks": rules_inline.backtick,
+    "link": rules_inline.link,
+    "image": rules_inline.image,
+    "autolink": rules_inline.autolink,
+    "html_inline": rules_inline.html_inline,
+}
 _END = "l10n_end"
 _PAIRS: dict[str, tuple[Literal["open", "close"], str]] = {
     "em_open": ("open", "emphasis"),
@@ -107,9 +104,8 @@ def _make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
     # Keep escapes and entities as their own tokens: their `markup` is the source text.
     md.disable("text_join")
-    rules = {rule.name: rule.fn for rule in md.inline.ruler.__rules__}
-    for name in _RECORDED_RULES:
-        md.inline.ruler.at(name, _recording(rules[name]))
+    for name, rule in _RECORDED_RULES.items():
+        md.inline.ruler.at(name, _recording(rule))
     return md
 
 
@@ -163,6 +159,8 @@ def _map_lines(lines: _Lines, first: int, count: int, content: str) -> _Content 
 
 
 def _try_map(lines: _Lines, first: int, parts: list[str]) -> list[int] | None:
+    """Each content line is the end of its source line (the container prefix is
+    what markdown-it cut off its start); the last one lost its trailing blanks."""
     if first + len(parts) > len(lines):
         return None
     offsets: list[int] = []
@@ -187,6 +185,7 @@ def _try_map(lines: _Lines, first: int, parts: list[str]) -> list[int] | None:
 
 
 def _map_atx(lines: _Lines, line: int, content: str) -> _Content | None:
+    """An ATX heading's text follows its ``#`` run; no container prefix has a ``#``."""
     text = lines.text(line)
     pos = text.find("#")
     if pos < 0:
@@ -220,6 +219,8 @@ def _map_row(lines: _Lines, line: int, cells: Sequence[str]) -> list[_Content | 
 
 
 def _prefix_candidates(text: str) -> list[int]:
+    """Where a row may start after a container prefix (blanks, ``>``, list markers),
+    longest prefix first."""
     limit = 0
     while limit < min(len(text), 200) and text[limit] in " \t>-+*.)0123456789":
         limit += 1
@@ -413,7 +414,18 @@ def _line_prefix(source: str, content: _Content) -> str:
         after = term + (2 if source.startswith("\r\n", term) else 1)
         if source[after - 1] == "\n":
             gaps.append(source[after : content.offsets[i + 1]])
-    return commonprefix(gaps) if gaps else ""
+    return _common_prefix(gaps)
+
+
+def _common_prefix(strings: Sequence[str]) -> str:
+    """Character-wise common prefix (``os.path.commonprefix``, without the path hint)."""
+    if not strings:
+        return ""
+    low, high = min(strings), max(strings)
+    for i, ch in enumerate(low):
+        if ch != high[i]:
+            return low[:i]
+    return low
 
 
 def _break_pieces(original: str) -> list[Piece]:
@@ -426,6 +438,7 @@ def _break_pieces(original: str) -> list[Piece]:
 
 
 def _merge_texts(pieces: Sequence[Piece]) -> list[Piece]:
+    """Adjacent text pieces as one, so protection (URLs, numbers) sees whole words."""
     out: list[Piece] = []
     for piece in pieces:
         if isinstance(piece, Text) and out and isinstance(out[-1], Text):
@@ -524,8 +537,18 @@ def _front_matter(tok: Token, lines: _Lines) -> _FrontMatter:
         if block is not None:
             blocks.append(block)
             if key == "title" and not title:
-                title = content.text
+                title = _unquote(content.text, lines.source[content.offsets[0] - 1])
     return _FrontMatter(blocks, title, published)
+
+
+def _unquote(value: str, quote: str) -> str:
+    """The text a quoted YAML scalar stands for (common escapes only): for the
+    article title, while the block keeps the value exactly as written."""
+    if quote == "'":
+        return value.replace("''", "'")
+    if quote == '"':
+        return re.sub(r'\\(["\\/])', r"\1", value)
+    return value
 
 
 def _scalar(lines: _Lines, line: int, last: int, at: int) -> _Content | None:
@@ -649,7 +672,9 @@ class _Walker:
             return None if found is None else replace(found, plain=_plain(tok.children or []))
         if opener.type == "paragraph_open":
             kind, level = self._paragraph_type()
-            return self._found(_map_lines(self.lines, first, end - first, tok.content), tok, kind, level)
+            return self._found(
+                _map_lines(self.lines, first, end - first, tok.content), tok, kind, level
+            )
         return None
 
     def _paragraph_type(self) -> tuple[BlockType, int]:
@@ -694,42 +719,39 @@ def _has_words(block: RawBlock) -> bool:
 
 def _with_title(found: Sequence[_Found]) -> tuple[list[RawBlock], str]:
     """Promote the first level-1 heading that will be kept to TITLE (only one: the
-    builder gives TITLE blocks the fixed id ``title``)."""
+    builder gives TITLE blocks the fixed id ``title``); its text, if there is one."""
     blocks = [f.block for f in found]
-    first_heading = ""
     for i, item in enumerate(found):
-        block = item.block
-        if block.type is not BlockType.HEADING or not _has_words(block):
-            continue
-        first_heading = first_heading or item.plain
-        if block.level == 1:
-            blocks[i] = replace(block, type=BlockType.TITLE)
+        if _is_heading(item.block) and item.block.level == 1:
+            blocks[i] = replace(item.block, type=BlockType.TITLE)
             return blocks, item.plain
-    return blocks, first_heading
+    return blocks, ""
 
 
-def _tokens(source: str) -> list[Token]:
-    try:
-        return _PARSER.parse(source)
-    except RecursionError:
-        raise ArticleError("the Markdown is nested too deeply to parse") from None
+def _is_heading(block: RawBlock) -> bool:
+    return block.type is BlockType.HEADING and _has_words(block)
 
 
 def parse(source: str, *, slug: str, source_lang: str = "en") -> Article:
-    """Parse a Markdown article into blocks whose spans rebuild the source exactly."""
-    tokens = _tokens(source)
+    """Parse a Markdown article into blocks whose spans rebuild the source exactly.
+
+    The article title is the TITLE heading's text, else the front matter ``title``,
+    else the first heading's text."""
+    tokens = _PARSER.parse(source)
     lines = _Lines(source)
     front = _FrontMatter([])
     if tokens and tokens[0].type == "front_matter":
         front = _front_matter(tokens[0], lines)
-    body, heading = _with_title(list(_Walker(lines).walk(tokens)))
+    found = list(_Walker(lines).walk(tokens))
+    body, title = _with_title(found)
+    first_heading = next((f.plain for f in found if _is_heading(f.block)), "")
     article = build_article(
         slug=slug,
         fmt="md",
         source_lang=source_lang,
         source=source,
         raw_blocks=[*front.blocks, *body],
-        title=front.title or heading,
+        title=title or front.title or first_heading,
         published=front.published,
     )
     if not article.blocks:
