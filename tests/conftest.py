@@ -42,8 +42,13 @@ def workspace(tmp_path: Path) -> Path:
     return root
 
 
-def run_cli(*args: str, root: Path | None = None, env: dict[str, str] | None = None,
-            check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str,
+    root: Path | None = None,
+    env: dict[str, str] | None = None,
+    check: bool = True,
+    timeout: float = 300,
+) -> subprocess.CompletedProcess[str]:
     """The real ``l10n`` console script in a subprocess, as a user runs it."""
     cmd = [str(BIN / "l10n"), *args]
     if root is not None:

@@ -10,9 +10,9 @@ words = st.sampled_from(
     ["the", "race", "Dr.", "Sharma", "U.S.", "said", "in", "2019", "runners", "e.g.",
      "https://example.org/a", "north", "Korea's", "{name}", "50%", "“quoted”", "—", "<1>"]
 )  # fmt: skip
-sentences = st.lists(words, min_size=1, max_size=12).map(
-    lambda ws: " ".join(ws)
-) | st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=40)
+sentences = st.lists(words, min_size=1, max_size=12).map(lambda ws: " ".join(ws)) | st.text(
+    alphabet=st.characters(blacklist_categories=["Cs"]), max_size=40
+)
 
 
 @st.composite

@@ -46,7 +46,9 @@ def test_import_rules(path: Path) -> None:
     rel = str(path.relative_to(SRC))
     imported = _imports(path)
     if rel.startswith("core/"):
-        assert not imported & CORE_FORBIDDEN, f"core module {rel} imports {imported & CORE_FORBIDDEN}"
+        assert not imported & CORE_FORBIDDEN, (
+            f"core module {rel} imports {imported & CORE_FORBIDDEN}"
+        )
     for library, owners in OWNERS.items():
         if library in imported:
             assert rel.startswith(owners), f"{rel} imports {library}; only {owners} may"

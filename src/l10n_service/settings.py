@@ -28,7 +28,9 @@ class Settings:
 def load_settings() -> Settings:
     env = os.environ
     broker = env.get("L10N_BROKER_URL") or None
-    redis_lock = env.get("L10N_REDIS_URL") or (broker if broker and broker.startswith("redis") else None)
+    redis_lock = env.get("L10N_REDIS_URL") or (
+        broker if broker and broker.startswith("redis") else None
+    )
     tokens = env.get("L10N_TOKENS_FILE")
     return Settings(
         broker_url=broker,

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .catalog.store import write_atomic
+from .core.glossary import Glossary, parse_glossary
 from .core.locales import normalize_locale
 from .errors import InputError, NotFoundError
 
@@ -79,7 +80,7 @@ class Workspace:
 
     def article_path(self, slug: str) -> Path:
         settings = self.article_settings(slug)
-        return self.articles_dir / settings["file"]
+        return self.articles_dir / str(settings["file"])
 
     def article_settings(self, slug: str) -> dict[str, Any]:
         path = self.article_settings_path(slug)
@@ -114,10 +115,8 @@ class Workspace:
         return sorted(set(langs))
 
 
-def load_glossary(ws: Workspace, lang: str):  # type: ignore[no-untyped-def]
+def load_glossary(ws: Workspace, lang: str) -> Glossary:
     """The workspace's glossary for ``lang`` (``glossary/<lang>.tsv``), or an empty one."""
-    from .core.glossary import Glossary, parse_glossary
-
     path = ws.root / "glossary" / f"{normalize_locale(lang)}.tsv"
     if not path.exists():
         return Glossary()

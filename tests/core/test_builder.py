@@ -18,7 +18,9 @@ def _article(*paragraphs: str):  # type: ignore[no-untyped-def]
 
 
 def test_sentences_split_with_abbreviations() -> None:
-    split = split_segments([Text("Dr. Sharma met U.S. officials. They agreed, e.g. on dates.")], "en")
+    split = split_segments(
+        [Text("Dr. Sharma met U.S. officials. They agreed, e.g. on dates.")], "en"
+    )
     assert split.sources == ["Dr. Sharma met U.S. officials.", "They agreed, e.g. on dates."]
     assert split.separators == ["", " ", ""]
 

@@ -26,9 +26,11 @@ SLUG = "long-read"
 def _article(path: Path, segments: int = SEGMENTS) -> Path:
     lines = ["Long Read About Marathons", ""]
     for p in range(segments // 5):
-        lines.append(" ".join(
-            f"Runner {chr(65 + s)}{p} crossed line {chr(97 + (p % 26))} of the course." for s in range(5)
-        ))  # fmt: skip
+        sentences = (
+            f"Runner {chr(65 + s)}{p} crossed line {chr(97 + (p % 26))} of the course."
+            for s in range(5)
+        )
+        lines.append(" ".join(sentences))
         lines.append("")
     path.write_text("\n".join(lines), "utf-8")
     return path
@@ -81,7 +83,9 @@ def env(redis_url: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def worker(workspace: Path, env: dict[str, str], installed_models: dict[str, Path]) -> Iterator[Worker]:
+def worker(
+    workspace: Path, env: dict[str, str], installed_models: dict[str, Path]
+) -> Iterator[Worker]:
     w = Worker(workspace, env, workspace.parent / "worker.log")
     yield w
     w.stop()

@@ -1004,8 +1004,9 @@ def _render_sections(
     out: list[tuple[int, str]] = []
     done: set[str] = set()
     for kind, text in source.sections:
-        if kind in fixed or kind not in _RANK and not kind.startswith("mx"):
-            out.append((-1, text))
+        if kind in fixed:
+            out.append((_rank(kind), text))
+            done.add(kind)
             continue
         if kind in done:
             if _value(old, kind) == _value(current, kind):

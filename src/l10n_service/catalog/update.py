@@ -1,26 +1,55 @@
 """Merge a template into a language catalog with msgmerge semantics.
 
-Exact (msgctxt, msgid) matches keep their translation and state. A sentence whose
-id changed (its block moved) but whose text did not keeps its translation as is.
-Near matches become fuzzy with the previous msgid (``#|``) so translators see what
-changed. Translated entries that left the template are kept as obsolete (``#~``),
-never deleted. Our machine-provenance comments survive even though msgmerge would
-replace extracted comments with the template's.
+* Exact (msgctxt, msgid) matches keep their translation, translator comments, state
+  and previous msgid; the template brings the extracted comments (``#.``),
+  references (``#:``) and format flags, as with msgmerge.
+* A sentence whose context changed (its block moved) but whose text did not keeps
+  its translation as it is.
+* Near matches become fuzzy with the previous msgid (``#|``) so translators see what
+  changed. Like msgmerge, any translated, non-fuzzy entry of the old catalog can be
+  the source of a fuzzy match, active or obsolete, used or not; a same-context entry
+  wins a tie.
+* Translated entries that left the template are kept as obsolete (``#~``), never
+  deleted; an entry is only dropped when all of its translations went into a new
+  entry (a fuzzy match) or when an active entry already holds the same key and text.
+* Our machine-provenance comments (``#. mt: ...``) survive even though msgmerge
+  would replace extracted comments with the template's.
+* The header is maintained: Language, Plural-Forms from babel's locale data when it is
+  missing or a template placeholder, POT-Creation-Date from the template. The caller
+  sets PO-Revision-Date (:func:`touch_revision`) when it writes a change.
+
+Update is idempotent: every template entry of the result has an exact match on the
+next run, so the fuzzy matcher never runs twice on the same entry. Entries whose
+content did not change keep their original text (see :mod:`.store`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import polib
+from rapidfuzz import fuzz
 
 from ..core.fuzzy import FuzzyIndex
 from ..core.locales import plural_forms
 from ..core.states import FUZZY_FLAG, MT_COMMENT_PREFIX, strip_approval
+from .store import (
+    PLACEHOLDER_PLURAL_FORMS,
+    copy_layout,
+    copy_source,
+    plural_forms_problem,
+)
 from .template import header
 
-__all__ = ["UpdateReport", "update_catalog"]
+__all__ = ["UpdateReport", "touch_revision", "update_catalog"]
+
+# Flags the template owns (msgmerge takes them from the .pot); the rest are the
+# translator's (``fuzzy``, our ``machine``...).
+_TEMPLATE_FLAG = re.compile(r"^(?:no-)?(?:[\w+-]+-format|wrap)$|^range:")
+_SAME_CONTEXT_BONUS = 1e-5  # msgmerge's preference for a match in the same context
 
 
 @dataclass
@@ -47,23 +76,241 @@ def _has_translation(entry: polib.POEntry) -> bool:
     return bool(entry.msgstr)
 
 
+def _translations(entry: polib.POEntry) -> list[str]:
+    """Every non-empty msgstr of an entry (what must never be lost)."""
+    if entry.msgid_plural:
+        return [text for _, text in sorted(entry.msgstr_plural.items()) if text]
+    return [entry.msgstr] if entry.msgstr else []
+
+
 def _mt_lines(comment: str) -> list[str]:
     return [line for line in comment.splitlines() if line.startswith(MT_COMMENT_PREFIX)]
 
 
-def _carry(new: polib.POEntry, old: polib.POEntry) -> None:
-    """Copy the translator's side of ``old`` onto the template entry ``new``."""
-    new.msgstr = old.msgstr
-    if new.msgid_plural:
-        new.msgstr_plural = dict(old.msgstr_plural) or new.msgstr_plural
-    new.tcomment = old.tcomment
-    template_flags = [f for f in new.flags if f != FUZZY_FLAG]
-    new.flags = template_flags + [f for f in old.flags if f not in template_flags]
-    new.previous_msgid = old.previous_msgid
-    new.previous_msgctxt = old.previous_msgctxt
-    mt = _mt_lines(old.comment or "")
-    if mt:
-        new.comment = "\n".join([*(new.comment or "").splitlines(), *mt])
+def _new_entry(**fields: Any) -> polib.POEntry:
+    """A POEntry without polib's keyword parsing (a 100k-entry update makes 100k)."""
+    entry = polib.POEntry.__new__(polib.POEntry)
+    entry.__dict__.update(
+        msgid="",
+        msgstr="",
+        msgid_plural="",
+        msgstr_plural={},
+        msgctxt=None,
+        obsolete=False,
+        encoding="utf-8",
+        comment="",
+        tcomment="",
+        occurrences=[],
+        flags=[],
+        previous_msgctxt=None,
+        previous_msgid=None,
+        previous_msgid_plural=None,
+        linenum=None,
+    )
+    entry.__dict__.update(fields)
+    return entry
+
+
+def _nplurals(metadata: dict[str, str]) -> int:
+    match = re.search(r"nplurals\s*=\s*([0-9]+)", metadata.get("Plural-Forms", ""))
+    return int(match.group(1)) if match else 2
+
+
+class _Merge:
+    """One update: the old catalog's indexes and the entries being built."""
+
+    def __init__(self, po: polib.POFile | None, pot: polib.POFile, language: str) -> None:
+        self.pot = pot
+        self.old: list[polib.POEntry] = list(po) if po is not None else []
+        active = [e for e in self.old if not e.obsolete]
+        obsolete = [e for e in self.old if e.obsolete]
+        self.by_key: dict[tuple[str, str], polib.POEntry] = {}
+        for entry in active + obsolete:
+            self.by_key.setdefault(_key(entry), entry)
+        # A translated entry whose key left the template can follow its msgid to a
+        # new context (an article block that moved); one whose key is still there
+        # only gives fuzzy matches, as with msgmerge.
+        wanted = {_key(tpl) for tpl in pot}
+        self.by_msgid: dict[str, polib.POEntry] = {}
+        for entry in active + obsolete:
+            if _has_translation(entry) and _key(entry) not in wanted:
+                self.by_msgid.setdefault(entry.msgid, entry)
+        self.out = polib.POFile(wrapwidth=79)
+        if po is not None:
+            copy_layout(self.out, po)
+            self.out.header = po.header
+            self.out.metadata_is_fuzzy = po.metadata_is_fuzzy
+        else:
+            self.out.header = pot.header
+        self.out.metadata = _metadata(po, pot, language)
+        self.nplurals = _nplurals(self.out.metadata)
+        self.consumed: set[int] = set()  # id() of old entries fully carried over
+        self.report = UpdateReport()
+
+    def blank(self, tpl: polib.POEntry) -> polib.POEntry:
+        plural = bool(tpl.msgid_plural)
+        return _new_entry(
+            msgctxt=tpl.msgctxt,
+            msgid=tpl.msgid,
+            msgid_plural=tpl.msgid_plural or "",
+            msgstr_plural=dict.fromkeys(range(self.nplurals), "") if plural else {},
+            comment=tpl.comment or "",
+            occurrences=list(tpl.occurrences),
+            flags=[f for f in tpl.flags if f != FUZZY_FLAG],
+        )
+
+    def take_translation(self, new: polib.POEntry, old: polib.POEntry) -> bool:
+        """Copy old's msgstr(s) into new; False when some did not fit (plural shape)."""
+        if new.msgid_plural and old.msgid_plural:
+            new.msgstr_plural = dict(old.msgstr_plural)
+            return True
+        if new.msgid_plural:
+            forms = dict.fromkeys(range(max(self.nplurals, 1)), "")
+            forms[0] = old.msgstr
+            new.msgstr_plural = forms
+            return True
+        if old.msgid_plural:
+            new.msgstr = old.msgstr_plural.get(0, "")
+            return len(_translations(old)) <= 1 and not any(
+                text for n, text in old.msgstr_plural.items() if n != 0
+            )
+        new.msgstr = old.msgstr
+        return True
+
+    def carry(self, new: polib.POEntry, old: polib.POEntry) -> None:
+        """Exact or moved match: the translator's side of ``old`` onto ``new``."""
+        complete = self.take_translation(new, old)
+        shape_changed = bool(new.msgid_plural) != bool(old.msgid_plural)
+        fuzzy = FUZZY_FLAG in old.flags or (shape_changed and _has_translation(old))
+        new.flags = _merge_flags(new.flags, old.flags, fuzzy)
+        new.tcomment = old.tcomment
+        new.previous_msgctxt = old.previous_msgctxt
+        new.previous_msgid = old.previous_msgid
+        new.previous_msgid_plural = old.previous_msgid_plural
+        new.comment = _with_mt_lines(new.comment, old.comment)
+        copy_source(new, old)
+        if complete:
+            self.consumed.add(id(old))
+
+    def fuzzy_carry(self, new: polib.POEntry, old: polib.POEntry, score: float) -> None:
+        complete = self.take_translation(new, old)
+        new.tcomment = strip_approval(old.tcomment or "")
+        new.flags = _merge_flags(new.flags, old.flags, True)
+        new.previous_msgid = old.msgid
+        new.previous_msgid_plural = old.msgid_plural or None
+        new.previous_msgctxt = old.msgctxt if old.msgctxt != new.msgctxt else None
+        new.comment = _with_mt_lines(new.comment, old.comment)
+        if complete:
+            self.consumed.add(id(old))
+        self.report.fuzzy += 1
+        self.report.fuzzy_pairs.append((new.msgid, old.msgid, score))
+
+    def run(self, cutoff: float, fuzzy: bool) -> tuple[polib.POFile, UpdateReport]:
+        report = self.report
+        pending: list[polib.POEntry] = []
+        entries: list[polib.POEntry] = []
+        for tpl in self.pot:
+            if tpl.obsolete:
+                continue
+            new = self.blank(tpl)
+            old = self.by_key.get(_key(tpl))
+            if old is not None:
+                report.exact += 1
+                self.carry(new, old)
+            else:
+                moved = self.by_msgid.get(tpl.msgid)
+                if moved is not None:
+                    report.moved += 1
+                    self.carry(new, moved)
+                else:
+                    pending.append(new)
+            entries.append(new)
+        if fuzzy and pending:
+            self.match(pending, cutoff)
+        report.new = len(pending) - report.fuzzy
+        list.extend(self.out, entries)
+        self.keep_obsolete(entries)
+        return self.out, report
+
+    def match(self, pending: list[polib.POEntry], cutoff: float) -> None:
+        """Fuzzy matches for the entries no exact rule placed, all in one batch."""
+        sources: list[polib.POEntry] = []
+        seen: set[str] = set()
+        by_context: dict[str, polib.POEntry] = {}
+        for old in self.old:
+            if not _has_translation(old) or FUZZY_FLAG in old.flags:
+                continue
+            if old.msgctxt:
+                by_context.setdefault(old.msgctxt, old)
+            if old.msgid not in seen:
+                seen.add(old.msgid)
+                sources.append(old)
+        if not sources:
+            return
+        index = FuzzyIndex([old.msgid for old in sources])
+        found = index.best_many([new.msgid for new in pending], cutoff)
+        for new, hit in zip(pending, found, strict=True):
+            best = (sources[hit[0]], hit[1]) if hit else None
+            same = by_context.get(new.msgctxt) if new.msgctxt else None
+            if same is not None and (best is None or same is not best[0]):
+                score = fuzz.ratio(new.msgid, same.msgid) / 100
+                if score >= cutoff and (best is None or score + _SAME_CONTEXT_BONUS >= best[1]):
+                    best = (same, score)
+            if best is not None:
+                self.fuzzy_carry(new, best[0], best[1])
+
+    def keep_obsolete(self, entries: list[polib.POEntry]) -> None:
+        """Old translations nothing carried over stay, as obsolete entries."""
+        active = {_key(e): e for e in entries}
+        for old in self.old:
+            if id(old) in self.consumed or not _has_translation(old):
+                continue
+            twin = active.get(_key(old))
+            if twin is not None and _translations(twin) == _translations(old):
+                continue
+            if old.obsolete:
+                self.out.append(old)
+                continue
+            gone = _new_entry(
+                msgctxt=old.msgctxt,
+                msgid=old.msgid,
+                msgid_plural=old.msgid_plural or "",
+                msgstr=old.msgstr,
+                msgstr_plural=dict(old.msgstr_plural),
+                flags=list(old.flags),
+                tcomment=old.tcomment,
+                comment=old.comment,
+                occurrences=list(old.occurrences),
+                previous_msgctxt=old.previous_msgctxt,
+                previous_msgid=old.previous_msgid,
+                previous_msgid_plural=old.previous_msgid_plural,
+                obsolete=True,
+            )
+            copy_source(gone, old)
+            self.out.append(gone)
+            self.report.obsolete += 1
+
+
+def _merge_flags(template: list[str], old: list[str], fuzzy: bool) -> list[str]:
+    """Template flags, plus the translator's own flags, plus fuzzy when asked.
+
+    When the result is the old set, the old order is kept so the line stays as it was.
+    """
+    mine = [f for f in old if f != FUZZY_FLAG and not _TEMPLATE_FLAG.match(f)]
+    merged = [f for f in template if f != FUZZY_FLAG]
+    merged += [f for f in mine if f not in merged]
+    if fuzzy:
+        merged.insert(0, FUZZY_FLAG)
+    if set(merged) == set(old) and len(merged) == len(old):
+        return list(old)
+    return merged
+
+
+def _with_mt_lines(template_comment: str, old_comment: str) -> str:
+    mt = [line for line in _mt_lines(old_comment or "") if line not in template_comment]
+    if not mt:
+        return template_comment
+    return "\n".join([*(template_comment or "").splitlines(), *mt])
 
 
 def update_catalog(
@@ -72,103 +319,13 @@ def update_catalog(
     language: str,
     *,
     cutoff: float = 0.6,
+    fuzzy: bool = True,
 ) -> tuple[polib.POFile, UpdateReport]:
-    """A new catalog for ``language`` from ``pot``, keeping everything in ``po``."""
-    report = UpdateReport()
-    old_entries = list(po) if po is not None else []
-    old_obsolete = [e for e in old_entries if e.obsolete]
-    old_active = [e for e in old_entries if not e.obsolete]
-    by_key = {_key(e): e for e in old_active}
-    for e in old_obsolete:
-        by_key.setdefault(_key(e), e)
-    by_msgid: dict[str, list[polib.POEntry]] = {}
-    for e in old_active + old_obsolete:
-        if _has_translation(e):
-            by_msgid.setdefault(e.msgid, []).append(e)
+    """A new catalog for ``language`` from ``pot``, keeping everything in ``po``.
 
-    out = polib.POFile(wrapwidth=79)
-    out.header = po.header if po is not None and po.header else pot.header
-    out.metadata = _metadata(po, pot, language)
-    used: set[int] = set()
-    pending: list[polib.POEntry] = []
-    for tpl in pot:
-        new = polib.POEntry(
-            msgctxt=tpl.msgctxt,
-            msgid=tpl.msgid,
-            msgid_plural=tpl.msgid_plural,
-            msgstr="",
-            msgstr_plural={k: "" for k in tpl.msgstr_plural} if tpl.msgid_plural else {},
-            comment=tpl.comment,
-            occurrences=list(tpl.occurrences),
-            flags=[f for f in tpl.flags if f != FUZZY_FLAG],
-        )
-        old = by_key.get(_key(tpl))
-        if old is None and tpl.msgid in by_msgid:
-            old = by_msgid[tpl.msgid][0]
-            report.moved += 1
-        elif old is not None:
-            report.exact += 1
-        if old is not None:
-            used.add(id(old))
-            _carry(new, old)
-            new.obsolete = False
-        else:
-            pending.append(new)
-        out.append(new)
-
-    unused = [e for e in old_active + old_obsolete if id(e) not in used and _has_translation(e)]
-    _fuzzy_fill(pending, unused, used, cutoff, report)
-    report.new = len(pending) - report.fuzzy
-
-    active_keys = {_key(e) for e in out}
-    for old in old_active + old_obsolete:
-        if id(old) in used or not _has_translation(old) or _key(old) in active_keys:
-            continue
-        gone = polib.POEntry(
-            msgctxt=old.msgctxt,
-            msgid=old.msgid,
-            msgid_plural=old.msgid_plural,
-            msgstr=old.msgstr,
-            msgstr_plural=dict(old.msgstr_plural),
-            flags=list(old.flags),
-            tcomment=old.tcomment,
-            comment=old.comment,
-            obsolete=True,
-        )
-        out.append(gone)
-        if not old.obsolete:
-            report.obsolete += 1
-    return out, report
-
-
-def _fuzzy_fill(
-    pending: list[polib.POEntry],
-    candidates: list[polib.POEntry],
-    used: set[int],
-    cutoff: float,
-    report: UpdateReport,
-) -> None:
-    if not pending or not candidates:
-        return
-    index = FuzzyIndex([c.msgid for c in candidates])
-    for new in pending:
-        match = index.best(new.msgid, cutoff)
-        if match is None:
-            continue
-        old = candidates[match[0]]
-        used.add(id(old))
-        new.msgstr = old.msgstr
-        if new.msgid_plural and old.msgid_plural:
-            new.msgstr_plural = dict(old.msgstr_plural)
-        new.tcomment = strip_approval(old.tcomment or "")
-        new.flags = [FUZZY_FLAG] + [f for f in old.flags if f not in (FUZZY_FLAG,)]
-        new.previous_msgid = old.msgid
-        new.previous_msgctxt = old.msgctxt if old.msgctxt != new.msgctxt else None
-        mt = _mt_lines(old.comment or "")
-        if mt:
-            new.comment = "\n".join([*(new.comment or "").splitlines(), *mt])
-        report.fuzzy += 1
-        report.fuzzy_pairs.append((new.msgid, old.msgid, match[1]))
+    ``fuzzy=False`` is ``msgmerge -N``: no near matches, only exact and moved ones.
+    """
+    return _Merge(po, pot, language).run(cutoff, fuzzy)
 
 
 def _metadata(po: polib.POFile | None, pot: polib.POFile, language: str) -> dict[str, str]:
@@ -181,9 +338,18 @@ def _metadata(po: polib.POFile | None, pot: polib.POFile, language: str) -> dict
         meta = fresh
     else:
         meta = dict(po.metadata)
-        meta.setdefault("Plural-Forms", fresh["Plural-Forms"])
-        meta["Language"] = language
-        meta.setdefault("Content-Type", "text/plain; charset=UTF-8")
+        current = meta.get("Plural-Forms", "").strip()
+        if (
+            not current
+            or current == PLACEHOLDER_PLURAL_FORMS
+            or plural_forms_problem(current) is not None
+        ):
+            meta["Plural-Forms"] = fresh["Plural-Forms"]
+        if meta.get("Language") != language:
+            meta["Language"] = language
+        content_type = meta.get("Content-Type", "")
+        if not content_type or "charset=CHARSET" in content_type:
+            meta["Content-Type"] = "text/plain; charset=UTF-8"
         meta.setdefault("Content-Transfer-Encoding", "8bit")
         meta.setdefault("MIME-Version", "1.0")
     if "POT-Creation-Date" in pot.metadata:

@@ -8,6 +8,7 @@ stable ids and share one catalog entry between identical sentences.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -100,7 +101,7 @@ def split_segments(pieces: Sequence[Piece], lang: str) -> _Split:
     bounds: list[tuple[int, int]] = []
     for s, e in sentences:
         bounds.append((starts[s], ends[e - 1]))
-    for (_, end), (start, _) in zip(bounds, bounds[1:], strict=False):
+    for (_, end), (start, _) in itertools.pairwise(bounds):
         end = _skip_closing(masked, end)
         start = _back_over_opening(masked, start)
         if end <= start and depth_at[end] == 0 and not masked[end:start].strip():
@@ -195,10 +196,7 @@ def build_article(
         if not _has_words(pieces):
             continue  # nothing to translate: the block stays in the source as it is
         prefix = _PREFIX[raw.type]
-        if raw.type in _SECTION_TYPES:
-            scope = ""
-        else:
-            scope = section_id
+        scope = "" if raw.type in _SECTION_TYPES else section_id
         key = (scope, prefix)
         counters[key] = counters.get(key, 0) + 1
         first_title = raw.type is BlockType.TITLE and counters[key] == 1

@@ -59,8 +59,8 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-_RANDOM = np.random.default_rng(20240).integers(1, 2**32, size=64, dtype=np.uint64).astype(
-    np.uint32
+_RANDOM = (
+    np.random.default_rng(20240).integers(1, 2**32, size=64, dtype=np.uint64).astype(np.uint32)
 )
 _MULT = np.uint32(0x01000193)
 
@@ -203,9 +203,7 @@ class FuzzyIndex:
         hi = bisect.bisect_right(self._short_lengths, high + 1e-9)
         return self._short_ids[lo:hi]
 
-    def _candidates(
-        self, queries: Sequence[str], cutoff: float, keep: int
-    ) -> dict[int, list[int]]:
+    def _candidates(self, queries: Sequence[str], cutoff: float, keep: int) -> dict[int, list[int]]:
         """Per query (by position in ``queries``), the choices sharing the most weight."""
         with _gc_paused():
             keys, owners = _features(queries)

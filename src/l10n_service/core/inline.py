@@ -14,7 +14,7 @@ from typing import Literal
 
 from .model import BlockType
 
-__all__ = ["Markup", "RawBlock", "Text", "Piece"]
+__all__ = ["Markup", "Piece", "RawBlock", "Text"]
 
 
 @dataclass(frozen=True)

@@ -166,7 +166,9 @@ class ArgosEngine(Engine):
             try:
                 current = self._load(pkg).translate(current)
             except RuntimeError as exc:
-                raise EngineError(f"CTranslate2 failed on {pkg.from_code}->{pkg.to_code}: {exc}") from exc
+                raise EngineError(
+                    f"CTranslate2 failed on {pkg.from_code}->{pkg.to_code}: {exc}"
+                ) from exc
         return current
 
     def provenance(self, source: str, target: str) -> dict[str, str]:

@@ -188,8 +188,10 @@ def apply_chunk_result(
                 if error:
                     failed[ctxt] = error
                     continue
-                human = entry is not None and entry.msgstr and not (
-                    MACHINE_FLAG in entry.flags and FUZZY_FLAG in entry.flags
+                human = (
+                    entry is not None
+                    and entry.msgstr
+                    and not (MACHINE_FLAG in entry.flags and FUZZY_FLAG in entry.flags)
                 )
                 if entry is None or human or entry.msgstr == text:
                     skipped += 1
@@ -227,7 +229,9 @@ def _record(
         if job.state == "cancelled":
             return
         complete = len(job.done_chunks) >= job.chunks
-        job.state = ("failed" if job.failed and not job.translated else "done") if complete else "running"
+        job.state = (
+            ("failed" if job.failed and not job.translated else "done") if complete else "running"
+        )
         if complete and job.finished is None:
             job.finished = time.time()
 
