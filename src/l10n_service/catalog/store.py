@@ -22,11 +22,14 @@ one-entry edit must show up as a one-entry diff. So:
 
 from __future__ import annotations
 
+import gc
 import gettext
 import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -42,6 +45,8 @@ __all__ = [
     "copy_layout",
     "copy_source",
     "decode_po",
+    "encode_po",
+    "gc_paused",
     "parse_po",
     "read_po",
     "render_po",
@@ -56,6 +61,23 @@ PLACEHOLDER_PLURAL_FORMS = "nplurals=INTEGER; plural=EXPRESSION;"
 
 _SOURCE = "_l10n_source"  # key in POEntry.__dict__: the entry's original text
 _LAYOUT = "_l10n_layout"  # key in POFile.__dict__: the file's original layout
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many objects at once.
+
+    Parsing 100k entries allocates millions of containers, and every few thousand
+    allocations CPython scans all of them again; none is garbage. Pausing it halves
+    the time of a big parse or update.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # ---------------------------------------------------------------------------------------
@@ -669,7 +691,8 @@ def parse_po(text: str, name: str = "<catalog>") -> polib.POFile:
     Raises :class:`CatalogError` with a line for every syntax error, duplicate
     message, or invalid Plural-Forms header.
     """
-    return _Parser(text, name).parse()
+    with gc_paused():
+        return _Parser(text, name).parse()
 
 
 # ---------------------------------------------------------------------------------------
@@ -1042,6 +1065,11 @@ def _fix_newline(text: str, newline: str) -> str:
 
 def render_po(po: polib.POFile) -> str:
     """The catalog as text: unchanged parts exactly as read, changed parts as msgcat writes."""
+    with gc_paused():
+        return _render(po)
+
+
+def _render(po: polib.POFile) -> str:
     layout: _Layout | None = po.__dict__.get(_LAYOUT)
     newline = layout.newline if layout else "\n"
     out: list[str] = [layout.prefix] if layout else []

@@ -40,6 +40,7 @@ from .store import (
     PLACEHOLDER_PLURAL_FORMS,
     copy_layout,
     copy_source,
+    gc_paused,
     plural_forms_problem,
 )
 from .template import header
@@ -325,7 +326,8 @@ def update_catalog(
 
     ``fuzzy=False`` is ``msgmerge -N``: no near matches, only exact and moved ones.
     """
-    return _Merge(po, pot, language).run(cutoff, fuzzy)
+    with gc_paused():
+        return _Merge(po, pot, language).run(cutoff, fuzzy)
 
 
 def _metadata(po: polib.POFile | None, pot: polib.POFile, language: str) -> dict[str, str]:

@@ -62,6 +62,12 @@ def create_app(root: Path | None = None, *, max_body_bytes: int | None = None) -
     install_problem_handlers(app, ws.root)
     for module in (pages, bundles, articles, catalogs, jobs, tokens):
         app.include_router(module.router)
+
+    @app.get("/healthz", tags=["service"], summary="Liveness: the workspace is readable.")
+    def healthz() -> dict[str, str]:
+        ws.root.stat()
+        return {"status": "ok", "version": __version__}
+
     app.add_middleware(NoSniff)
     app.add_middleware(BodySizeLimit, max_bytes=limit)
     return app
