@@ -8,20 +8,17 @@ article re-merges every language's catalog), a build is ``build_bundles``.
 from __future__ import annotations
 
 import logging
-import shutil
-from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from ..auth import Permission, TokenRecord
 from ..errors import InputError, NotFoundError
-from ..locking import catalog_lock
-from ..services.articles import add_article, load_article
+from ..services.articles import add_article, load_article, remove_article
 from ..services.bundles import build_bundles
 from ..services.catalogs import catalog_status, update_languages
 from ..services.jobs_store import JobStore
-from ..workspace import Workspace, validate_slug
+from ..workspace import validate_slug
 from .bundles import published_languages
 from .deps import AppState, JsonBody, SlugParam, State, require
 from .schemas import (
@@ -150,32 +147,6 @@ def upload_article(
     )
 
 
-def _remove_article(ws: Workspace, slug: str) -> bool:
-    """Delete an article with its template, catalogs and bundles.
-
-    There is no service for this yet (it belongs in ``services.articles``); it
-    touches only paths the workspace builds from the validated slug, and each
-    catalog under its lock so an import or MT apply in flight finishes first.
-    """
-    found = False
-    if ws.has_article(slug):
-        source = ws.article_path(slug)
-        ws.article_settings_path(slug).unlink(missing_ok=True)
-        source.unlink(missing_ok=True)
-        found = True
-    catalogs: list[Path] = [ws.po_path(slug, lang) for lang in ws.languages(slug)]
-    for path in [*catalogs, ws.pot_path(slug)]:
-        if path.exists():
-            with catalog_lock(path):
-                path.unlink(missing_ok=True)
-            found = True
-    bundles = ws.bundles_dir / validate_slug(slug)
-    if bundles.is_dir() and not bundles.is_symlink():
-        shutil.rmtree(bundles)
-        found = True
-    return found
-
-
 @router.delete(
     "/articles/{slug}",
     status_code=204,
@@ -184,7 +155,7 @@ def _remove_article(ws: Workspace, slug: str) -> bool:
 )
 def delete_article(slug: SlugParam, _: Admin, app: State) -> Response:
     validate_slug(slug)
-    if not _remove_article(app.ws, slug):
+    if remove_article(app.ws, slug) is None:
         raise NotFoundError(f"no article {slug!r}")
     app.files.forget_under(app.ws.bundles_dir / slug)
     return Response(status_code=204)

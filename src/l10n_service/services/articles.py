@@ -13,7 +13,7 @@ from ..core.model import Article, BlockType
 from ..errors import ArticleError
 from ..workspace import Workspace, slugify, validate_slug
 
-__all__ = ["add_article", "load_article"]
+__all__ = ["add_article", "load_article", "remove_article"]
 
 _EXT = {"md": ".md", "html": ".html", "text": ".txt"}
 
@@ -73,3 +73,43 @@ def load_article(ws: Workspace, slug: str) -> Article:
     text = decode_article(path.read_bytes(), str(path))
     overrides = {int(k): v for k, v in settings.get("overrides", {}).items()}
     return _parse(text, settings["format"], slug, settings["source_lang"], overrides)
+
+
+def remove_article(ws: Workspace, slug: str) -> Path | None:
+    """Take an article out of the workspace: source, settings, template, catalogs and
+    bundles move to ``.l10n/trash/<slug>-<time>/`` (translator work is never simply
+    deleted). Each catalog moves under its lock, so an import or MT apply in flight
+    finishes first. Returns the trash folder, or None if there was nothing."""
+    import shutil
+    import time
+
+    from ..locking import catalog_lock
+
+    validate_slug(slug)
+    trash = ws.state_dir / "trash" / f"{slug}-{time.strftime('%Y%m%dT%H%M%S')}"
+    moved = False
+
+    def move(path: Path, relative: Path) -> None:
+        nonlocal moved
+        target = trash / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(path), str(target))
+        moved = True
+
+    if ws.has_article(slug):
+        source = ws.article_path(slug)
+        if source.exists():
+            move(source, Path("articles") / source.name)
+        move(ws.article_settings_path(slug), Path("settings.json"))
+    for lang in ws.languages(slug):
+        path = ws.po_path(slug, lang)
+        with catalog_lock(path):
+            move(path, path.relative_to(ws.root))
+    pot = ws.pot_path(slug)
+    if pot.exists():
+        with catalog_lock(pot):
+            move(pot, pot.relative_to(ws.root))
+    bundles = ws.bundles_dir / slug
+    if bundles.is_dir() and not bundles.is_symlink():
+        move(bundles, Path("bundles") / slug)
+    return trash if moved else None
