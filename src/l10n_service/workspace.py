@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .catalog.store import write_atomic
-from .core.glossary import Glossary, parse_glossary
+from .core.glossary import Glossary, GlossaryEntry, parse_glossary
 from .core.locales import normalize_locale
 from .errors import InputError, NotFoundError
 
@@ -116,8 +116,15 @@ class Workspace:
 
 
 def load_glossary(ws: Workspace, lang: str) -> Glossary:
-    """The workspace's glossary for ``lang`` (``glossary/<lang>.tsv``), or an empty one."""
-    path = ws.root / "glossary" / f"{normalize_locale(lang)}.tsv"
-    if not path.exists():
-        return Glossary()
-    return parse_glossary(path.read_text("utf-8").splitlines(), str(path))
+    """Terms from ``glossary/<lang>.tsv`` (kept with the content) and then
+    ``.l10n/glossary/<lang>.tsv`` (local additions); a later line for the same term
+    wins. One loader for MT protection and QA checks, so both see the same terms."""
+    lang = normalize_locale(lang)
+    terms: dict[str, GlossaryEntry] = {}
+    for folder in (ws.root / "glossary", ws.state_dir / "glossary"):
+        path = folder / f"{lang}.tsv"
+        if path.is_file():
+            lines = path.read_text("utf-8").splitlines()
+            for term in parse_glossary(lines, str(path.relative_to(ws.root))).entries:
+                terms[term.source] = term
+    return Glossary(tuple(terms.values()))

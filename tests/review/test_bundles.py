@@ -175,7 +175,7 @@ def test_bad_publish_settings_are_named(ws: Workspace, content: str, message: st
 
 
 def test_bad_options_are_named(ws: Workspace) -> None:
-    with pytest.raises(InputError, match="^unknown publish policy 'all'"):
+    with pytest.raises(InputError, match=r"^unknown publish policy 'all'"):
         build_bundles(ws, "post", policy="all")
-    with pytest.raises(InputError, match="^min_coverage must be a number from 0 to 1"):
+    with pytest.raises(InputError, match=r"^min_coverage must be a number from 0 to 1"):
         build_bundles(ws, "post", min_coverage=1.5)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import polib
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from l10n_service.core.tokens import tokens_in
 from l10n_service.services.articles import add_article
@@ -49,19 +50,17 @@ def arabic_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is required (apt-get install -y chromium; make test does it)")
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as pw:
         instance = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield instance
         instance.close()
 
 
-def test_arabic_page_is_right_to_left(arabic_page: Path, browser: object) -> None:
-    page = browser.new_page(viewport={"width": 900, "height": 1200})  # type: ignore[attr-defined]
+def test_arabic_page_is_right_to_left(arabic_page: Path, browser: Browser) -> None:
+    page = browser.new_page(viewport={"width": 900, "height": 1200})
     page.goto(arabic_page.resolve().as_uri())
     assert page.evaluate("getComputedStyle(document.documentElement).direction") == "rtl"
     assert page.evaluate("document.documentElement.lang") == "ar"

@@ -352,7 +352,7 @@ class _Entry:
         self.mstr: str | None = None
         self.mstr_plural: dict[int, str] = {}
         self.obsolete: bool | None = None
-        self.sections: list[list[Any]] = []  # [kind, start offset]
+        self.sections: list[tuple[str, int]] = []  # (kind, start offset)
 
 
 def _occurrences(text: str) -> list[tuple[str, str]]:
@@ -429,15 +429,20 @@ class _Parser:
                         entry = None
                     if entry is None:
                         entry = _Entry(start, number)
-                        entry.sections.append(["gap", gap_start])
+                        entry.sections.append(("gap", gap_start))
                     elif entry.mid is not None or entry.ctxt is not None:
                         raise _Error("a comment inside an entry, before its msgstr")
                     kind = self._comment(entry, line, start, obsolete)
                 else:
-                    match = _KEYWORD.match(line)
-                    if match is None:
-                        raise _Error(f"unexpected text {line.strip()[:30]!r}")
-                    keyword, index = match.group(1), match.group(2)
+                    if line.startswith('msgid "'):
+                        keyword, index, rest = "msgid", None, line[6:]
+                    elif line.startswith('msgstr "'):
+                        keyword, index, rest = "msgstr", None, line[7:]
+                    else:
+                        match = _KEYWORD.match(line)
+                        if match is None:
+                            raise _Error(f"unexpected text {line.strip()[:30]!r}")
+                        keyword, index, rest = match.group(1), match.group(2), line[match.end() :]
                     if entry is not None and (entry.mstr is not None or entry.mstr_plural):
                         if keyword == "msgstr" and index is not None and entry.mid_plural:
                             pass  # the next msgstr[n] of the same entry
@@ -446,13 +451,13 @@ class _Parser:
                             entry = None
                     if entry is None:
                         entry = _Entry(start, number)
-                        entry.sections.append(["gap", gap_start])
+                        entry.sections.append(("gap", gap_start))
                     if entry.obsolete is None:
                         entry.obsolete = obsolete
                     elif entry.obsolete != obsolete:
                         raise _Error("an entry mixes obsolete (#~) and active lines")
-                    kind = self._keyword(entry, keyword, index, _strings(line[match.end() :]))
-                    entry.sections.append([kind, start])
+                    kind = self._keyword(entry, keyword, index, _strings(rest))
+                    entry.sections.append((kind, start))
             except _Error as exc:
                 raise self.fail(str(exc), number) from None
             content_end = pos
@@ -505,7 +510,7 @@ class _Parser:
     @staticmethod
     def _section(entry: _Entry, kind: str, start: int) -> None:
         if entry.sections[-1][0] != kind:
-            entry.sections.append([kind, start])
+            entry.sections.append((kind, start))
 
     def _keyword(self, entry: _Entry, keyword: str, index: str | None, value: str) -> str:
         if keyword == "msgctxt":
@@ -561,30 +566,51 @@ class _Parser:
             raise self.fail(f"missing msgstr for the msgid at line {entry.line}", next_line)
         text = self.text
         sections = entry.sections
-        bounds = [start for _, start in sections[1:]] + [end]
-        gap = text[sections[0][1] : bounds[0]]
+        gap = text[sections[0][1] : sections[1][1]]
+        last = len(sections) - 1
         parts = tuple(
-            (kind, text[bounds[i] : bounds[i + 1]]) for i, (kind, _) in enumerate(sections[1:])
+            (kind, text[start : sections[i + 1][1] if i < last else end])
+            for i, (kind, start) in enumerate(sections)
+            if i
         )
+        comment = "\n".join(entry.comment) if entry.comment else ""
+        tcomment = "\n".join(entry.tcomment) if entry.tcomment else ""
+        prev = entry.prev
+        plural = entry.mid_plural or ""
         po_entry = polib.POEntry.__new__(polib.POEntry)
         po_entry.__dict__.update(
             msgid=entry.mid,
             msgstr=entry.mstr or "",
-            msgid_plural=entry.mid_plural or "",
+            msgid_plural=plural,
             msgstr_plural=entry.mstr_plural,
             msgctxt=entry.ctxt,
             obsolete=bool(entry.obsolete),
             encoding="utf-8",
-            comment="\n".join(entry.comment),
-            tcomment="\n".join(entry.tcomment),
+            comment=comment,
+            tcomment=tcomment,
             occurrences=entry.occurrences,
             flags=entry.flags,
-            previous_msgctxt=entry.prev.get("pc"),
-            previous_msgid=entry.prev.get("pm"),
-            previous_msgid_plural=entry.prev.get("pp"),
+            previous_msgctxt=prev.get("pc") if prev else None,
+            previous_msgid=prev.get("pm") if prev else None,
+            previous_msgid_plural=prev.get("pp") if prev else None,
             linenum=entry.line,
         )
-        source = _Source(gap, parts, _snapshot(po_entry), entry.line)
+        snapshot = (
+            bool(entry.obsolete),
+            tcomment,
+            comment,
+            tuple(entry.occurrences),
+            tuple(entry.flags),
+            prev.get("pc") or None if prev else None,
+            prev.get("pm") or None if prev else None,
+            prev.get("pp") or None if prev else None,
+            entry.ctxt,
+            entry.mid,
+            plural,
+            entry.mstr or "",
+            tuple(entry.mstr_plural.items()) if plural else (),
+        )
+        source = _Source(gap, parts, snapshot, entry.line)
         po_entry.__dict__[_SOURCE] = source
         if entry.obsolete:
             self.entries.append(po_entry)
@@ -1105,7 +1131,7 @@ def _render(po: polib.POFile) -> str:
             out.append(gap + _fix_newline(_render_sections(_snapshot(entry), None), newline))
         emitted += 1
     if layout is not None and layout.trailer:
-        if out and not out[-1].endswith("\n"):
+        if emitted and not out[-1].endswith("\n"):
             out.append(newline)
         out.append(layout.trailer)
     text = "".join(out)

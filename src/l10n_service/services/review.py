@@ -27,7 +27,7 @@ from ..catalog.store import parse_po, read_po, render_po, write_atomic, write_po
 from ..catalog.update import touch_revision
 from ..core.checks import CheckContext, run_checks
 from ..core.fuzzy import FuzzyIndex
-from ..core.glossary import Glossary, GlossaryEntry, parse_glossary
+from ..core.glossary import Glossary
 from ..core.locales import normalize_locale
 from ..core.merge import Conflict, Outcome, Pick, Side, merge_entry, pick_for
 from ..core.states import (
@@ -40,7 +40,7 @@ from ..core.states import (
 )
 from ..errors import ConflictError, InputError, NotFoundError, UploadError
 from ..locking import catalog_lock
-from ..workspace import Workspace, validate_slug
+from ..workspace import Workspace, load_glossary, validate_slug
 
 __all__ = [
     "ARTICLE_HEADER",
@@ -563,21 +563,6 @@ def import_upload(
 
 
 # --- QA checks --------------------------------------------------------------------------
-
-
-def load_glossary(ws: Workspace, lang: str) -> Glossary:
-    """Terms from ``glossary/<lang>.tsv`` (kept with the content) and then
-    ``.l10n/glossary/<lang>.tsv`` (local additions); a later line for the same
-    term wins. Same format as the MT glossary (:mod:`l10n_service.core.glossary`)."""
-    lang = normalize_locale(lang)
-    terms: dict[str, GlossaryEntry] = {}
-    for folder in (ws.root / "glossary", ws.state_dir / "glossary"):
-        path = folder / f"{lang}.tsv"
-        if path.is_file():
-            lines = path.read_text("utf-8").splitlines()
-            for term in parse_glossary(lines, str(path.relative_to(ws.root))).entries:
-                terms[term.source] = term
-    return Glossary(tuple(terms.values()))
 
 
 def _pairs(entry: polib.POEntry) -> list[tuple[str, str]]:
