@@ -67,3 +67,15 @@ def test_status_json_and_table(workspace: Path) -> None:
     run_cli("update", "--lang", "de", root=workspace)
     assert '"untranslated"' in run_cli("status", "--json", root=workspace).stdout
     assert "pyongyang" in run_cli("status", root=workspace).stdout
+
+
+def test_remove_moves_everything_to_trash(workspace: Path) -> None:
+    run_cli("add", str(SAMPLE), root=workspace)
+    run_cli("update", "--lang", "de", root=workspace)
+    run_cli("remove", "pyongyang-marathon", root=workspace)
+    assert not list((workspace / "locales").rglob("*.po"))
+    trash = next((workspace / ".l10n" / "trash").iterdir())
+    assert (trash / "locales/de/LC_MESSAGES/pyongyang-marathon.po").exists()
+    assert (trash / "articles/pyongyang-marathon.txt").exists()
+    again = run_cli("remove", "pyongyang-marathon", root=workspace, check=False)
+    assert again.returncode == 1 and "no article" in again.stderr

@@ -121,6 +121,19 @@ def _short(text: str, width: int = 70) -> str:
 
 
 @app.command()
+def remove(slug: str, root: RootOption = Path(".")) -> None:
+    """Take an article out: its files move to .l10n/trash/, nothing is deleted."""
+    from .errors import NotFoundError
+    from .services.articles import remove_article
+
+    ws = _ws(root)
+    trash = remove_article(ws, slug)
+    if trash is None:
+        raise NotFoundError(f"no article {slug!r} in {ws.root}")
+    console.print(f"removed {slug}; its files are in {trash.relative_to(ws.root)}", markup=False)
+
+
+@app.command()
 def update(
     slugs: Annotated[list[str] | None, typer.Argument(help="Domains; default all.")] = None,
     lang: Annotated[
@@ -646,6 +659,15 @@ def tokens_revoke(token_id: str, root: RootOption = Path(".")) -> None:
     console.print(f"revoked {record.role.value} token {record.id} ({record.name})")
 
 
+def _exit_code(exc: L10nError) -> int:
+    """2: the user's input is wrong; 3: a merge conflict to resolve; 1: anything else."""
+    from .errors import ConflictError
+
+    if isinstance(exc, InputError):
+        return 2
+    return 3 if isinstance(exc, ConflictError) else 1
+
+
 def main() -> None:
     try:
         app()
@@ -653,7 +675,7 @@ def main() -> None:
         # One plain line: rich would wrap it to the terminal width.
         message = " ".join(str(exc).split())
         sys.stderr.write(f"error: {message}\n")
-        raise SystemExit(2 if isinstance(exc, InputError) else 1) from None
+        raise SystemExit(_exit_code(exc)) from None
     except KeyboardInterrupt:
         raise SystemExit(130) from None
 

@@ -64,7 +64,7 @@ def test_review_loop(workspace: Path, tmp_path: Path) -> None:
     before = catalog.read_bytes()
     args = ("import", str(tmp_path / "alice.po"), "--slug", SLUG, "--lang", "de")
     clash = run_cli(*args, root=workspace, check=False)
-    assert clash.returncode == 1 and catalog.read_bytes() == before
+    assert clash.returncode == 3 and catalog.read_bytes() == before  # 3: conflicts
     assert f"conflict {title}" in clash.stderr
     assert "ours: Bobs Titel" in clash.stderr and "theirs: Die triumphale" in clash.stderr
     assert clash.stderr.splitlines()[-1].startswith("error: ")
