@@ -12,7 +12,8 @@ printing median wall times, our speed-up, and match quality: how many edited
 entries came out fuzzy with their own original as the ``#|`` previous msgid.
 
     .venv/bin/python benchmarks/catalog_update.py                     # 10k
-    .venv/bin/python benchmarks/catalog_update.py --sizes 10000,100000 --skip-msgmerge-fuzzy-above 10000
+    .venv/bin/python benchmarks/catalog_update.py --sizes 10000,100000 \
+        --skip-msgmerge-fuzzy-above 10000
 
 msgmerge's fuzzy run takes ~25 s at 10k and ~20 minutes at 100k on 2 cores.
 """
@@ -99,9 +100,7 @@ def make_catalogs(size: int, seed: int = 1) -> tuple[polib.POFile, polib.POFile,
     edited: dict[str, str] = {}
     for number, msgid in enumerate(msgids):
         where = [("articles/bench.txt", str(number + 1))]
-        po.append(
-            polib.POEntry(msgid=msgid, msgstr=pseudo_translation(msgid), occurrences=where)
-        )
+        po.append(polib.POEntry(msgid=msgid, msgstr=pseudo_translation(msgid), occurrences=where))
         new_id = msgid
         if rng.random() < EDITED_SHARE:
             new_id = edit_sentence(rng, words, msgid)
@@ -163,16 +162,24 @@ def run_size(size: int, args: argparse.Namespace, work: Path) -> None:
     ran_mm_fuzzy = False
     if msgmerge:
         plain = [msgmerge, "-q", "-N", "-o", str(mm_plain_out), str(old), str(template)]
-        rows.append(("msgmerge -N", timed(lambda: subprocess.run(plain, check=True), args.repeat), ""))
+        rows.append(
+            ("msgmerge -N", timed(lambda: subprocess.run(plain, check=True), args.repeat), "")
+        )
         if size <= args.skip_msgmerge_fuzzy_above:
             fuzzy = [msgmerge, "-q", "--previous", "-o", str(mm_fuzzy_out), str(old), str(template)]
             repeat = args.repeat if size <= 10_000 else 1
             rows.append(
-                ("msgmerge --previous", timed(lambda: subprocess.run(fuzzy, check=True), repeat), "")
+                (
+                    "msgmerge --previous",
+                    timed(lambda: subprocess.run(fuzzy, check=True), repeat),
+                    "",
+                )
             )
             ran_mm_fuzzy = True
         else:
-            print(f"(msgmerge with fuzzy matching skipped at {size:,}: --skip-msgmerge-fuzzy-above)")
+            print(
+                f"(msgmerge with fuzzy matching skipped at {size:,}: --skip-msgmerge-fuzzy-above)"
+            )
     else:
         print("(GNU msgmerge not found: only our timings)")
     print(f"{'what':<22}{'median s':>10}{'runs':>6}   all runs")
@@ -187,12 +194,16 @@ def run_size(size: int, args: argparse.Namespace, work: Path) -> None:
         ratio = medians["msgmerge -N"] / medians["ours, no fuzzy"]
         print(f"speed-up without fuzzy:       msgmerge -N / ours = {ratio:.2f}x")
     own, other, missed = quality(ours_fuzzy_out, edited)
-    print(f"match quality, ours:     {own}/{len(edited)} edited entries matched to their own "
-          f"original ({other} to another entry, {missed} left untranslated)")  # fmt: skip
+    print(
+        f"match quality, ours:     {own}/{len(edited)} edited entries matched to their own "
+        f"original ({other} to another entry, {missed} left untranslated)"
+    )
     if ran_mm_fuzzy:
         own, other, missed = quality(mm_fuzzy_out, edited)
-        print(f"match quality, msgmerge: {own}/{len(edited)} edited entries matched to their own "
-              f"original ({other} to another entry, {missed} left untranslated)")  # fmt: skip
+        print(
+            f"match quality, msgmerge: {own}/{len(edited)} edited entries matched to their own "
+            f"original ({other} to another entry, {missed} left untranslated)"
+        )
 
 
 def main() -> None:

@@ -232,8 +232,8 @@ class TokenStore:
 
     def _write(self, records: list[TokenRecord]) -> None:
         data = {"version": _FILE_VERSION, "tokens": [r.to_json() for r in records]}
-        # write_atomic creates the file 0600 (mkstemp): digests only, but still private.
-        write_atomic(self.path, (json.dumps(data, indent=1) + "\n").encode("utf-8"))
+        # Digests only, but still private to the service's user.
+        write_atomic(self.path, (json.dumps(data, indent=1) + "\n").encode("utf-8"), mode=0o600)
 
     def create(
         self, role: Role | str, *, languages: list[str] | None = None, name: str = ""

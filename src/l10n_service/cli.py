@@ -54,7 +54,9 @@ def _split(values: list[str] | None) -> list[str]:
 @app.command()
 def add(
     path: Annotated[Path, typer.Argument(help="Article file (Markdown, HTML or plain text).")],
-    slug: Annotated[str | None, typer.Option(help="Article id; default from the file name.")] = None,
+    slug: Annotated[
+        str | None, typer.Option(help="Article id; default from the file name.")
+    ] = None,
     format: Annotated[str | None, typer.Option("--format", help="md, html or text.")] = None,
     source_lang: Annotated[str, typer.Option("--source-lang")] = "en",
     explain: Annotated[bool, typer.Option(help="Print each block with its detected type.")] = False,
@@ -193,7 +195,7 @@ def translate(
     langs = [normalize_locale(x) for x in _split(to)]
     if not langs:
         raise InputError("--to needs at least one language")
-    from .services.machine import start_job, wait_for
+    from .services.machine import start_job
 
     jobs = [start_job(ws, slug, lang, engine=engine) for slug in slugs for lang in langs]
     _print_notice(jobs)
@@ -248,7 +250,9 @@ def _wait_with_progress(
                 raise JobError(f"the embedded worker exited with {worker.returncode}; see {log}")
             for job in jobs:
                 if job.id not in bars:
-                    bars[job.id] = progress.add_task(f"{job.slug} -> {job.lang}", total=job.segments)
+                    bars[job.id] = progress.add_task(
+                        f"{job.slug} -> {job.lang}", total=job.segments
+                    )
                 done = job.translated + job.skipped + len(job.failed)
                 progress.update(bars[job.id], completed=done)
 
@@ -273,7 +277,9 @@ def status(
         typer.echo(json.dumps(data, indent=2))
         return
     table = Table(title="catalogs")
-    table.add_column("article", overflow="fold", min_width=max((len(r.slug) for r in rows), default=7))
+    table.add_column(
+        "article", overflow="fold", min_width=max((len(r.slug) for r in rows), default=7)
+    )
     for name in ("lang", "total", "untranslated", "machine", "translated", "approved", "fuzzy"):
         table.add_column(name, overflow="fold")
     for r in rows:
@@ -678,7 +684,6 @@ def main() -> None:
         raise SystemExit(_exit_code(exc)) from None
     except KeyboardInterrupt:
         raise SystemExit(130) from None
-
 
 
 if __name__ == "__main__":

@@ -10,14 +10,33 @@ from __future__ import annotations
 import polib
 from hypothesis import strategies as st
 
-WORDS = ["the", "race", "runners", "north", "city", "crowd", "finish", "line", "Kim",
-         "marathon", "opened", "again", "after", "years", "foreign", "ran", "50%", "“x”"]  # fmt: skip
+WORDS = [
+    "the",
+    "race",
+    "runners",
+    "north",
+    "city",
+    "crowd",
+    "finish",
+    "line",
+    "Kim",
+    "marathon",
+    "opened",
+    "again",
+    "after",
+    "years",
+    "foreign",
+    "ran",
+    "50%",
+    "“x”",
+]
 CONTEXTS = [None, None, "p1.s1", "p2.s1", "h1", "menu"]
 
 sentences = st.lists(st.sampled_from(WORDS), min_size=1, max_size=8).map(" ".join)
 translations = st.one_of(st.just(""), sentences.map(lambda s: "DE " + s.upper()))
-flags = st.lists(st.sampled_from(["fuzzy", "machine", "python-format", "no-wrap"]), max_size=2,
-                 unique=True)  # fmt: skip
+flags = st.lists(
+    st.sampled_from(["fuzzy", "machine", "python-format", "no-wrap"]), max_size=2, unique=True
+)
 comments = st.sampled_from(["", "paragraph p1", "heading\nunder: Title", "mt: pseudo 2025"])
 
 

@@ -26,13 +26,17 @@ BAD = {
     "stray quote": ('msgid "a"b"\nmsgstr ""\n', 5, "unexpected text"),
     "duplicate msgid": ('msgid "a"\nmsgstr "x"\n\nmsgid "a"\nmsgstr "y"\n', 8, "duplicate"),
     "duplicate in context": (
-        'msgctxt "c"\nmsgid "a"\nmsgstr ""\n\nmsgctxt "c"\nmsgid "a"\nmsgstr ""\n', 9, "duplicate"
+        'msgctxt "c"\nmsgid "a"\nmsgstr ""\n\nmsgctxt "c"\nmsgid "a"\nmsgstr ""\n',
+        9,
+        "duplicate",
     ),
     "msgstr without msgid": ('msgstr "x"\n', 5, "without a msgid"),
     "missing msgstr": ('msgid "a"\n\nmsgid "b"\nmsgstr ""\n', 7, "second msgid"),
     "missing msgstr at the end": ('msgid "a"\n', 6, "missing msgstr"),
     "plural index gap": (
-        'msgid "a"\nmsgid_plural "as"\nmsgstr[0] ""\nmsgstr[2] ""\n', 8, "out of order"
+        'msgid "a"\nmsgid_plural "as"\nmsgstr[0] ""\nmsgstr[2] ""\n',
+        8,
+        "out of order",
     ),
     "msgstr[n] without plural": ('msgid "a"\nmsgstr[0] "x"\n', 6, "without msgid_plural"),
     "plain msgstr with plural": ('msgid "a"\nmsgid_plural "as"\nmsgstr "x"\n', 7, "needs msgstr"),
@@ -143,9 +147,7 @@ def test_update_of_a_broken_catalog_writes_nothing(ws: Workspace, body: str) -> 
     assert [p.name for p in path.parent.iterdir() if p.suffix == ".tmp"] == []
 
 
-def test_a_failed_write_leaves_the_old_file(
-    ws: Workspace, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_failed_write_leaves_the_old_file(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
     path = ws.po_path("post", "de")
     before = path.read_bytes()
     po = read_po(path)

@@ -21,13 +21,25 @@ CATALOGS = sorted(DATA.glob("*.po"))
 # written by GNU tools (Transifex runs msgmerge/msgcat), so msgcat leaves them as they are
 MSGCAT_CANONICAL = [p for p in CATALOGS if not p.name.startswith(("sphinx", "django-ar."))]
 FIELDS = (
-    "msgid", "msgstr", "msgctxt", "msgid_plural", "msgstr_plural", "comment", "tcomment",
-    "occurrences", "flags", "previous_msgid", "previous_msgctxt", "obsolete",
-)  # fmt: skip
+    "msgid",
+    "msgstr",
+    "msgctxt",
+    "msgid_plural",
+    "msgstr_plural",
+    "comment",
+    "tcomment",
+    "occurrences",
+    "flags",
+    "previous_msgid",
+    "previous_msgctxt",
+    "obsolete",
+)
 
 
 def msgfmt_ok(path: Path) -> bool:
-    result = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True)
+    result = subprocess.run(
+        ["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True
+    )
     return result.returncode == 0
 
 
@@ -148,8 +160,8 @@ def test_wrapping_matches_msgcat_on_random_text() -> None:
     alphabet = (
         list("abcdefgh ABC  xyz0123456789-/%()[]{}\"'.,:;!?$+#&*<=>@_|~\\\t\n")
         + list("éжЖшالسلام日本語の文章、。「」（）ー・ぁっ한국어")
-        + ["\u00a0", "\u2014", "\u2013", "\u2026", "\u201c", "\u201d", "\u00ab", "\u0301", "€", "\u200b"]
-    )  # fmt: skip
+        + list("\u00a0\u2014\u2013\u2026\u201c\u201d\u00ab\u0301€\u200b")
+    )
     texts = []
     for _ in range(400):
         chars = rng.sample(alphabet, rng.randint(2, 8)) + [" "] * 3 + list("abcdefgh")
@@ -166,14 +178,32 @@ def test_wrapping_matches_msgcat_on_random_text() -> None:
 def test_obsolete_previous_and_plural_render_like_msgcat() -> None:
     """(msgcat puts obsolete entries last, so ours is last too.)"""
     po = polib.POFile()
-    po.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Plural-Forms": "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"}  # noqa: E501
+    po.metadata = {
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Plural-Forms": "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && "
+        "(n%100<10 || n%100>=20) ? 1 : 2);",
+    }
     long = "A sentence that is long enough to need wrapping when it is written out by msgcat."
-    po.append(polib.POEntry(msgid="%d file", msgid_plural="%d files", comment="a\n\nb",
-                            msgstr_plural={0: "plik", 1: "pliki", 2: long},
-                            occurrences=[("a" * 40 + ".py", "12"), ("b" * 30 + ".py", "7"),
-                                         ("c.py", "")], flags=["c-format"]))  # fmt: skip
-    po.append(polib.POEntry(msgid=long, msgstr="x", obsolete=True, tcomment="kept",
-                            previous_msgid="old " + long, flags=["fuzzy"]))  # fmt: skip
+    po.append(
+        polib.POEntry(
+            msgid="%d file",
+            msgid_plural="%d files",
+            comment="a\n\nb",
+            msgstr_plural={0: "plik", 1: "pliki", 2: long},
+            occurrences=[("a" * 40 + ".py", "12"), ("b" * 30 + ".py", "7"), ("c.py", "")],
+            flags=["c-format"],
+        )
+    )
+    po.append(
+        polib.POEntry(
+            msgid=long,
+            msgstr="x",
+            obsolete=True,
+            tcomment="kept",
+            previous_msgid="old " + long,
+            flags=["fuzzy"],
+        )
+    )
     ours = render_po(po)
     theirs = subprocess.run(["msgcat", "-"], input=ours.encode(), capture_output=True, check=True)
     assert ours == theirs.stdout.decode()
@@ -182,18 +212,28 @@ def test_obsolete_previous_and_plural_render_like_msgcat() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        '\ufeffmsgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "a"\nmsgstr "b"\n',
+        '\ufeffmsgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "a"\nmsgstr "b"\n',
         'msgid ""\r\nmsgstr ""\r\n"Language: de\\n"\r\n\r\nmsgid "a"\r\nmsgstr "b"\r\n',
         'msgid "a"\nmsgstr "b"',
         '\n\n# stray\n\nmsgid "a"\nmsgstr "b"\n\n\n\nmsgid "c"\nmsgstr "d"\n\n# trailing comment\n',
         '#~ msgid "gone"\n#~ msgstr "weg"\n',
-        '# only a comment\n',
+        "# only a comment\n",
         "",
         'msgid   "spaced"   "two strings"\nmsgstr\t""\n  "indented continuation"\n',
         '#, fuzzy\n#~| msgid "older"\n#~ msgid "old"\n#~ msgstr "alt"\n',
     ],
-    ids=["bom", "crlf", "no-final-newline", "blank-lines-and-stray-comments", "only-obsolete",
-         "only-comment", "empty", "odd-spacing", "obsolete-previous"],  # fmt: skip
+    ids=[
+        "bom",
+        "crlf",
+        "no-final-newline",
+        "blank-lines-and-stray-comments",
+        "only-obsolete",
+        "only-comment",
+        "empty",
+        "odd-spacing",
+        "obsolete-previous",
+    ],
 )
 def test_unusual_layouts_round_trip(text: str) -> None:
     assert render_po(parse_po(text)) == text
@@ -226,7 +266,9 @@ def test_header_kept_when_metadata_gains_a_field() -> None:
     text = '# Title\nmsgid ""\nmsgstr ""\n"Language: de\\n"\n\nmsgid "a"\nmsgstr "b"\n'
     po = parse_po(text)
     po.metadata["X-Generator"] = "test"
-    assert render_po(po) == text.replace('"Language: de\\n"\n', '"Language: de\\n"\n"X-Generator: test\\n"\n')
+    assert render_po(po) == text.replace(
+        '"Language: de\\n"\n', '"Language: de\\n"\n"X-Generator: test\\n"\n'
+    )
 
 
 def test_a_new_catalog_renders_like_msgcat(tmp_path: Path) -> None:
@@ -236,13 +278,14 @@ def test_a_new_catalog_renders_like_msgcat(tmp_path: Path) -> None:
     po.metadata_is_fuzzy = True
     po.append(polib.POEntry(msgctxt="p1.s1", msgid="Hello", msgstr="", comment="heading"))
     text = render_po(po)
-    assert text.startswith("# Translations.\n#\n# Second paragraph.\n#, fuzzy\nmsgid \"\"\n")
+    assert text.startswith('# Translations.\n#\n# Second paragraph.\n#, fuzzy\nmsgid ""\n')
     theirs = subprocess.run(["msgcat", "-"], input=text.encode(), capture_output=True, check=True)
     assert text == theirs.stdout.decode()
 
 
 def test_writes_in_the_declared_charset(tmp_path: Path) -> None:
-    data = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=ISO-8859-1\\n"\n\nmsgid "a"\nmsgstr "\xe9t\xe9"\n'.encode("latin-1")  # noqa: E501
+    header = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=ISO-8859-1\\n"\n\n'
+    data = (header + 'msgid "a"\nmsgstr "\xe9t\xe9"\n').encode("latin-1")
     path = tmp_path / "latin.po"
     path.write_bytes(data)
     po = read_po(path)

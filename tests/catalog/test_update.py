@@ -10,7 +10,7 @@ import polib
 import pytest
 from rapidfuzz import fuzz
 
-from l10n_service.catalog.store import parse_po, read_po, render_po, write_po
+from l10n_service.catalog.store import read_po, render_po, write_po
 from l10n_service.catalog.update import update_catalog
 from l10n_service.core.states import approval_comment
 
@@ -37,11 +37,14 @@ def template_of(po: polib.POFile) -> polib.POFile:
             continue
         pot.append(
             polib.POEntry(
-                msgctxt=e.msgctxt, msgid=e.msgid, msgid_plural=e.msgid_plural,
+                msgctxt=e.msgctxt,
+                msgid=e.msgid,
+                msgid_plural=e.msgid_plural,
                 msgstr_plural=dict.fromkeys(range(2), "") if e.msgid_plural else {},
-                comment=e.comment, occurrences=list(e.occurrences),
+                comment=e.comment,
+                occurrences=list(e.occurrences),
                 flags=[f for f in e.flags if f.endswith("-format")],
-            )  # fmt: skip
+            )
         )
     return pot
 
@@ -52,12 +55,26 @@ def by_msgid(po: polib.POFile) -> dict[str, polib.POEntry]:
 
 def test_exact_match_keeps_the_translators_side_and_takes_the_templates() -> None:
     old = catalog(
-        entry("Hello", "Hallo", msgctxt="p1", tcomment="note", flags=["fuzzy", "machine"],
-              comment="old notes\nmt: pseudo", occurrences=[("a.txt", "1")],
-              previous_msgid="Helo"),  # fmt: skip
+        entry(
+            "Hello",
+            "Hallo",
+            msgctxt="p1",
+            tcomment="note",
+            flags=["fuzzy", "machine"],
+            comment="old notes\nmt: pseudo",
+            occurrences=[("a.txt", "1")],
+            previous_msgid="Helo",
+        ),
     )
-    pot = catalog(entry("Hello", msgctxt="p1", comment="new notes", occurrences=[("a.txt", "9")],
-                        flags=["python-format"]))  # fmt: skip
+    pot = catalog(
+        entry(
+            "Hello",
+            msgctxt="p1",
+            comment="new notes",
+            occurrences=[("a.txt", "9")],
+            flags=["python-format"],
+        )
+    )
     out, report = update_catalog(old, pot, "de")
     (new,) = out
     assert (new.msgstr, new.tcomment, new.previous_msgid) == ("Hallo", "note", "Helo")
@@ -106,8 +123,9 @@ def test_fuzzy_prefers_the_same_context_on_a_tie() -> None:
 
 
 def test_fuzzy_and_untranslated_entries_are_no_source_of_fuzzy_matches() -> None:
-    old = catalog(entry("The first sentence.", "Erster", flags=["fuzzy"]),
-                  entry("The second sentence."))  # fmt: skip
+    old = catalog(
+        entry("The first sentence.", "Erster", flags=["fuzzy"]), entry("The second sentence.")
+    )
     out, report = update_catalog(old, catalog(entry("The first sentence!")), "de")
     assert out[0].msgstr == "" and report.fuzzy == 0
     assert [(e.msgid, e.obsolete) for e in out[1:]] == [("The first sentence.", True)]
@@ -128,7 +146,10 @@ def test_obsolete_entries_are_kept_and_revived() -> None:
 
 
 def test_header_is_maintained() -> None:
-    old = catalog(entry("a", "b"), **{"Language": "xx", "Plural-Forms": "nplurals=INTEGER; plural=EXPRESSION;"})  # noqa: E501
+    old = catalog(
+        entry("a", "b"),
+        **{"Language": "xx", "Plural-Forms": "nplurals=INTEGER; plural=EXPRESSION;"},
+    )
     pot = catalog(entry("a"), **{"POT-Creation-Date": "2030-01-01 00:00+0000"})
     out, _ = update_catalog(old, pot, "ru")
     assert out.metadata["Language"] == "ru"
@@ -148,8 +169,11 @@ def test_plural_entries() -> None:
     pot = catalog(
         entry("%d file", msgid_plural="%d files", msgstr_plural={0: "", 1: ""}),
         entry("%d page"),
-        entry("Travelled %d kilometre today", msgid_plural="Travelled %d kilometres today",
-              msgstr_plural={0: "", 1: ""}),
+        entry(
+            "Travelled %d kilometre today",
+            msgid_plural="Travelled %d kilometres today",
+            msgstr_plural={0: "", 1: ""},
+        ),
     )
     out, _ = update_catalog(old, pot, "ru")
     files, page, day = out[0], out[1], out[2]
@@ -191,7 +215,12 @@ def _edited_template(po: polib.POFile) -> polib.POFile:
 
 def _view(po: polib.POFile) -> tuple[dict[tuple[str, str], object], set[tuple[str, str]]]:
     active = {
-        (e.msgctxt or "", e.msgid): (e.msgstr, e.msgstr_plural, "fuzzy" in e.flags, e.previous_msgid)
+        (e.msgctxt or "", e.msgid): (
+            e.msgstr,
+            e.msgstr_plural,
+            "fuzzy" in e.flags,
+            e.previous_msgid,
+        )
         for e in po
         if not e.obsolete
     }
@@ -209,13 +238,14 @@ def test_same_result_as_msgmerge_on_a_real_catalog(name: str, tmp_path: Path) ->
     write_po(_edited_template(po), pot_path)
     for options, fuzzy in ((["--previous"], True), (["-N"], False)):
         theirs = _msgmerge(DATA / name, pot_path, tmp_path / "theirs.po", *options)
-        ours, _ = update_catalog(read_po(DATA / name), read_po(pot_path), po.metadata["Language"],
-                                 fuzzy=fuzzy)  # fmt: skip
+        ours, _ = update_catalog(
+            read_po(DATA / name), read_po(pot_path), po.metadata["Language"], fuzzy=fuzzy
+        )
         (mine, my_obsolete), (their, their_obsolete) = _view(ours), _view(theirs)
         assert mine.keys() == their.keys()
         extra = {key for key in mine if mine[key] != their[key]}
         for key in extra:
-            msgstr, _, is_fuzzy, previous = mine[key]  # type: ignore[misc]
+            _, _, is_fuzzy, previous = mine[key]  # type: ignore[misc]
             assert their[key] == ("", {}, False, None) and is_fuzzy, key
             assert fuzz.ratio(key[1], previous) >= 60
         assert len(extra) <= 2

@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import polib
 
@@ -41,6 +41,7 @@ from ..errors import CatalogError
 
 __all__ = [
     "MAX_CATALOG_BYTES",
+    "PLACEHOLDER_PLURAL_FORMS",
     "WRAP_WIDTH",
     "copy_layout",
     "copy_source",
@@ -48,6 +49,7 @@ __all__ = [
     "encode_po",
     "gc_paused",
     "parse_po",
+    "plural_forms_problem",
     "read_po",
     "render_po",
     "write_atomic",
@@ -84,9 +86,12 @@ def gc_paused() -> Iterator[None]:
 # what we remember about the original text
 
 
-@dataclass(frozen=True, slots=True)
-class _Source:
-    """One entry's original text, split into (kind, text) sections in file order."""
+class _Source(NamedTuple):
+    """One entry's original text, split into (kind, text) sections in file order.
+
+    A NamedTuple: a 100k-entry catalog makes 100k of them, and a frozen dataclass
+    costs several times more to build.
+    """
 
     gap: str  # blank lines before the entry
     sections: tuple[tuple[str, str], ...]
@@ -187,9 +192,7 @@ def _value(snapshot: tuple[Any, ...], kind: str) -> Any:
 def _present(snapshot: tuple[Any, ...]) -> list[str]:
     """Section kinds an entry with these values has, in gettext's order."""
     kinds = [
-        kind
-        for kind, index in (("tc", 1), ("gc", 2), ("oc", 3), ("fl", 4))
-        if snapshot[index]
+        kind for kind, index in (("tc", 1), ("gc", 2), ("oc", 3), ("fl", 4)) if snapshot[index]
     ]
     kinds += [kind for kind, index in (("pc", 5), ("pm", 6), ("pp", 7)) if snapshot[index]]
     if snapshot[8] is not None:
@@ -215,7 +218,9 @@ def decode_po(data: bytes, name: str) -> str:
     try:
         return data.decode(charset)
     except LookupError:
-        raise CatalogError(f"unknown charset {charset!r} in the Content-Type header", name) from None
+        raise CatalogError(
+            f"unknown charset {charset!r} in the Content-Type header", name
+        ) from None
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise CatalogError(
@@ -265,7 +270,9 @@ _SIMPLE_ESCAPES = {
     "?": "?",
     "'": "'",
 }
-_ESCAPE = re.compile(r"\\(?:((?:[0-7]{1,3}|x[0-9A-Fa-f]{1,2})(?:\\(?:[0-7]{1,3}|x[0-9A-Fa-f]{1,2}))*)|(.?))")
+_ESCAPE = re.compile(
+    r"\\(?:((?:[0-7]{1,3}|x[0-9A-Fa-f]{1,2})(?:\\(?:[0-7]{1,3}|x[0-9A-Fa-f]{1,2}))*)|(.?))"
+)
 _NUMERIC = re.compile(r"\\(?:([0-7]{1,3})|x([0-9A-Fa-f]{1,2}))")
 _STRING = re.compile(r'[ \t]*"((?:[^"\\]|\\.)*)"')
 
@@ -298,7 +305,7 @@ def _strings(rest: str) -> str:
         inner = rest[1:-1]
         if "\\" not in inner and '"' not in inner:
             return inner
-    parts = []
+    parts: list[str] = []
     pos = 0
     while pos < len(rest):
         match = _STRING.match(rest, pos)
@@ -578,23 +585,24 @@ class _Parser:
         prev = entry.prev
         plural = entry.mid_plural or ""
         po_entry = polib.POEntry.__new__(polib.POEntry)
-        po_entry.__dict__.update(
-            msgid=entry.mid,
-            msgstr=entry.mstr or "",
-            msgid_plural=plural,
-            msgstr_plural=entry.mstr_plural,
-            msgctxt=entry.ctxt,
-            obsolete=bool(entry.obsolete),
-            encoding="utf-8",
-            comment=comment,
-            tcomment=tcomment,
-            occurrences=entry.occurrences,
-            flags=entry.flags,
-            previous_msgctxt=prev.get("pc") if prev else None,
-            previous_msgid=prev.get("pm") if prev else None,
-            previous_msgid_plural=prev.get("pp") if prev else None,
-            linenum=entry.line,
-        )
+        fields: dict[str, Any] = {
+            "msgid": entry.mid,
+            "msgstr": entry.mstr or "",
+            "msgid_plural": plural,
+            "msgstr_plural": entry.mstr_plural,
+            "msgctxt": entry.ctxt,
+            "obsolete": bool(entry.obsolete),
+            "encoding": "utf-8",
+            "comment": comment,
+            "tcomment": tcomment,
+            "occurrences": entry.occurrences,
+            "flags": entry.flags,
+            "previous_msgctxt": prev.get("pc") if prev else None,
+            "previous_msgid": prev.get("pm") if prev else None,
+            "previous_msgid_plural": prev.get("pp") if prev else None,
+            "linenum": entry.line,
+        }
+        po_entry.__dict__ = fields
         snapshot = (
             bool(entry.obsolete),
             tcomment,
@@ -633,7 +641,8 @@ class _Parser:
         if self.header is not None:
             entry, source = self.header
             po.header = "\n".join(entry.tcomment)
-            po.metadata_is_fuzzy = entry.flags
+            # polib keeps the header's flag list here too (truthy when fuzzy)
+            po.metadata_is_fuzzy = entry.flags  # type: ignore[assignment]
             po.metadata = _parse_metadata(entry.mstr or "")
             layout.header = _Source(source.gap, source.sections, _header_snapshot(po), entry.line)
             _check_plural_forms(po, self.name, source)
@@ -816,12 +825,11 @@ _NO_BREAK_BEFORE = {"CL", "CP", "EX", "IS", "SY"}  # LB13
 _NO_BREAK_BEFORE_LATE = {"QU", "BA", "HY", "NS", "IN"}  # LB19-LB22, after LB18 (SP ÷)
 _NO_BREAK_PAIRS = {
     ("CL", "PO"), ("CP", "PO"), ("CL", "PR"), ("CP", "PR"), ("NU", "PO"), ("NU", "PR"),
-    ("PO", "OP"), ("PO", "OPW"), ("PO", "NU"), ("PR", "OP"), ("PR", "OPW"), ("PR", "NU"), ("HY", "NU"), ("IS", "NU"),
-    ("NU", "NU"), ("SY", "NU"), ("AL", "NU"), ("HL", "NU"), ("NU", "AL"), ("NU", "HL"),
-    ("PR", "ID"), ("ID", "PO"), ("PR", "AL"), ("PR", "HL"), ("PO", "AL"), ("PO", "HL"),
-    ("AL", "PR"), ("AL", "PO"), ("HL", "PR"), ("HL", "PO"),
-    ("AL", "AL"), ("AL", "HL"),
-    ("HL", "AL"), ("HL", "HL"), ("AL", "OP"), ("HL", "OP"),
+    ("PO", "OP"), ("PO", "OPW"), ("PO", "NU"), ("PR", "OP"), ("PR", "OPW"), ("PR", "NU"),
+    ("HY", "NU"), ("IS", "NU"), ("NU", "NU"), ("SY", "NU"), ("AL", "NU"), ("HL", "NU"),
+    ("NU", "AL"), ("NU", "HL"), ("PR", "ID"), ("ID", "PO"), ("PR", "AL"), ("PR", "HL"),
+    ("PO", "AL"), ("PO", "HL"), ("AL", "PR"), ("AL", "PO"), ("HL", "PR"), ("HL", "PO"),
+    ("AL", "AL"), ("AL", "HL"), ("HL", "AL"), ("HL", "HL"), ("AL", "OP"), ("HL", "OP"),
     ("NU", "OP"), ("CP", "AL"), ("CP", "HL"), ("CP", "NU"), ("SY", "HL"),
 }  # fmt: skip
 
@@ -969,9 +977,9 @@ def _render_string(prefix: str, name: str, value: str, wrap: bool = True) -> str
     followed by the value cut after each ``\\n`` and at line-break opportunities."""
     escaped = _escape(value)
     multiline = "\n" in value[:-1]
-    if not multiline and escaped.isascii():
-        if len(prefix) + len(name) + len(escaped) + 3 <= WRAP_WIDTH or not wrap:
-            return f'{prefix}{name} "{escaped}"\n'
+    fits = len(prefix) + len(name) + len(escaped) + 3 <= WRAP_WIDTH
+    if not multiline and escaped.isascii() and (fits or not wrap):
+        return f'{prefix}{name} "{escaped}"\n'
     # Portions end after each newline; each is wrapped on its own.
     pieces = value.split("\n")
     portions = [(_escape(piece + "\n"), True) for piece in pieces[:-1]]
@@ -1140,11 +1148,21 @@ def _render(po: polib.POFile) -> str:
     return text if not text or text.endswith("\n") else text + newline
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` all at once: temp file, fsync, rename."""
+def write_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
+    """Replace ``path`` with ``data`` all at once: temp file, fsync, rename.
+
+    The file keeps the mode it had (or gets the usual ``0666 & ~umask``), not
+    mkstemp's private 0600: bundles and catalogs are read by web servers and
+    translators' tools. Pass ``mode`` for files that must stay private."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    if mode is None:
+        try:
+            mode = path.stat().st_mode & 0o777
+        except FileNotFoundError:
+            mode = 0o666 & ~_umask()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -1155,6 +1173,12 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def encode_po(po: polib.POFile, name: str = "<catalog>") -> bytes:
     """The rendered catalog in the charset its header declares (UTF-8 by default)."""
     text = render_po(po)
@@ -1162,7 +1186,9 @@ def encode_po(po: polib.POFile, name: str = "<catalog>") -> bytes:
     try:
         return text.encode(charset)
     except LookupError:
-        raise CatalogError(f"unknown charset {charset!r} in the Content-Type header", name) from None
+        raise CatalogError(
+            f"unknown charset {charset!r} in the Content-Type header", name
+        ) from None
     except UnicodeEncodeError as exc:
         line = text[: exc.start].count("\n") + 1
         raise CatalogError(

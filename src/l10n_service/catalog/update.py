@@ -213,8 +213,13 @@ class _Merge:
         for tpl in self.pot:
             if tpl.obsolete:
                 continue
-            new = self.blank(tpl)
             old = self.by_key.get(_key(tpl))
+            if old is not None and _unchanged(tpl, old):
+                report.exact += 1
+                self.consumed.add(id(old))
+                entries.append(old)  # the usual case: nothing to merge, nothing to copy
+                continue
+            new = self.blank(tpl)
             if old is not None:
                 report.exact += 1
                 self.carry(new, old)
@@ -290,6 +295,18 @@ class _Merge:
             copy_source(gone, old)
             self.out.append(gone)
             self.report.obsolete += 1
+
+
+def _unchanged(tpl: polib.POEntry, old: polib.POEntry) -> bool:
+    """Would merging ``tpl`` into its exact match ``old`` give ``old`` back as it is?"""
+    return (
+        not old.obsolete
+        and (tpl.msgid_plural or "") == (old.msgid_plural or "")
+        and tpl.occurrences == old.occurrences
+        and _with_mt_lines(tpl.comment or "", old.comment or "") == (old.comment or "")
+        and _merge_flags(tpl.flags, old.flags, FUZZY_FLAG in old.flags) == old.flags
+        and (not old.msgid_plural or len(old.msgstr_plural) > 0)
+    )
 
 
 def _merge_flags(template: list[str], old: list[str], fuzzy: bool) -> list[str]:

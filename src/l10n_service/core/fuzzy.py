@@ -26,6 +26,7 @@ import bisect
 import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -40,10 +41,13 @@ _CANDIDATES = 24  # exact scores computed per query
 _FEATURES = 16  # a query looks up at most its rarest features...
 _MIN_FEATURES = 3  # ...at least this many...
 _POSTINGS = 500  # ...and beyond those, only while they add up to this many postings
+_SURE = 0.85  # a query whose best match scores less gets a second, wider look
 _STOP = 5000  # a feature found in more choices than this is never looked up
 _BATCH = 4096  # queries looked up together (bounds the memory of one lookup)
 
 IntArray = npt.NDArray[np.int64]
+Array = npt.NDArray[Any]
+_STATE_VERSION = 1  # bump when features or layout change: saved states are rebuilt
 UIntArray = npt.NDArray[np.uint32]
 
 
@@ -70,9 +74,9 @@ def _features(texts: Sequence[str]) -> tuple[UIntArray, IntArray]:
     codes = np.frombuffer("\x00".join(texts).casefold().encode("utf-32-le"), dtype=np.uint32)
     size = codes.size
     zero = codes == 0
-    owner = np.cumsum(zero, dtype=np.int64)
+    owner = np.cumsum(zero, dtype=np.int32)
     owner -= zero
-    grams, owner_of_grams = np.zeros(0, np.uint32), np.zeros(0, np.int64)
+    grams, owner_of_grams = np.zeros(0, np.uint32), np.zeros(0, np.int32)
     if size >= _WINDOW + 3:
         hashed = codes[:-3] * _MULT
         for k in (1, 2, 3):
@@ -101,9 +105,9 @@ def _features(texts: Sequence[str]) -> tuple[UIntArray, IntArray]:
     first[1:] &= blank[:-1]
     starts = np.flatnonzero(first)
     if starts.size < 2:
-        return grams, owner_of_grams
-    position = np.arange(size, dtype=np.int64)
-    position -= starts[np.maximum(np.cumsum(first, dtype=np.int64) - 1, 0)]
+        return grams, owner_of_grams.astype(np.int64)
+    position = np.arange(size, dtype=np.int32)
+    position -= starts[np.maximum(np.cumsum(first, dtype=np.int32) - 1, 0)].astype(np.int32)
     position &= 63
     contribution = codes * _RANDOM[position]
     contribution[blank] = 0
@@ -116,15 +120,19 @@ def _features(texts: Sequence[str]) -> tuple[UIntArray, IntArray]:
     pairs ^= pairs >> np.uint32(16)
     return (
         np.concatenate((grams, pairs[same_text])),
-        np.concatenate((owner_of_grams, owner[starts[:-1]][same_text])),
+        np.concatenate((owner_of_grams, owner[starts[:-1]][same_text])).astype(np.int64),
     )
 
 
 class FuzzyIndex:
     """Index ``choices`` once, then ask for the best matches of many queries."""
 
-    def __init__(self, choices: Sequence[str]):
+    def __init__(self, choices: Sequence[str], *, state: dict[str, Array] | None = None):
+        """Build the index, or take a :meth:`state` saved from one built on ``choices``."""
         self.choices = list(choices)
+        if state is not None:
+            self._set_state(state)
+            return
         count = len(self.choices)
         self._lengths = np.fromiter((len(c) for c in self.choices), np.int64, count)
         with _gc_paused():
@@ -143,6 +151,25 @@ class FuzzyIndex:
         short = sorted((len(c), i) for i, c in enumerate(self.choices) if len(c) < _SHORT_CHOICE)
         self._short_lengths = [length for length, _ in short]
         self._short_ids = [i for _, i in short]
+
+    _STATE = ("lengths", "postings", "keys", "starts", "counts", "idf")
+
+    def state(self) -> dict[str, Array]:
+        """The built index as arrays, to save next to the choices and load back in a
+        fraction of the time a build takes (the translation memory does)."""
+        arrays: dict[str, Array] = {name: getattr(self, "_" + name) for name in self._STATE}
+        arrays["short_lengths"] = np.array(self._short_lengths, dtype=np.int64)
+        arrays["short_ids"] = np.array(self._short_ids, dtype=np.int64)
+        arrays["version"] = np.array([_STATE_VERSION], dtype=np.int64)
+        return arrays
+
+    def _set_state(self, state: dict[str, Array]) -> None:
+        if int(state["version"][0]) != _STATE_VERSION or state["lengths"].size != len(self.choices):
+            raise ValueError("saved index state does not fit these choices")
+        for name in self._STATE:
+            setattr(self, "_" + name, state[name])
+        self._short_lengths = state["short_lengths"].tolist()
+        self._short_ids = state["short_ids"].tolist()
 
     def __len__(self) -> int:
         return len(self.choices)
@@ -168,14 +195,37 @@ class FuzzyIndex:
         results: list[list[tuple[int, float]]] = [[] for _ in queries]
         if not self.choices or not queries:
             return results
+        keep = max(_CANDIDATES, limit)
         for first in range(0, len(queries), _BATCH):
             batch = queries[first : first + _BATCH]
-            candidates = self._candidates(batch, cutoff, max(_CANDIDATES, limit))
+            candidates = self._candidates(batch, cutoff, keep, _FEATURES, _POSTINGS)
+            unsure: list[int] = []
             for offset, query in enumerate(batch):
                 found = candidates.get(offset, [])
                 if len(query) < _SHORT or not found:
                     found = sorted(set(found) | set(self._short_candidates(query, cutoff)))
-                results[first + offset] = self._score(query, found, cutoff, limit)
+                scored = self._score(query, found, cutoff, limit)
+                results[first + offset] = scored
+                if not scored or scored[0][1] < _SURE:
+                    unsure.append(offset)
+            if not unsure:
+                continue
+            # When nothing close turned up, the rare features were not shared (all
+            # features are common in a small vocabulary): look again, further.
+            again = self._candidates(
+                [batch[i] for i in unsure], cutoff, 2 * keep, 2 * _FEATURES, 8 * _POSTINGS
+            )
+            for position, offset in enumerate(unsure):
+                more = again.get(position)
+                if more:
+                    query = batch[offset]
+                    known = {index for index, _ in results[first + offset]}
+                    merged = [
+                        *results[first + offset],
+                        *self._score(query, [i for i in more if i not in known], cutoff, limit),
+                    ]
+                    merged.sort(key=lambda hit: (-hit[1], hit[0]))
+                    results[first + offset] = merged[:limit]
         return results
 
     def _score(
@@ -203,7 +253,9 @@ class FuzzyIndex:
         hi = bisect.bisect_right(self._short_lengths, high + 1e-9)
         return self._short_ids[lo:hi]
 
-    def _candidates(self, queries: Sequence[str], cutoff: float, keep: int) -> dict[int, list[int]]:
+    def _candidates(
+        self, queries: Sequence[str], cutoff: float, keep: int, features: int, postings: int
+    ) -> dict[int, list[int]]:
         """Per query (by position in ``queries``), the choices sharing the most weight."""
         with _gc_paused():
             keys, owners = _features(queries)
@@ -223,7 +275,7 @@ class FuzzyIndex:
         rank = np.arange(owners.size) - np.repeat(group, sizes)
         running = np.cumsum(self._counts[slot])
         running -= np.repeat(running[group] - self._counts[slot][group], sizes)
-        rare = (rank < _MIN_FEATURES) | ((rank < _FEATURES) & (running <= _POSTINGS))
+        rare = (rank < _MIN_FEATURES) | ((rank < features) & (running <= postings))
         slot, owners = slot[rare], owners[rare]
         counts = self._counts[slot]
         total = int(counts.sum())

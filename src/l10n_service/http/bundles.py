@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import html
 import re
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -52,6 +53,27 @@ HTML_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; "
     "base-uri 'self'; form-action 'none'; frame-ancestors 'none'"
 )
+
+
+_INDEX_TTL_S = 1.0
+_index: dict[tuple[Path, str], tuple[float, tuple[str, ...], str | None]] = {}
+
+
+def article_index(ws: Workspace, slug: str) -> tuple[tuple[str, ...], str | None]:
+    """(published languages, source language) of an article, re-read at most once a
+    second: the negotiated endpoint is the hot path, and a glob plus a JSON read per
+    request cost more than sending the bundle. A newly published language shows up
+    within a second."""
+    key = (ws.root, slug)
+    now = time.monotonic()
+    hit = _index.get(key)
+    if hit is not None and now - hit[0] < _INDEX_TTL_S:
+        return hit[1], hit[2]
+    found = (tuple(published_languages(ws, slug)), source_language(ws, slug))
+    if len(_index) > 4096:
+        _index.clear()
+    _index[key] = (now, *found)
+    return found
 
 
 def published_languages(ws: Workspace, slug: str) -> list[str]:
@@ -167,7 +189,7 @@ def with_switcher(page: bytes, slug: str, lang: str, langs: list[str], prefix: s
     },
     response_class=Response,
 )
-def read_article(
+async def read_article(
     slug: SlugParam,
     request: Request,
     app: State,
@@ -178,7 +200,8 @@ def read_article(
 ) -> Response:
     ws = app.ws
     validate_slug(slug)
-    available = published_languages(ws, slug)
+    published, source = article_index(ws, slug)
+    available = list(published)
     if not available:
         raise NotFoundError(f"article {slug!r} has no published bundle")
     if lang is not None:
@@ -186,9 +209,7 @@ def read_article(
         if chosen not in available:
             raise NotFoundError(f"article {slug!r} is not published in {_bcp47(chosen)}")
     else:
-        negotiated = negotiate_language(
-            request.headers.get("accept-language"), available, source_language(ws, slug)
-        )
+        negotiated = negotiate_language(request.headers.get("accept-language"), published, source)
         chosen = negotiated or available[0]
     want_html = prefers_html(request.headers.get("accept"))
     if want_html is None:
@@ -215,7 +236,7 @@ def read_article(
 def _static_route(name: str) -> None:
     media_type = FILES[name]
 
-    def read_file(
+    async def read_file(
         slug: SlugParam,
         lang: LangParam,
         request: Request,

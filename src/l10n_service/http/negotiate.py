@@ -10,6 +10,7 @@ same as an ordinary one.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -97,6 +98,21 @@ def _chain(tag: str) -> tuple[str, ...]:
 
 
 def negotiate_language(
+    accept_language: str | None, available: Sequence[str], source: str | None
+) -> str | None:
+    """Memoised :func:`_negotiate_language`: browsers send a handful of distinct
+    headers, and babel's negotiation is the costliest step of a cached request."""
+    return _negotiate_cached(accept_language, tuple(available), source)
+
+
+@functools.lru_cache(maxsize=4096)
+def _negotiate_cached(
+    accept_language: str | None, available: tuple[str, ...], source: str | None
+) -> str | None:
+    return _negotiate_language(accept_language, available, source)
+
+
+def _negotiate_language(
     accept_language: str | None, available: Sequence[str], source: str | None
 ) -> str | None:
     """The published language to serve, or None when nothing is published.
