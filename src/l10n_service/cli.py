@@ -35,7 +35,7 @@ jobs_app = typer.Typer(help="Follow, resume and cancel translation jobs.", no_ar
 app.add_typer(jobs_app, name="jobs")
 tokens_app = typer.Typer(help="Create, list and revoke HTTP API tokens.", no_args_is_help=True)
 app.add_typer(tokens_app, name="tokens")
-console = Console()
+console = Console(soft_wrap=True)  # one line per fact: scripts grep the output
 err = Console(stderr=True)
 
 RootOption = Annotated[
@@ -214,6 +214,8 @@ def translate(
         line = f"job {job.id}: {job.slug} -> {job.lang} \\[{job.engine}] {job.state}"
         if job.state == "done":
             line += f", {job.translated} translated, {len(job.failed)} failed"
+        if job.reused:
+            line += f", {job.reused} reused from the translation memory"
         console.print(line)
         for ctxt, reason in list(job.failed.items())[:5]:
             err.print(f"  [red]MT failed[/] {ctxt}: {reason}")

@@ -234,3 +234,29 @@ def test_reader_of_another_root_path(published: Path) -> None:
     client = TestClient(create_app(published), root_path="/l10n")
     page = client.get(ARTICLE, headers={"Accept": "text/html"}).text
     assert f'href="/l10n/articles/{SLUG}?lang=de"' in page
+
+
+@pytest.mark.parametrize(
+    ("fast", "routed", "headers"),
+    [
+        # Without a query string the ASGI fast path answers; with one, FastAPI does.
+        (ARTICLE, f"{ARTICLE}?lang=de", {"Accept-Language": "de"}),
+        (ARTICLE, f"{ARTICLE}?lang=ar", {"Accept-Language": "ar", "Accept": "text/html"}),
+        (f"{ARTICLE}/de/bundle.json", f"{ARTICLE}/de/bundle.json?v=x", {}),
+        (f"{ARTICLE}/ar/index.html", f"{ARTICLE}/ar/index.html?v=x", {}),
+    ],
+)
+def test_fast_path_answers_exactly_like_the_routes(
+    reader: Api, fast: str, routed: str, headers: dict[str, str]
+) -> None:
+    a = reader.client.get(fast, headers=headers)
+    b = reader.client.get(routed, headers=headers)
+    assert a.status_code == b.status_code == 200
+    assert a.content == b.content
+    for name in ("etag", "content-type", "content-language", "cache-control",
+                 "x-content-type-options", "content-security-policy"):  # fmt: skip
+        assert a.headers.get(name) == b.headers.get(name), name
+    again = reader.client.get(fast, headers={**headers, "If-None-Match": a.headers["etag"]})
+    assert again.status_code == 304 and not again.content
+    head = reader.client.head(fast, headers=headers)
+    assert head.status_code == 200 and not head.content

@@ -22,6 +22,7 @@ from ..auth import TokenStore
 from ..workspace import Workspace
 from . import articles, bundles, catalogs, jobs, pages, tokens
 from .deps import AppState
+from .fastpath import BundleFastPath
 from .files import FileCache
 from .problems import PROBLEM_RESPONSES, BodySizeLimit, install_problem_handlers
 
@@ -70,6 +71,7 @@ def create_app(root: Path | None = None, *, max_body_bytes: int | None = None) -
 
     app.add_middleware(NoSniff)
     app.add_middleware(BodySizeLimit, max_bytes=limit)
+    app.add_middleware(BundleFastPath, state=app.state.l10n)
     return app
 
 

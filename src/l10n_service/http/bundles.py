@@ -22,6 +22,7 @@ from __future__ import annotations
 import html
 import re
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -30,7 +31,7 @@ from fastapi import APIRouter, Query, Request, Response
 from ..core.locales import direction, display_name, normalize_locale
 from ..errors import InputError, NotFoundError
 from ..workspace import Workspace, validate_slug
-from .deps import LangParam, SlugParam, State
+from .deps import AppState, LangParam, SlugParam, State
 from .files import CachedFile
 from .negotiate import etag_matches, negotiate_language, prefers_html
 from .problems import Problem
@@ -113,18 +114,24 @@ def _bcp47(code: str) -> str:
     return code.replace("_", "-")
 
 
-def _send(
-    request: Request,
-    cached: CachedFile,
-    media_type: str,
-    headers: dict[str, str],
-) -> Response:
-    headers = {**headers, "ETag": cached.etag}
+Reply = tuple[int, dict[str, str], bytes]
+
+
+def _reply(
+    if_none_match: str | None, cached: CachedFile, media_type: str, headers: dict[str, str]
+) -> Reply:
+    headers = {**headers, "ETag": cached.etag, "Content-Type": media_type}
     if media_type.startswith("text/html"):
         headers["Content-Security-Policy"] = HTML_CSP
-    if etag_matches(request.headers.get("if-none-match"), cached.etag):
-        return Response(status_code=304, headers=headers)
-    return Response(cached.data, media_type=media_type, headers=headers)
+    if etag_matches(if_none_match, cached.etag):
+        del headers["Content-Type"]
+        return 304, headers, b""
+    return 200, headers, cached.data
+
+
+def _response(reply: Reply) -> Response:
+    status, headers, body = reply
+    return Response(body, status_code=status, headers=headers)
 
 
 _SWITCHER_CSS = (
@@ -198,6 +205,17 @@ async def read_article(
         Query(max_length=35, description="Serve this language instead of negotiating."),
     ] = None,
 ) -> Response:
+    return _response(
+        negotiated_reply(
+            app, slug, lang, request.headers, request.scope.get("root_path", "").rstrip("/")
+        )
+    )
+
+
+def negotiated_reply(
+    app: AppState, slug: str, lang: str | None, headers: Mapping[str, str], prefix: str
+) -> Reply:
+    """The negotiated article: used by the route and by the ASGI fast path."""
     ws = app.ws
     validate_slug(slug)
     published, source = article_index(ws, slug)
@@ -209,28 +227,41 @@ async def read_article(
         if chosen not in available:
             raise NotFoundError(f"article {slug!r} is not published in {_bcp47(chosen)}")
     else:
-        negotiated = negotiate_language(request.headers.get("accept-language"), published, source)
+        negotiated = negotiate_language(headers.get("accept-language"), published, source)
         chosen = negotiated or available[0]
-    want_html = prefers_html(request.headers.get("accept"))
+    want_html = prefers_html(headers.get("accept"))
     if want_html is None:
         raise Problem(406, "this resource is available as application/json or text/html")
-    headers = {
+    out = {
         "Content-Language": _bcp47(chosen),
         "Vary": "Accept-Language, Accept",
         "Cache-Control": NEGOTIATED_CACHE,
     }
-    prefix = request.scope.get("root_path", "").rstrip("/")
     if want_html:
         path = bundle_file(ws, slug, chosen, "index.html")
         cached = app.files.get(
             path,
-            variant=("switcher", tuple(available), prefix),
+            variant=("switcher", published, prefix),
             transform=lambda page: with_switcher(page, slug, chosen, available, prefix),
         )
-        return _send(request, cached, FILES["index.html"], headers)
+        return _reply(headers.get("if-none-match"), cached, FILES["index.html"], out)
     path = bundle_file(ws, slug, chosen, "bundle.json")
-    headers["Content-Location"] = f"{prefix}/articles/{slug}/{_bcp47(chosen)}/bundle.json"
-    return _send(request, app.files.get(path), FILES["bundle.json"], headers)
+    out["Content-Location"] = f"{prefix}/articles/{slug}/{_bcp47(chosen)}/bundle.json"
+    return _reply(headers.get("if-none-match"), app.files.get(path), FILES["bundle.json"], out)
+
+
+def file_reply(
+    app: AppState, slug: str, lang: str, name: str, v: str | None, headers: Mapping[str, str]
+) -> Reply:
+    """One exact published file: used by the route and by the ASGI fast path."""
+    code = normalize_locale(lang)
+    cached = app.files.get(bundle_file(app.ws, slug, code, name))
+    fingerprinted = v is not None and f'"{v}"' == cached.etag
+    out = {
+        "Content-Language": _bcp47(code),
+        "Cache-Control": IMMUTABLE_CACHE if fingerprinted else REVALIDATE_CACHE,
+    }
+    return _reply(headers.get("if-none-match"), cached, FILES[name], out)
 
 
 def _static_route(name: str) -> None:
@@ -246,14 +277,7 @@ def _static_route(name: str) -> None:
             Query(max_length=64, description="Fingerprint (ETag hash): makes it immutable."),
         ] = None,
     ) -> Response:
-        code = normalize_locale(lang)
-        cached = app.files.get(bundle_file(app.ws, slug, code, name))
-        fingerprinted = v is not None and f'"{v}"' == cached.etag
-        headers = {
-            "Content-Language": _bcp47(code),
-            "Cache-Control": IMMUTABLE_CACHE if fingerprinted else REVALIDATE_CACHE,
-        }
-        return _send(request, cached, media_type, headers)
+        return _response(file_reply(app, slug, lang, name, v, request.headers))
 
     router.add_api_route(
         f"/articles/{{slug}}/{{lang}}/{name}",

@@ -27,6 +27,7 @@ from ..errors import CatalogError, InputError, NotFoundError
 from ..locking import catalog_lock
 from ..workspace import Workspace
 from .articles import load_article
+from .memory import feed_memory
 from .review import ImportReport, Issue, entry_issues, import_upload, load_glossary
 
 __all__ = [
@@ -153,7 +154,10 @@ def import_po(
     """Bring a translator's edited catalog back (see :func:`review.import_upload`):
     merged three ways against the export it was made from, so machine translation
     or another translator's work that landed since is never overwritten silently."""
-    return import_upload(ws, data, slug=slug, lang=lang, name=name, prefer=prefer, take=take)
+    report = import_upload(ws, data, slug=slug, lang=lang, name=name, prefer=prefer, take=take)
+    if report.updated:
+        feed_memory(ws, slug, lang)
+    return report
 
 
 @dataclass(frozen=True)
@@ -232,6 +236,8 @@ def approve_entries(
         if approved:
             touch_revision(po)
             write_po(po, path)
+    if approved:
+        feed_memory(ws, slug, lang)
     return ApprovalReport(len(approved), tuple(refused), tuple(warnings))
 
 

@@ -43,6 +43,7 @@ class Job:
     notice: str = ""
     source: str = "en"
     resumed: int = 0
+    reused: int = 0  # filled from the translation memory before MT, not sent to MT
 
     @property
     def progress(self) -> float:

@@ -25,6 +25,7 @@ from ..settings import load_settings
 from ..workspace import Workspace, load_glossary
 from .catalogs import ensure_language
 from .jobs_store import Job, JobStore
+from .memory import reuse_exact_matches
 
 __all__ = [
     "apply_chunk_result",
@@ -93,6 +94,7 @@ def start_job(ws: Workspace, slug: str, lang: str, *, engine: str = "auto") -> J
     source = load_article(ws, slug).source_lang if ws.has_article(slug) else "en"
     ensure_language(ws, slug, lang)
     engine_name, notice = choose_engine(engine, source, lang)
+    reused = reuse_exact_matches(ws, slug, lang)
     po = read_po(ws.po_path(slug, lang))
     pending: dict[str, list[str]] = {}
     for entry in po:
@@ -114,6 +116,7 @@ def start_job(ws: Workspace, slug: str, lang: str, *, engine: str = "auto") -> J
         chunks=len(chunks),
         notice=notice,
         source=source,
+        reused=reused,
     )
     plans = [
         {

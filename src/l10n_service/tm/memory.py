@@ -287,6 +287,13 @@ class TranslationMemory:
             for row in result.mappings():
                 yield dict(row)
 
+    def exact(self, source_lang: str, target_lang: str, texts: Sequence[str]) -> list[Match | None]:
+        """The best exact hit for each text (approved first, then newest), without
+        building the fuzzy index: what MT jobs ask before translating anything."""
+        pair = (language(source_lang), language(target_lang))
+        found = self._by_source(pair, list(texts))
+        return [_match(found[t][0], 1.0, True) if found.get(t) else None for t in texts]
+
     def lookup(
         self,
         source_lang: str,
