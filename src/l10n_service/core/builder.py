@@ -111,6 +111,7 @@ def split_segments(pieces: Sequence[Piece], lang: str) -> _Split:
     last = len(masked.rstrip())
     if first >= last:
         return _Split([], [], [masked])
+    cuts = _drop_wordless(masked, first, last, cuts)
     edges = [first] + [x for cut in cuts for x in cut] + [last]
     sources: list[str] = []
     legends: list[dict[str, str]] = []
@@ -122,6 +123,30 @@ def split_segments(pieces: Sequence[Piece], lang: str) -> _Split:
         nxt = edges[i + 2] if i + 2 < len(edges) else len(masked)
         separators.append(masked[edges[i + 1] : nxt])
     return _Split(sources, legends, separators)
+
+
+def _drop_wordless(
+    masked: str, first: int, last: int, cuts: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Remove cuts that would leave a "sentence" without letters (a permalink ``¶``,
+    ``(#123)``, ``:)``, a lone number): it stays with the sentence before it (or the
+    first one after it), since a catalog entry with nothing to translate is noise."""
+
+    def has_words(start: int, end: int) -> bool:
+        return any(c.isalpha() for c in TOKEN_RE.sub("", masked[start:end]))
+
+    kept = list(cuts)
+    i = 0
+    while i <= len(kept):
+        start = first if i == 0 else kept[i - 1][1]
+        end = last if i == len(kept) else kept[i][0]
+        if has_words(start, end) or not kept:
+            i += 1
+            continue
+        # Merge with the previous sentence (drop the cut before), or the next one.
+        del kept[i - 1 if i else 0]
+        i = max(i - 1, 0)
+    return kept
 
 
 def _pair_depths(masked: str) -> list[int]:
@@ -151,12 +176,18 @@ def _skip_closing(masked: str, pos: int) -> int:
         pos = match.end()
 
 
+_OPENING = re.compile(r"<\d+>")
+
+
 def _back_over_opening(masked: str, pos: int) -> int:
-    while True:
-        match = re.search(r"<\d+>$", masked[:pos])
-        if not match:
+    """Move a cut back over opening tokens just before it (``<1>`` belongs to the
+    sentence it opens); looks only at the token, so many cuts stay linear."""
+    while pos and masked[pos - 1] == ">":
+        start = masked.rfind("<", 0, pos)
+        if start < 0 or not _OPENING.fullmatch(masked, start, pos):
             return pos
-        pos = match.start()
+        pos = start
+    return pos
 
 
 def _opens_section(raw: RawBlock) -> bool:

@@ -118,17 +118,20 @@ def _inert_markup(text: str, allowed: set[str]) -> str:
 
 
 def _clean_piece(piece: str, fmt: str, allowed: set[str], defuse: bool) -> str:
-    if fmt in ("html", "md"):  # entities first, so they cannot hide a tag or a scheme
-        piece = html.unescape(piece)
-    if defuse:
-        piece = _defuse(piece)
     if fmt == "html":
+        # Entities first, so they cannot hide a tag or a scheme; then every "&" is
+        # text again ("&amp;copy;" stays the five characters "&copy;", not "©").
+        piece = html.unescape(piece)
+        if defuse:
+            piece = _defuse(piece)
         # nh3 keeps the source's own raw tags (without attributes) and writes
         # everything else as escaped text.
         return nh3.clean(
-            _inert_markup(piece, allowed), tags=allowed, attributes={},
+            _inert_markup(piece.replace("&", "&amp;"), allowed), tags=allowed, attributes={},
             url_schemes=_SAFE_URL_SCHEMES,
         )  # fmt: skip
+    if defuse:
+        piece = _defuse(html.unescape(piece)) if _UNSAFE_URL.search(html.unescape(piece)) else piece
     if fmt == "md":  # a typed tag or autolink would be live HTML, and "](" a new link
         return _inert_markup(piece, allowed).replace("](", "]\\(")
     return piece

@@ -49,7 +49,7 @@ BIN = Path(sys.executable).parent
 DEPTH = 20_000
 PARAGRAPHS = 100_000
 FIVE_MB = 5 * 1024 * 1024
-# Generous ceilings for one big document (measured: about 30 s and 0.5 GB at most).
+# Generous ceilings for one big document (measured: at most ~40 s CPU and ~0.8 GB).
 CPU_LIMIT_S = 120.0
 MEMORY_LIMIT_MB = 1536.0
 
@@ -242,17 +242,13 @@ def test_markdown_deep_lists_and_emphasis() -> None:
         assert_lossless(parse("Text " + source + "(x)\n", "md"))
 
 
-# --------------------------------------------------------------------------- known bugs
+# --------------------------------------------------------------------------- former bugs
+# Found by this file (strict xfails until fixed); now regression tests.
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="html.parser (3.11) raises AssertionError on a '<![' marked section that is "
-    "not CDATA/if/endif; html.py's tokenizer does not catch it",
-)
 @pytest.mark.parametrize("source", ["<p>Hello.</p><![foo]>", "<p>Hello <![ world</p>"])
 def test_html_malformed_marked_section(source: str) -> None:
+    """html.parser (3.11) raises AssertionError on a ``<![`` that is not CDATA/if/endif."""
     assert isinstance(outcome(source, "html"), Article | ArticleError)
 
 
@@ -268,17 +264,12 @@ def _sentences_cost(kilobytes: int, repeat: int) -> float:
     return best
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="builder._back_over_opening slices masked[:pos] and searches it from the start "
-    "at every sentence boundary: quadratic in the sentences of one block (a 5 MB "
-    "single-line article takes ~95 s instead of ~15 s)",
-)
 def test_one_block_with_many_sentences_is_linear(monkeypatch: pytest.MonkeyPatch) -> None:
     """4x the text must cost about 4x, not 16x. pysbd is swapped for a trivial splitter
     (itself linear) so that only our own code is measured, and CPU time is compared, so
-    a busy machine matters little. Measured: 11.4x today; 5.4x with ``_back_over_opening``
-    done by ``rfind`` + ``fullmatch`` (the rest is mildly superlinear: GC)."""
+    a busy machine matters little. Measured: 11.4x when ``_back_over_opening`` sliced
+    and searched ``masked[:pos]`` at every cut (a 5 MB single-line article took ~95 s);
+    about 5x with ``rfind`` + ``fullmatch`` (the rest is mildly superlinear: GC)."""
 
     def by_full_stop(text: str, lang: str = "en") -> list[tuple[int, int]]:
         return [m.span() for m in re.finditer(r"[^.]+\.", text)]
@@ -378,15 +369,25 @@ def _run_child(path: Path, fmt: str) -> Result:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def big_results(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Future[Result]]]:
-    """Every big document parsed in its own child process, as many at once as there are
-    CPUs (the longest first). Autouse, so the children start with the module's first
-    test and work while the small tests run; ``test_big_document`` collects them."""
+def big_results(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Future[Result]]]:
+    """Every selected big document parsed in its own child process, as many at once as
+    there are CPUs (the longest first). Autouse, so the children start with the module's
+    first test and work while the small tests run; ``test_big_document`` collects them.
+    Documents whose test is deselected (``-m "not slow"``, ``-k``) are not parsed."""
+    selected = {
+        item.callspec.params["name"]
+        for item in request.session.items
+        if getattr(item, "originalname", "") == "test_big_document" and hasattr(item, "callspec")
+    }
     folder = tmp_path_factory.mktemp("big")
     workers = max(1, min(len(_BIG), os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {}
         for name, (fmt, make) in _BIG.items():
+            if name not in selected:
+                continue
             path = folder / f"{name}.{_EXTENSION[fmt]}"
             path.write_text(make(), encoding="utf-8")
             futures[name] = pool.submit(_run_child, path, fmt)
@@ -443,10 +444,6 @@ def test_cli_add_refuses_with_one_line(
     assert not (root / "articles").exists() or not any((root / "articles").iterdir())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="html.parser's AssertionError on '<![foo]>' escapes as a traceback (exit 1)",
-)
 def test_cli_add_malformed_marked_section(tmp_path: Path) -> None:
     path = tmp_path / "page.html"
     path.write_text("<p>Hello.</p><![foo]>", encoding="utf-8")

@@ -226,15 +226,10 @@ def test_html_segments_are_clean(path: Path) -> None:
     _check_segments(path, _html_raw_regions(_article(path).source))
 
 
-# --------------------------------------------------------------------------- known bugs
-# Minimal reproductions of what the corpus turned up, as strict xfails.
+# --------------------------------------------------------------------------- former bugs
+# Minimal reproductions of what the corpus turned up (strict xfails until fixed).
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="localize.sanitize_translation html.unescape()s a translation and never "
-    "escapes it again: an escaped '&amp;copy;' is spliced back as '&copy;' and renders ©",
-)
 @pytest.mark.parametrize(
     ("fmt", "source"),
     [("md", "Write &amp;copy; for the sign.\n"), ("html", "<p>Write &amp;copy; for the sign.</p>")],
@@ -249,12 +244,6 @@ def test_copied_translation_keeps_escaped_entities(fmt: str, source: str) -> Non
         assert _dom(rebuilt) == _dom(source)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="builder.split_segments keeps a 'sentence' without letters as its own segment "
-    "(Sphinx permalinks '¶', changelog '(#123)', ':)', a trailing number): a catalog entry "
-    "with nothing to translate; 50 such entries in 23 of the 58 real-world documents",
-)
 @pytest.mark.parametrize(
     ("fmt", "source"),
     [

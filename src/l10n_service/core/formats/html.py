@@ -174,8 +174,15 @@ class _Tokenizer(HTMLParser):
 def _tokenize(source: str) -> list[_Event]:
     """Events that tile the source: each one ends where the next one starts."""
     tokenizer = _Tokenizer(source)
-    tokenizer.feed(source)
-    tokenizer.close()
+    try:
+        tokenizer.feed(source)
+        tokenizer.close()
+    except AssertionError as exc:  # html.parser asserts on "<![foo" marked sections
+        line, column = tokenizer.getpos()
+        raise ArticleError(
+            f"line {line}, column {column + 1}: malformed markup the HTML parser cannot "
+            f"read ({exc})"
+        ) from None
     found = tokenizer.found
     ends = [start for _, start, _, _ in found[1:]] + [len(source)]
     return [
