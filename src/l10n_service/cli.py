@@ -33,6 +33,8 @@ models_app = typer.Typer(help="Install and list argostranslate models.", no_args
 app.add_typer(models_app, name="models")
 jobs_app = typer.Typer(help="Follow, resume and cancel translation jobs.", no_args_is_help=True)
 app.add_typer(jobs_app, name="jobs")
+tm_app = typer.Typer(help="The translation memory: TMX import/export, size.", no_args_is_help=True)
+app.add_typer(tm_app, name="tm")
 tokens_app = typer.Typer(help="Create, list and revoke HTTP API tokens.", no_args_is_help=True)
 app.add_typer(tokens_app, name="tokens")
 console = Console(soft_wrap=True)  # one line per fact: scripts grep the output
@@ -588,6 +590,37 @@ def jobs_cancel(job_id: str, root: RootOption = Path(".")) -> None:
     console.print(f"job {job_id}: {cancel_job(_ws(root), job_id).state}")
 
 
+@tm_app.command("import")
+def tm_import(tmx: Path, root: RootOption = Path(".")) -> None:
+    """Add a TMX file (1.4) to the workspace's translation memory."""
+    from .tm.memory import TranslationMemory
+
+    if not tmx.is_file():
+        raise InputError(f"{tmx}: no such file")
+    with TranslationMemory.open(_ws(root).root) as memory:
+        count = memory.import_tmx(tmx)
+    console.print(f"imported {count} translation units from {tmx}", markup=False)
+
+
+@tm_app.command("export")
+def tm_export(tmx: Path, root: RootOption = Path(".")) -> None:
+    """Write the whole translation memory as TMX 1.4."""
+    from .tm.memory import TranslationMemory
+
+    with TranslationMemory.open(_ws(root).root) as memory:
+        count = memory.export_tmx(tmx)
+    console.print(f"exported {count} translation units to {tmx}", markup=False)
+
+
+@tm_app.command("stats")
+def tm_stats(root: RootOption = Path(".")) -> None:
+    """How many translation units the memory holds."""
+    from .tm.memory import TranslationMemory
+
+    with TranslationMemory.open(_ws(root).root) as memory:
+        console.print(f"{memory.count()} translation units", markup=False)
+
+
 @models_app.command("install")
 def models_install(path_or_name: str) -> None:
     """Install an argostranslate package from a .argosmodel file or the package index."""
@@ -595,6 +628,15 @@ def models_install(path_or_name: str) -> None:
 
     info = install_model(path_or_name)
     console.print(f"installed {info.from_code} -> {info.to_code} ({info.version}) at {info.path}")
+
+
+@models_app.command("remove")
+def models_remove(pair: Annotated[str, typer.Argument(help="A pair like en-de.")]) -> None:
+    """Uninstall an argostranslate package."""
+    from .mt.models import remove_model
+
+    info = remove_model(pair)
+    console.print(f"removed {info.from_code} -> {info.to_code} ({info.version})", markup=False)
 
 
 @models_app.command("list")

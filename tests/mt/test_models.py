@@ -70,3 +70,15 @@ def test_install_and_list_real_package(installed_models: dict[str, Path]) -> Non
     assert {("en", "de"), ("en", "ar")} <= pairs
     listed = run_cli("models", "list").stdout
     assert "en -> de" in listed and "en -> ar" in listed
+
+
+def test_remove_model_then_reinstall(
+    tiny_models: dict[str, Path], installed_models: dict[str, Path]
+) -> None:
+    removed = run_cli("models", "remove", "en-ar")
+    assert "removed en -> ar" in removed.stdout
+    assert ("en", "ar") not in {(m.from_code, m.to_code) for m in list_models()}
+    missing = run_cli("models", "remove", "en-ar", check=False)
+    assert missing.returncode == 1 and "no installed" in missing.stderr
+    run_cli("models", "install", str(tiny_models["ar"]))
+    assert ("en", "ar") in {(m.from_code, m.to_code) for m in list_models()}

@@ -41,3 +41,20 @@ def test_approved_sentences_are_reused_by_the_next_job(workspace: Path, tmp_path
     assert entries["Nobody expected the rain."].msgstr.startswith("[")  # went to MT
     job = json.loads(run_cli("status", "--json", root=workspace).stdout)["jobs"][-1]
     assert job["reused"] == 1 and job["segments"] == 2  # title + the new sentence
+
+
+def test_tmx_round_trip_through_the_cli(workspace: Path, tmp_path: Path) -> None:
+    tmx = tmp_path / "in.tmx"
+    tmx.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header srclang="en" '
+        'datatype="plaintext" segtype="sentence" adminlang="en" o-tmf="x" '
+        'creationtool="t" creationtoolversion="1"/><body>'
+        '<tu><tuv xml:lang="en"><seg>Good morning.</seg></tuv>'
+        '<tuv xml:lang="de"><seg>Guten Morgen.</seg></tuv></tu></body></tmx>\n',
+        "utf-8",
+    )
+    assert "imported 1" in run_cli("tm", "import", str(tmx), root=workspace).stdout
+    assert "1 translation units" in run_cli("tm", "stats", root=workspace).stdout
+    out = tmp_path / "out.tmx"
+    run_cli("tm", "export", str(out), root=workspace)
+    assert "Guten Morgen." in out.read_text("utf-8")

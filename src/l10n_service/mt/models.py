@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath
 
 from ..errors import EngineUnavailable, ModelPackageError
 
-__all__ = ["ModelInfo", "install_model", "list_models", "validate_package"]
+__all__ = ["ModelInfo", "install_model", "list_models", "remove_model", "validate_package"]
 
 MAX_PACKAGE_BYTES = 2 * 1024**3
 MAX_UNPACKED_BYTES = 4 * 1024**3
@@ -134,3 +134,24 @@ def list_models() -> list[ModelInfo]:
         ),
         key=lambda m: (m.from_code, m.to_code),
     )
+
+
+def remove_model(pair: str) -> ModelInfo:
+    """Uninstall the package for ``en-de`` (through argostranslate) and drop it from
+    this process's loaded models."""
+    from argostranslate import package
+
+    from ..errors import NotFoundError
+    from . import base
+
+    codes = pair.removeprefix("translate-").replace("_", "-").split("-")
+    for pkg in package.get_installed_packages():
+        if pkg.type == "translate" and [pkg.from_code, pkg.to_code] == codes:
+            info = ModelInfo(pkg.from_code, pkg.to_code, str(pkg.package_version),
+                             str(pkg.package_path))  # fmt: skip
+            package.uninstall(pkg)
+            forget = getattr(base.get_engine("argos"), "forget", None)
+            if forget:
+                forget()
+            return info
+    raise NotFoundError(f"no installed argostranslate package for {pair!r}")
