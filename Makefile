@@ -34,7 +34,7 @@ demo: install
 	$(BIN)/l10n translate pyongyang-marathon --to $(LANGS) --root $(DEMO)
 	$(BIN)/l10n bundle pyongyang-marathon --root $(DEMO)
 	$(BIN)/l10n status --root $(DEMO)
-	@echo "Bundles:"; find $(DEMO)/bundles -name index.html | sort | sed 's/^/  /'
+	@echo "Bundles:"; find $(DEMO)/bundles -name index.html -not -path '*/v/*' | sort | sed 's/^/  /'
 
 # System tools the suite uses: gettext (msgfmt --check), chromium (page tests), Redis.
 services:
