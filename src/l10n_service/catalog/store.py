@@ -22,14 +22,11 @@ one-entry edit must show up as a one-entry diff. So:
 
 from __future__ import annotations
 
-import gc
 import gettext
 import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -37,6 +34,7 @@ from typing import Any, NamedTuple
 
 import polib
 
+from ..core.allocation import gc_paused
 from ..errors import CatalogError
 
 __all__ = [
@@ -63,23 +61,6 @@ PLACEHOLDER_PLURAL_FORMS = "nplurals=INTEGER; plural=EXPRESSION;"
 
 _SOURCE = "_l10n_source"  # key in POEntry.__dict__: the entry's original text
 _LAYOUT = "_l10n_layout"  # key in POFile.__dict__: the file's original layout
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many objects at once.
-
-    Parsing 100k entries allocates millions of containers, and every few thousand
-    allocations CPython scans all of them again; none is garbage. Pausing it halves
-    the time of a big parse or update.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # ---------------------------------------------------------------------------------------

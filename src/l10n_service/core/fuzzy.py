@@ -23,14 +23,14 @@ choice, so results are deterministic.
 from __future__ import annotations
 
 import bisect
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz
+
+from .allocation import gc_paused
 
 __all__ = ["FuzzyIndex"]
 
@@ -49,18 +49,6 @@ IntArray = npt.NDArray[np.int64]
 Array = npt.NDArray[Any]
 _STATE_VERSION = 1  # bump when features or layout change: saved states are rebuilt
 UIntArray = npt.NDArray[np.uint32]
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Building millions of small objects triggers full collections that find nothing."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 _RANDOM = (
@@ -135,7 +123,7 @@ class FuzzyIndex:
             return
         count = len(self.choices)
         self._lengths = np.fromiter((len(c) for c in self.choices), np.int64, count)
-        with _gc_paused():
+        with gc_paused():
             keys, owners = _features(self.choices)
         order = np.argsort(keys)
         keys, self._postings = keys[order], owners[order]
@@ -257,7 +245,7 @@ class FuzzyIndex:
         self, queries: Sequence[str], cutoff: float, keep: int, features: int, postings: int
     ) -> dict[int, list[int]]:
         """Per query (by position in ``queries``), the choices sharing the most weight."""
-        with _gc_paused():
+        with gc_paused():
             keys, owners = _features(queries)
         if not keys.size or not self._keys.size:
             return {}

@@ -9,12 +9,13 @@ format. Invariant: ``"".join(p.original for p in pieces) == source[span[0]:span[
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from .model import BlockType
 
-__all__ = ["Markup", "Piece", "RawBlock", "Text"]
+__all__ = ["Markup", "Piece", "RawBlock", "Text", "merge_texts"]
 
 
 @dataclass(frozen=True)
@@ -51,3 +52,14 @@ class RawBlock:
     # translators never see it; the invariant becomes
     # ``joined.replace("\n", "\n" + line_prefix) == source[span[0]:span[1]]``.
     line_prefix: str = ""
+
+
+def merge_texts(pieces: Sequence[Piece]) -> list[Piece]:
+    """Adjacent text pieces as one, so protection (URLs, numbers) sees whole words."""
+    out: list[Piece] = []
+    for piece in pieces:
+        if isinstance(piece, Text) and out and isinstance(out[-1], Text):
+            out[-1] = Text(out[-1].text + piece.text)
+        elif not isinstance(piece, Text) or piece.text:
+            out.append(piece)
+    return out

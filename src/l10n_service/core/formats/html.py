@@ -51,7 +51,7 @@ from typing import Literal
 
 from ...errors import ArticleError
 from ..builder import build_article
-from ..inline import Markup, Piece, RawBlock, Text
+from ..inline import Markup, Piece, RawBlock, Text, merge_texts
 from ..model import Article, BlockType
 from ..placeholders import protect_text
 
@@ -514,7 +514,7 @@ class _Extractor:
         if trimmed is None:
             return
         start, end, kept = trimmed
-        pieces = _merge_texts([p for item in kept for p in self._pieces(item)])
+        pieces = merge_texts([p for item in kept for p in self._pieces(item)])
         if "".join(p.original for p in pieces) != self.source[start:end]:
             return  # tokens out of order: leave the text untranslated rather than corrupt it
         context = self._run_context
@@ -581,17 +581,6 @@ def _trim(source: str, items: Sequence[_Item]) -> tuple[int, int, list[_Item]] |
         text = source[kept[-1].start : kept[-1].end]
         kept[-1] = replace(kept[-1], end=kept[-1].start + len(text.rstrip(_WHITESPACE)))
     return kept[0].start, kept[-1].end, kept
-
-
-def _merge_texts(pieces: Sequence[Piece]) -> list[Piece]:
-    """Adjacent text pieces as one, so protection (URLs, numbers) sees whole words."""
-    out: list[Piece] = []
-    for piece in pieces:
-        if isinstance(piece, Text) and out and isinstance(out[-1], Text):
-            out[-1] = Text(out[-1].text + piece.text)
-        elif not isinstance(piece, Text) or piece.text:
-            out.append(piece)
-    return out
 
 
 def _has_words(pieces: Iterable[Piece]) -> bool:

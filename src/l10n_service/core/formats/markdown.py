@@ -51,7 +51,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from ...errors import ArticleError
 from ..builder import build_article
-from ..inline import Markup, Piece, RawBlock, Text
+from ..inline import Markup, Piece, RawBlock, Text, merge_texts
 from ..model import Article, BlockType
 from ..placeholders import protect_text
 
@@ -437,17 +437,6 @@ def _break_pieces(original: str) -> list[Piece]:
     return [Text(match.group(1)), Markup("atom", match.group(2), "prefix")]
 
 
-def _merge_texts(pieces: Sequence[Piece]) -> list[Piece]:
-    """Adjacent text pieces as one, so protection (URLs, numbers) sees whole words."""
-    out: list[Piece] = []
-    for piece in pieces:
-        if isinstance(piece, Text) and out and isinstance(out[-1], Text):
-            out[-1] = Text(out[-1].text + piece.text)
-        elif not isinstance(piece, Text) or piece.text:
-            out.append(piece)
-    return out
-
-
 def _assemble(
     source: str, content: _Content, cpieces: Sequence[_CPiece]
 ) -> tuple[tuple[Piece, ...], str] | None:
@@ -464,7 +453,7 @@ def _assemble(
             pieces.append(Text(original))
         else:
             pieces.append(Markup(role, original, kind))
-    merged = _merge_texts(pieces)
+    merged = merge_texts(pieces)
     joined = "".join(p.original for p in merged)
     if prefix:
         joined = joined.replace("\n", "\n" + prefix)
