@@ -6,6 +6,7 @@ segmenter object is costly to build and articles repeat languages.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import pysbd
@@ -60,9 +61,21 @@ _FOR_PYSBD = {0x0A: " ", 0x0D: " ", 0x1C: " ", 0x1D: " ", 0x1E: " ", 0x1F: " "}
 def _spans(text: str, lang: str) -> list[tuple[int, int]]:
     if not text.strip():
         return []
+    prepared = text.translate(_FOR_PYSBD)
+    segmenter = _segmenter(lang)
+    # pysbd's own char_span mode compiles a regex per sentence to find it again;
+    # its sentences are substrings in order, so a moving str.find does the same.
+    raw: list[tuple[int, int]] = []
+    pos = 0
+    for sentence in segmenter.processor(prepared).process():
+        start = prepared.find(sentence, pos)
+        if start < 0:
+            raw = [(span.start, span.end) for span in segmenter.segment(prepared)]
+            break
+        pos = start + len(sentence)
+        raw.append((start, pos))
     spans: list[tuple[int, int]] = []
-    for span in _segmenter(lang).segment(text.translate(_FOR_PYSBD)):
-        start, end = span.start, span.end
+    for start, end in _split_missing_spaces(text, raw):
         while end > start and text[end - 1].isspace():
             end -= 1
         while start < end and text[start].isspace():
@@ -70,3 +83,19 @@ def _spans(text: str, lang: str) -> list[tuple[int, int]]:
         if end > start:
             spans.append((start, end))
     return spans
+
+
+# News copy often loses the space after a full stop ("a complex picture.On one
+# hand"); pysbd keeps such sentences together. Two lowercase letters, the stop, then
+# a capitalised word is a boundary; "Time.news", "U.S.A" and "ASP.NET" are not.
+_MISSING_SPACE = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
+
+
+def _split_missing_spaces(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        for match in _MISSING_SPACE.finditer(text, start, end):
+            out.append((start, match.start()))
+            start = match.start()
+        out.append((start, end))
+    return out
