@@ -175,3 +175,15 @@ def worker(live_server: LiveServer) -> Iterator[Callable[[], subprocess.Popen[by
     yield start
     for process in started:
         _stop(process, grace=2)  # idle by now; tasks are idempotent anyway
+
+
+def sample_entries() -> int:
+    """How many catalog entries the sample article makes (one per distinct sentence)."""
+    from l10n_service.core.formats import parse_article
+    from tests.conftest import SAMPLE
+
+    article = parse_article(SAMPLE.read_text("utf-8"), fmt="text", slug=SLUG)
+    return len(article.unique_segments())
+
+
+ENTRIES = sample_entries()

@@ -13,7 +13,7 @@ import pytest
 
 from l10n_service.auth import TokenStore
 from tests.conftest import REPO
-from tests.http.conftest import SLUG, LiveServer
+from tests.http.conftest import ENTRIES, SLUG, LiveServer
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -38,7 +38,7 @@ def test_translation_job_through_the_api_with_a_worker(
     response = api.post(f"/articles/{SLUG}/jobs", json={"languages": ["fr"], "engine": "pseudo"})
     assert response.status_code == 202, response.text
     job = response.json()["jobs"][0]
-    assert job["state"] == "queued" and job["lang"] == "fr" and job["segments"] == 146
+    assert job["state"] == "queued" and job["lang"] == "fr" and job["segments"] == ENTRIES
     assert response.headers["location"] == f"/jobs/{job['id']}"
     assert api.get(f"/jobs/{job['id']}").json()["progress"] == 0.0
 
@@ -49,11 +49,11 @@ def test_translation_job_through_the_api_with_a_worker(
         assert time.monotonic() < deadline, f"job still {state['state']} after 60 s"
         time.sleep(0.2)
     assert state["state"] == "done" and state["progress"] == 1.0
-    assert state["translated"] == 146 and not state["failed"]
+    assert state["translated"] == ENTRIES and not state["failed"]
 
     rows = api.get(f"/articles/{SLUG}/status").json()["catalogs"]
     fr = next(r for r in rows if r["lang"] == "fr")
-    assert fr["machine"] == 146 and fr["untranslated"] == 0
+    assert fr["machine"] == ENTRIES and fr["untranslated"] == 0
 
     built = api.post(f"/articles/{SLUG}/bundles", json={"languages": ["fr"]})
     assert built.status_code == 200 and built.json()["bundles"][0]["lang"] == "fr"

@@ -20,6 +20,7 @@ keep working under both, since the path is the same.
 from __future__ import annotations
 
 import html
+import os
 import re
 import time
 from collections.abc import Mapping
@@ -98,15 +99,35 @@ def source_language(ws: Workspace, slug: str) -> str | None:
     return str(lang) if lang else None
 
 
+_resolved: dict[tuple[Path, str, str, str], tuple[tuple[int, int], Path]] = {}
+
+
 def bundle_file(ws: Workspace, slug: str, lang: str, name: str) -> Path:
     """The path of a published file, with every part validated and the result
-    confined to the bundles folder even if someone planted a symlink there."""
+    confined to the bundles folder even if someone planted a symlink there.
+
+    Resolving walks the ``current`` and version symlinks (several system calls per
+    request, the costliest step of serving a cached bundle); one ``stat`` through
+    the links tells whether the file it leads to is still the one resolved before,
+    so a new version is served at once and an unpublished one is gone at once."""
     if name not in FILES:
         raise NotFoundError(f"no such bundle file {name!r}")
     path = ws.bundle_dir(slug, lang) / name
+    try:
+        st = os.stat(path)
+    except OSError:
+        raise NotFoundError(f"{name} is not published") from None
+    key = (ws.root, slug, lang, name)
+    identity = (st.st_dev, st.st_ino)
+    hit = _resolved.get(key)
+    if hit is not None and hit[0] == identity:
+        return hit[1]
     real = path.resolve()
     if not real.is_relative_to(ws.bundles_dir.resolve()):
         raise NotFoundError(f"{name} is not published")
+    if len(_resolved) > 4096:
+        _resolved.clear()
+    _resolved[key] = (identity, real)
     return real
 
 

@@ -28,6 +28,9 @@ _PATH = re.compile(
 )
 
 
+_WANTED = frozenset({b"accept", b"accept-language", b"if-none-match"})
+
+
 class BundleFastPath:
     def __init__(self, app: ASGIApp, state: AppState):
         self.app = app
@@ -54,7 +57,11 @@ class BundleFastPath:
         match = _PATH.match(scope["path"])
         if match is None or (match["file"] is not None and match["file"] not in FILES):
             return None
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        headers = {
+            k.decode("latin-1"): v.decode("latin-1")
+            for k, v in scope["headers"]
+            if k in _WANTED
+        }
         try:
             if match["file"] is None:
                 prefix = str(scope.get("root_path", "")).rstrip("/")

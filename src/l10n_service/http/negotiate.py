@@ -162,6 +162,7 @@ def _media_q(items: Iterable[tuple[str, float]], media_type: str) -> float:
     return best[1]
 
 
+@functools.lru_cache(maxsize=1024)
 def prefers_html(accept: str | None) -> bool | None:
     """True for HTML, False for JSON, None when the client accepts neither.
 
