@@ -79,3 +79,16 @@ def test_remove_moves_everything_to_trash(workspace: Path) -> None:
     assert (trash / "articles/pyongyang-marathon.txt").exists()
     again = run_cli("remove", "pyongyang-marathon", root=workspace, check=False)
     assert again.returncode == 1 and "no article" in again.stderr
+
+
+def test_front_matter_keys_are_configurable(workspace: Path, tmp_path: Path) -> None:
+    post = tmp_path / "post.md"
+    post.write_text('---\ntitle: "Race day"\ntags: running, Korea\nlayout: post\n---\n\nHello.\n')
+    run_cli("add", str(post), "--front-matter-keys", "title,tags", root=workspace)
+    pot = (workspace / "locales" / "post.pot").read_text()
+    assert 'msgid "Race day"' in pot and 'msgid "running, Korea"' in pot
+    assert "post" not in [
+        line.split('"')[1] for line in pot.splitlines() if line.startswith("msgid")
+    ]
+    run_cli("update", root=workspace)  # re-parsed with the stored keys
+    assert 'msgid "running, Korea"' in (workspace / "locales" / "post.pot").read_text()

@@ -65,6 +65,10 @@ def add(
     block: Annotated[
         list[str] | None, typer.Option(help="Override a text line's type: LINE=TYPE (repeatable).")
     ] = None,
+    front_matter_keys: Annotated[
+        str | None,
+        typer.Option(help="Markdown: translatable front matter keys, e.g. title,summary,tags."),
+    ] = None,
     root: RootOption = Path("."),
 ) -> None:
     """Ingest an article: write it under articles/, make its .pot, update its .po files."""
@@ -83,6 +87,7 @@ def add(
     article = add_article(
         ws, path.read_bytes(), name=path.name, slug=slug, fmt=format,
         source_lang=source_lang, overrides=overrides,
+        front_matter_keys=_split([front_matter_keys]) if front_matter_keys else None,
     )  # fmt: skip
     update_languages(ws, article.slug)
     segments = len(article.unique_segments())

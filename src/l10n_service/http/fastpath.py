@@ -58,9 +58,7 @@ class BundleFastPath:
         if match is None or (match["file"] is not None and match["file"] not in FILES):
             return None
         headers = {
-            k.decode("latin-1"): v.decode("latin-1")
-            for k, v in scope["headers"]
-            if k in _WANTED
+            k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"] if k in _WANTED
         }
         try:
             if match["file"] is None:

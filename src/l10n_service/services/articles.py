@@ -18,12 +18,23 @@ __all__ = ["add_article", "load_article", "remove_article"]
 _EXT = {"md": ".md", "html": ".html", "text": ".txt"}
 
 
-def _parse(text: str, fmt: str, slug: str, lang: str, overrides: dict[int, str]) -> Article:
+def _parse(
+    text: str,
+    fmt: str,
+    slug: str,
+    lang: str,
+    overrides: dict[int, str],
+    front_matter_keys: list[str] | None = None,
+) -> Article:
     if fmt == "text" and overrides:
         from ..core.formats import text as text_format
 
         typed = {line: BlockType(kind) for line, kind in overrides.items()}
         return text_format.parse(text, slug=slug, source_lang=lang, overrides=typed)
+    if fmt == "md" and front_matter_keys:
+        return parse_article(
+            text, fmt=fmt, slug=slug, source_lang=lang, front_matter_keys=front_matter_keys
+        )
     return parse_article(text, fmt=fmt, slug=slug, source_lang=lang)
 
 
@@ -36,6 +47,7 @@ def add_article(
     fmt: str | None = None,
     source_lang: str = "en",
     overrides: dict[int, str] | None = None,
+    front_matter_keys: list[str] | None = None,
 ) -> Article:
     """Parse first, write after: a bad article leaves the workspace untouched."""
     slug = validate_slug(slug) if slug else slugify(Path(name).stem)
@@ -48,7 +60,7 @@ def add_article(
         overrides_typed = {int(k): BlockType(v).value for k, v in (overrides or {}).items()}
     except ValueError as exc:
         raise ArticleError(f"bad block override: {exc}") from None
-    article = _parse(text, fmt, slug, lang, overrides_typed)
+    article = _parse(text, fmt, slug, lang, overrides_typed, front_matter_keys)
     if not article.blocks:
         raise ArticleError(f"{name}: no translatable text found")
     filename = f"{slug}{_EXT[fmt]}"
@@ -63,6 +75,8 @@ def add_article(
         "source_lang": lang,
         "overrides": {str(k): v for k, v in overrides_typed.items()},
     }
+    if front_matter_keys:
+        settings["front_matter_keys"] = list(front_matter_keys)
     ws.save_article_settings(slug, settings)
     return article
 
@@ -72,7 +86,8 @@ def load_article(ws: Workspace, slug: str) -> Article:
     path = ws.articles_dir / settings["file"]
     text = decode_article(path.read_bytes(), str(path))
     overrides = {int(k): v for k, v in settings.get("overrides", {}).items()}
-    return _parse(text, settings["format"], slug, settings["source_lang"], overrides)
+    keys = settings.get("front_matter_keys")
+    return _parse(text, settings["format"], slug, settings["source_lang"], overrides, keys)
 
 
 def remove_article(ws: Workspace, slug: str) -> Path | None:

@@ -81,5 +81,8 @@ def parser_for(fmt: str) -> Parser:
     return parse
 
 
-def parse_article(source: str, *, fmt: str, slug: str, source_lang: str = "en") -> Article:
-    return parser_for(fmt)(source, slug=slug, source_lang=source_lang)
+def parse_article(
+    source: str, *, fmt: str, slug: str, source_lang: str = "en", **options: object
+) -> Article:
+    """``options`` go to the format's parser (e.g. ``front_matter_keys`` for md)."""
+    return parser_for(fmt)(source, slug=slug, source_lang=source_lang, **options)

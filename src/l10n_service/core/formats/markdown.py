@@ -501,7 +501,7 @@ _PLAIN = re.compile(r"(.*?)(?:[ \t]+#.*)?$")
 _NOT_PLAIN = tuple("[]{}&*!|>%@`\"',#?:-")
 
 
-def _front_matter(tok: Token, lines: _Lines) -> _FrontMatter:
+def _front_matter(tok: Token, lines: _Lines, keys: tuple[str, ...]) -> _FrontMatter:
     """ATTRIBUTE blocks for the translatable keys of YAML front matter, read line by
     line (a YAML library would give values, not where they are)."""
     if tok.map is None:
@@ -517,7 +517,7 @@ def _front_matter(tok: Token, lines: _Lines) -> _FrontMatter:
         key, value = match.group("key"), match.group("value") or ""
         if key in _DATE_KEYS and published is None and value:
             published = value.strip("\"'")
-        if key not in _FRONT_MATTER_KEYS:
+        if key not in keys:
             continue
         content = _scalar(lines, line, last, match.start("value") if value else -1)
         if content is None:
@@ -721,8 +721,16 @@ def _is_heading(block: RawBlock) -> bool:
     return block.type is BlockType.HEADING and _has_words(block)
 
 
-def parse(source: str, *, slug: str, source_lang: str = "en") -> Article:
+def parse(
+    source: str,
+    *,
+    slug: str,
+    source_lang: str = "en",
+    front_matter_keys: Sequence[str] | None = None,
+) -> Article:
     """Parse a Markdown article into blocks whose spans rebuild the source exactly.
+    ``front_matter_keys`` are the translatable YAML keys (default: title,
+    description, summary, subtitle); every other key is kept verbatim.
 
     The article title is the TITLE heading's text, else the front matter ``title``,
     else the first heading's text."""
@@ -730,7 +738,8 @@ def parse(source: str, *, slug: str, source_lang: str = "en") -> Article:
     lines = _Lines(source)
     front = _FrontMatter([])
     if tokens and tokens[0].type == "front_matter":
-        front = _front_matter(tokens[0], lines)
+        keys = tuple(front_matter_keys or _FRONT_MATTER_KEYS)
+        front = _front_matter(tokens[0], lines, keys)
     found = list(_Walker(lines).walk(tokens))
     body, title = _with_title(found)
     first_heading = next((f.plain for f in found if _is_heading(f.block)), "")
