@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polib
 
-from ..catalog.store import read_po, write_po
+from ..catalog.store import encode_po, read_po, write_po
 from ..catalog.template import article_template, template_signature
 from ..catalog.update import UpdateReport, touch_revision, update_catalog
 from ..core.checks import Severity
@@ -78,19 +78,15 @@ def update_languages(
         with catalog_lock(path):
             old = read_po(path) if path.exists() else None
             new, report = update_catalog(old, pot, lang)
-            if old is None or report.changed or _entries_differ(old, new):
+            # The writer keeps unchanged entries byte for byte, so comparing bytes
+            # tells whether anything changed (and keeps PO-Revision-Date if not).
+            if old is None or encode_po(new, str(path)) != path.read_bytes():
                 if old is not None:
                     touch_revision(new)
                 write_po(new, path)
         reports[lang] = report
     return reports
 
-
-def _entries_differ(old: polib.POFile, new: polib.POFile) -> bool:
-    def sig(po: polib.POFile) -> list[str]:
-        return [str(e) for e in po]
-
-    return sig(old) != sig(new)
 
 
 @dataclass(frozen=True)

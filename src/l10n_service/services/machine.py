@@ -25,7 +25,7 @@ from ..settings import load_settings
 from ..workspace import Workspace, load_glossary
 from .catalogs import ensure_language
 from .jobs_store import Job, JobStore
-from .memory import reuse_exact_matches
+from .memory import reuse_exact_matches, source_language
 
 __all__ = [
     "apply_chunk_result",
@@ -77,9 +77,11 @@ def translate_texts(engine_name: str, source: str, target: str, texts: list[str]
 
 
 def _provenance_line(provenance: dict[str, str]) -> str:
+    """``mt: engine=argos package=translate-en_de-1.0 options=beam_size=4
+    length_penalty=0.2 at=...``: one extracted-comment line, kept across updates."""
     keys = ("engine", "package", "version", "options", "at")
     parts = [f"{k}={provenance[k]}" for k in keys if provenance.get(k)]
-    line = f"{MT_COMMENT_PREFIX} " + " ".join(p.replace(" ", "_", 0) for p in parts)
+    line = f"{MT_COMMENT_PREFIX} " + " ".join(parts)
     if provenance.get("engine") == "pseudo":
         line += " (pseudo-localisation, not a real translation)"
     return line
@@ -88,10 +90,9 @@ def _provenance_line(provenance: dict[str, str]) -> str:
 def start_job(ws: Workspace, slug: str, lang: str, *, engine: str = "auto") -> Job:
     """Plan and enqueue one job; a catalog with nothing untranslated makes a done job."""
     from ..jobs.config import mt_queue
-    from .articles import load_article
 
     settings = load_settings()
-    source = load_article(ws, slug).source_lang if ws.has_article(slug) else "en"
+    source = source_language(ws, slug)  # from the settings: no need to parse the article
     ensure_language(ws, slug, lang)
     engine_name, notice = choose_engine(engine, source, lang)
     reused = reuse_exact_matches(ws, slug, lang)
