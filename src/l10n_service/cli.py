@@ -189,7 +189,9 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 def translate(
     slugs: Annotated[list[str], typer.Argument(help="Articles to translate.")],
     to: Annotated[list[str], typer.Option("--to", help="Target languages, e.g. de,fr.")],
-    engine: Annotated[str, typer.Option(help="auto, argos or pseudo.")] = "auto",
+    engine: Annotated[
+        str, typer.Option(help="auto, argos or pseudo.", envvar="L10N_ENGINE")
+    ] = "auto",
     wait: Annotated[bool, typer.Option(help="Wait with a progress bar until done.")] = False,
     root: RootOption = Path("."),
 ) -> None:

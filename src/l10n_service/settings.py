@@ -15,7 +15,6 @@ class Settings:
     result_backend: str | None
     redis_lock_url: str | None
     chunk_size: int
-    engine: str
     reviewer: str
     api_tokens_file: Path | None
 
@@ -37,7 +36,6 @@ def load_settings() -> Settings:
         result_backend=env.get("L10N_RESULT_BACKEND") or broker,
         redis_lock_url=redis_lock,
         chunk_size=int(env.get("L10N_CHUNK_SIZE", "32")),
-        engine=env.get("L10N_ENGINE", "auto"),
         reviewer=env.get("L10N_USER") or env.get("USER") or "reviewer",
         api_tokens_file=Path(tokens) if tokens else None,
     )

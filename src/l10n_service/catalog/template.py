@@ -7,6 +7,8 @@ placeholder stands for, because they cannot see the article while translating.
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import polib
@@ -79,9 +81,8 @@ def article_template(article: Article, article_file: str) -> polib.POFile:
     return pot
 
 
-def _line_index(source: str):  # type: ignore[no-untyped-def]
-    import bisect
-
+def _line_index(source: str) -> Callable[[int], int]:
+    """Offset -> 1-based line number, by bisection over the line starts."""
     starts = [0] + [i + 1 for i, ch in enumerate(source) if ch == "\n"]
 
     def line_of(offset: int) -> int:
