@@ -124,6 +124,21 @@ CASES: list[tuple[str, Call, dict[str, int]]] = [
         {"translator": 403, "reviewer": 404, "admin": 404},
     ),
     (
+        "cancel job",
+        lambda a, t: a.client.post("/jobs/000000000000/cancel", headers=a.auth(t)),
+        {"translator": 403, "reviewer": 404, "admin": 404},
+    ),
+    (
+        "QA report own language",
+        lambda a, t: a.client.get(f"{ARTICLE}/catalogs/de/check", headers=a.auth(t)),
+        {"translator": 200, "reviewer": 200, "admin": 200},
+    ),
+    (
+        "QA report other language",
+        lambda a, t: a.client.get(f"{ARTICLE}/catalogs/ar/check", headers=a.auth(t)),
+        {"translator": 403, "reviewer": 200, "admin": 200},
+    ),
+    (
         "status",
         lambda a, t: a.client.get(f"{ARTICLE}/status", headers=a.auth(t)),
         {"translator": 200, "reviewer": 200, "admin": 200},

@@ -21,12 +21,12 @@ from ..core.locales import normalize_locale
 from ..core.merge import Pick
 from ..errors import InputError
 from ..services.catalogs import approve_entries, import_po
-from ..services.review import export_po
+from ..services.review import check_catalog, export_po
 from ..workspace import validate_slug
 from .deps import JsonBody, LangParam, SlugParam, State, require
 from .files import etag_of
 from .negotiate import etag_matches
-from .schemas import ApproveRequest, ApproveResult, ImportReportOut
+from .schemas import ApproveRequest, ApproveResult, ImportReportOut, QAReport
 from .uploads import CATALOG_TYPES, Upload, openapi_body, read_upload
 
 __all__ = ["router"]
@@ -146,3 +146,21 @@ def approve(
         force=body.force,
     )
     return ApproveResult.model_validate(report.to_dict())
+
+
+@router.get(
+    "/articles/{slug}/catalogs/{lang}/check",
+    response_model=QAReport,
+    summary="QA report: placeholders, numbers, URLs, glossary, length, punctuation",
+)
+def check(
+    slug: SlugParam,
+    lang: LangParam,
+    _: Annotated[TokenRecord, Depends(require(Permission.CATALOG_READ))],
+    app: State,
+) -> QAReport:
+    issues = check_catalog(app.ws, validate_slug(slug), normalize_locale(lang))
+    errors = sum(1 for i in issues if i.severity == "error")
+    return QAReport(
+        issues=[i.to_dict() for i in issues], errors=errors, warnings=len(issues) - errors
+    )

@@ -24,7 +24,7 @@ from ..auth import Permission, TokenRecord
 from ..core.locales import normalize_locale
 from ..errors import NotFoundError
 from ..services.jobs_store import JobStore
-from ..services.machine import start_job
+from ..services.machine import cancel_job, start_job
 from ..settings import load_settings
 from ..workspace import Workspace, validate_slug
 from .deps import JsonBody, SlugParam, State, require
@@ -104,3 +104,18 @@ def get_job(
     if not _JOB_ID.match(job_id):
         raise NotFoundError(f"no job {job_id[:80]!r}")
     return JobOut.model_validate(JobStore(app.ws).get(job_id).to_dict())
+
+
+@router.post(
+    "/jobs/{job_id}/cancel",
+    response_model=JobOut,
+    summary="Cancel a job: chunks still queued are dropped when they reach apply",
+)
+def cancel(
+    job_id: Annotated[str, Path(json_schema_extra={"pattern": _JOB_ID.pattern})],
+    _: Reviewer,
+    app: State,
+) -> JobOut:
+    if not _JOB_ID.match(job_id):
+        raise NotFoundError(f"no job {job_id[:80]!r}")
+    return JobOut.model_validate(cancel_job(app.ws, job_id).to_dict())

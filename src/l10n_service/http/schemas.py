@@ -196,3 +196,9 @@ class TokenOut(BaseModel):
 
 class TokenCreated(TokenOut):
     token: str = Field(description="The secret. Shown once; only its SHA-256 is stored.")
+
+
+class QAReport(BaseModel):
+    issues: list[dict[str, str]] = Field(description="One finding per entry and check.")
+    errors: int = Field(description="Findings that block approval.")
+    warnings: int
