@@ -209,7 +209,9 @@ def apply_chunk_result(
                 written += 1
         if written:
             write_po(po, path)
-    _record(ws, job_id, chunk, written=written, skipped=skipped, failed=failed)
+        # Still under the catalog lock: a redelivered copy of this chunk waits, then
+        # finds its work done and the chunk counted, so it can't count it as skipped.
+        _record(ws, job_id, chunk, written=written, skipped=skipped, failed=failed)
     return {"written": written, "skipped": skipped, "failed": len(failed)}
 
 
