@@ -37,7 +37,8 @@ tm_app = typer.Typer(help="The translation memory: TMX import/export, size.", no
 app.add_typer(tm_app, name="tm")
 tokens_app = typer.Typer(help="Create, list and revoke HTTP API tokens.", no_args_is_help=True)
 app.add_typer(tokens_app, name="tokens")
-console = Console(soft_wrap=True)  # one line per fact: scripts grep the output
+# One line per fact (scripts grep the output); tables get 120 columns when piped.
+console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 120)
 err = Console(stderr=True)
 
 RootOption = Annotated[

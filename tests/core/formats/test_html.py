@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from lxml import html as lxml_html
 from l10n_service.core.formats import html
 from l10n_service.core.model import Article, Block, BlockType
 from l10n_service.errors import ArticleError
+from tests.core.formats.support import rebuild, span_text
 
 FIXTURE = Path(__file__).parents[2] / "data" / "articles" / "blog-post.html"
 # Letters to upper-case, and (group 1) what a translator must leave alone.
@@ -23,22 +23,6 @@ _WORDS = re.compile(r"(</?\d+/?>|&#?\w+;)|[a-z]+")
 
 def parse(source: str) -> Article:
     return html.parse(source, slug="post")
-
-
-def span_text(article: Article, block: Block) -> str:
-    return article.source[block.span[0] : block.span[1]]
-
-
-def rebuild(article: Article, texts: Mapping[str, str] | None = None) -> str:
-    """The source with every block's span replaced by its (translated) text."""
-    out: list[str] = []
-    pos = 0
-    for block in sorted(article.blocks, key=lambda b: b.span):
-        assert block.span[0] >= pos, "block spans overlap"
-        out += [article.source[pos : block.span[0]], block.text(texts)]
-        pos = block.span[1]
-    out.append(article.source[pos:])
-    return "".join(out)
 
 
 def shout(masked: str) -> str:

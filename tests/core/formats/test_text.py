@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from l10n_service.core.formats.text import LineInfo, classify, parse
 from l10n_service.core.model import Article, Block, BlockType
 from l10n_service.errors import ArticleError
+from tests.core.formats.support import rebuild, span_text
 
 SAMPLE = Path(__file__).parents[3] / "examples" / "articles" / "pyongyang-marathon.txt"
 
@@ -49,10 +50,6 @@ def lines(source: str) -> list[LineInfo]:
     return classify(source)
 
 
-def span_text(article: Article, block: Block) -> str:
-    return article.source[block.span[0] : block.span[1]]
-
-
 def block_at(article: Article, line: int) -> Block:
     """The block whose span lies on 1-based source line ``line``."""
     rows = article.source.splitlines(keepends=True)
@@ -64,17 +61,6 @@ def block_at(article: Article, line: int) -> Block:
 
 def of_type(article: Article, kind: BlockType) -> list[Block]:
     return [b for b in article.blocks if b.type is kind]
-
-
-def rebuild(article: Article) -> str:
-    out: list[str] = []
-    pos = 0
-    for block in sorted(article.blocks, key=lambda b: b.span):
-        out.append(article.source[pos : block.span[0]])
-        out.append(block.text())
-        pos = block.span[1]
-    out.append(article.source[pos:])
-    return "".join(out)
 
 
 def kinds(source: str, overrides: Mapping[int, BlockType] | None = None) -> list[str]:
