@@ -75,3 +75,21 @@ def test_pseudo_is_labelled_and_keeps_tokens() -> None:
     assert out.startswith("[") and out.endswith("]")
     assert "<1>" in out and "</1>" in out and "<2/>" in out
     assert len(out) > len("Go <1>now</1> <2/>")
+
+
+def test_pivot_through_english(
+    tmp_path_factory: pytest.TempPathFactory, installed_models: dict[str, Path]
+) -> None:
+    """No fr->de package: fr->en then en->de, two real packages chained."""
+    from tests.conftest import run_cli
+    from tests.support.tiny_argos import build_tiny_argos_package
+
+    out = tmp_path_factory.mktemp("pivot")
+    run_cli("models", "install", str(build_tiny_argos_package(out, "fr", "en", mode="copy")))
+    engine = get_engine("argos")
+    assert engine.supports("fr", "de") and engine.supports("fr", "ar")
+    assert not engine.supports("fr", "it")  # no en->it package: no route
+    text = "Le marathon de <1/> commence à l'aube."
+    assert engine.translate_batch([text], "fr", "de") == [expected_translation(text).strip()]
+    assert engine.provenance("fr", "de")["package"] == ("translate-fr_en-1.0 + translate-en_de-1.0")
+    run_cli("models", "remove", "fr-en")
