@@ -95,15 +95,20 @@ def create_jobs(
     )
 
 
+def _known_id(job_id: str) -> str:
+    """A job id of the shape we issue, else 404 (never a path to look up)."""
+    if not _JOB_ID.match(job_id):
+        raise NotFoundError(f"no job {job_id[:80]!r}")
+    return job_id
+
+
 @router.get("/jobs/{job_id}", response_model=JobOut, summary="A job's state and progress")
 def get_job(
     job_id: Annotated[str, Path(json_schema_extra={"pattern": _JOB_ID.pattern})],
     _: Reviewer,
     app: State,
 ) -> JobOut:
-    if not _JOB_ID.match(job_id):
-        raise NotFoundError(f"no job {job_id[:80]!r}")
-    return JobOut.model_validate(JobStore(app.ws).get(job_id).to_dict())
+    return JobOut.model_validate(JobStore(app.ws).get(_known_id(job_id)).to_dict())
 
 
 @router.post(
@@ -116,6 +121,4 @@ def cancel(
     _: Reviewer,
     app: State,
 ) -> JobOut:
-    if not _JOB_ID.match(job_id):
-        raise NotFoundError(f"no job {job_id[:80]!r}")
-    return JobOut.model_validate(cancel_job(app.ws, job_id).to_dict())
+    return JobOut.model_validate(cancel_job(app.ws, _known_id(job_id)).to_dict())

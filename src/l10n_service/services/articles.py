@@ -61,8 +61,6 @@ def add_article(
     except ValueError as exc:
         raise ArticleError(f"bad block override: {exc}") from None
     article = _parse(text, fmt, slug, lang, overrides_typed, front_matter_keys)
-    if not article.blocks:
-        raise ArticleError(f"{name}: no translatable text found")
     filename = f"{slug}{_EXT[fmt]}"
     if ws.has_article(slug):
         old = ws.article_settings(slug)
