@@ -14,10 +14,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-# torch first and pinned: argostranslate needs it (via stanza), and an unpinned
-# resolve would pull a multi-GB CUDA build; 2.13.0 is a CPU wheel.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q "torch==2.13.0"
 	$(BIN)/pip install -q -e .
 	touch $@
 

@@ -23,7 +23,8 @@ os.environ["L10N_MT_THREADS"] = "1"
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "examples" / "articles" / "pyongyang-marathon.txt"
 BIN = Path(sys.executable).parent
-REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
+# Parallel checkouts point this at their own Redis server, so one run never flushes another's.
+REDIS_TEST_URL = os.environ.get("L10N_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

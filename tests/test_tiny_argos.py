@@ -54,7 +54,6 @@ HIGH_LEVEL_SENTENCES = [
     "",
 ]
 
-SPACY_SENTENCES = ["On a <1>bright</1> Sunday <2/> morning, in 1912.", "First one. Second one!"]
 
 PACKAGES = [("en", "de", "accent"), ("en", "fr", "copy")]
 
@@ -117,27 +116,8 @@ out["high_level"] = {
     f"{src}-{tgt}": [argostranslate.translate.translate(q, src, tgt) for q in job["high_level"]]
     for src, tgt in (("en", "de"), ("en", "fr"))
 }
-Path(sys.argv[2]).write_text(json.dumps(out), encoding="utf-8")
-"""
-
-_SPACY_SETTING = """
-import json
-import os
-import sys
-from pathlib import Path
-
-import spacy
-
-job = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
-cache = Path(os.environ["XDG_CACHE_HOME"]) / "argos-translate" / "spacy"
-(cache / "senter" / "model").mkdir(parents=True)
-spacy.blank("xx").to_disk(cache)
-
-import argostranslate.package
-import argostranslate.translate
-
-argostranslate.package.install_from_path(Path(job["packages"][0]))
-out = [argostranslate.translate.translate(q, "en", "de") for q in job["high_level"]]
+# The lean argos-translate-lt: translating never pulls in torch, stanza or spaCy.
+out["heavy_modules"] = sorted({"torch", "stanza", "spacy"} & set(sys.modules))
 Path(sys.argv[2]).write_text(json.dumps(out), encoding="utf-8")
 """
 
@@ -190,8 +170,8 @@ def packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def argos_runs(packages: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """Both subprocesses, started together: default settings, and the SPACY recipe."""
+def argos_run(packages: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """argostranslate in an isolated subprocess with default settings."""
     job = {
         "repo_dir": str(REPO_DIR),
         "packages": [str(p) for p in packages.values()],
@@ -201,19 +181,10 @@ def argos_runs(packages: dict[str, Path], tmp_path_factory: pytest.TempPathFacto
         "int8_keys": ["en-de"],  # beam search on the long sentence is slow; once is enough
     }
     default = _Isolated(tmp_path_factory.mktemp("argos-run"), _INSTALL_AND_TRANSLATE, job)
-    spacy_job = {"packages": [str(packages["en-de"])], "high_level": SPACY_SENTENCES}
-    base = tmp_path_factory.mktemp("argos-chunk-type")  # no "spacy" in it: see that test
-    spacy = _Isolated(base, _SPACY_SETTING, spacy_job, ARGOS_CHUNK_TYPE="SPACY")
     try:
-        return {"default": default.result(), "spacy": spacy.result()}
+        return default.result()
     finally:
         default.proc.kill()
-        spacy.proc.kill()
-
-
-@pytest.fixture(scope="module")
-def argos_run(argos_runs: Any) -> Any:
-    return argos_runs["default"]
 
 
 def test_accents_are_letter_twins() -> None:
@@ -339,9 +310,6 @@ def test_argostranslate_translate_offline(argos_run: Any, key: str, mode: str) -
     assert got == [_argos_translate_expected(q, mode) for q in HIGH_LEVEL_SENTENCES]
 
 
-def test_argostranslate_translate_offline_with_spacy_setting(argos_runs: Any) -> None:
-    """The documented recipe: ARGOS_CHUNK_TYPE=SPACY with a seeded spaCy cache.
-
-    argostranslate picks sentencizers by substring: with "spacy" anywhere in the
-    package's install path it loads the package's minisbd/ folder as a spaCy model."""
-    assert argos_runs["spacy"] == [expected_translation(q) for q in SPACY_SENTENCES]
+def test_translating_imports_no_torch_stanza_or_spacy(argos_run: Any) -> None:
+    """The lean install: argos-translate-lt translates without the heavy NLP stack."""
+    assert argos_run["heavy_modules"] == []
