@@ -29,7 +29,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-models_app = typer.Typer(help="Install and list argostranslate models.", no_args_is_help=True)
+models_app = typer.Typer(
+    help="List MT engines and their language pairs; install argostranslate models.",
+    no_args_is_help=True,
+)
 app.add_typer(models_app, name="models")
 jobs_app = typer.Typer(help="Follow, resume and cancel translation jobs.", no_args_is_help=True)
 app.add_typer(jobs_app, name="jobs")
@@ -191,7 +194,12 @@ def translate(
     slugs: Annotated[list[str], typer.Argument(help="Articles to translate.")],
     to: Annotated[list[str], typer.Option("--to", help="Target languages, e.g. de,fr.")],
     engine: Annotated[
-        str, typer.Option(help="auto, argos or pseudo.", envvar="L10N_ENGINE")
+        str,
+        typer.Option(
+            help="auto (the best-ranked engine for each pair) or an engine from "
+            "`l10n models list`.",
+            envvar="L10N_ENGINE",
+        ),
     ] = "auto",
     wait: Annotated[bool, typer.Option(help="Wait with a progress bar until done.")] = False,
     root: RootOption = Path("."),
@@ -205,9 +213,14 @@ def translate(
     langs = [normalize_locale(x) for x in _split(to)]
     if not langs:
         raise InputError("--to needs at least one language")
+    from .jobs.dispatch import send_chunks
     from .services.machine import start_job
 
-    jobs = [start_job(ws, slug, lang, engine=engine) for slug in slugs for lang in langs]
+    jobs = [
+        start_job(ws, slug, lang, engine=engine, dispatch=send_chunks)
+        for slug in slugs
+        for lang in langs
+    ]
     _print_notice(jobs)
     embedded = load_settings().embedded
     worker = None
@@ -232,13 +245,16 @@ def translate(
 
 
 def _print_notice(jobs: list[Any]) -> None:
-    """One line, whatever the number of jobs: which pairs fell back to pseudo."""
-    fallback = sorted({f"{j.lang}" for j in jobs if j.engine == "pseudo" and j.notice})
-    if fallback:
-        sys.stderr.write(
-            f"note: no argostranslate package installed for {', '.join(fallback)}: using the "
-            "built-in pseudo-localisation engine (qps-ploc style, not a real translation)\n"
-        )
+    """One line per fallback engine, whatever the number of jobs: which pairs ``auto``
+    could only give to an engine that does not really translate."""
+    from .mt.registry import fallback_note
+
+    fallbacks: dict[str, list[tuple[str, str]]] = {}
+    for job in jobs:
+        if job.notice:
+            fallbacks.setdefault(job.engine, []).append((job.source, job.lang))
+    for engine, pairs in sorted(fallbacks.items()):
+        sys.stderr.write(f"note: {fallback_note(engine, pairs)}\n")
 
 
 def _wait_with_progress(
@@ -248,6 +264,7 @@ def _wait_with_progress(
     resume_after: float | None = None,
 ) -> list[Any]:
     from .errors import JobError
+    from .jobs.dispatch import send_chunks
     from .services.machine import wait_for
 
     with Progress(
@@ -268,7 +285,9 @@ def _wait_with_progress(
                 done = job.translated + job.skipped + len(job.failed)
                 progress.update(bars[job.id], completed=done)
 
-        return wait_for(ws, job_ids, on_progress=show, resume_after=resume_after)
+        return wait_for(
+            ws, job_ids, on_progress=show, resume_after=resume_after, dispatch=send_chunks
+        )
 
 
 @app.command()
@@ -527,14 +546,11 @@ def serve(
 
 
 def default_queues() -> list[str]:
-    from .mt.argos import installed_pairs
+    """``apply`` and every MT queue an engine installed here can serve."""
+    from .jobs.config import APPLY_QUEUE
+    from .mt.registry import worker_queues
 
-    pairs = installed_pairs()
-    queues = {"apply", "mt.pseudo", *(f"mt.{a}-{b}" for a, b in pairs)}
-    for a, b in pairs:  # pivots through English
-        if b == "en":
-            queues |= {f"mt.{a}-{c}" for x, c in pairs if x == "en" and c != a}
-    return sorted(queues)
+    return sorted({APPLY_QUEUE, *worker_queues()})
 
 
 @app.command()
@@ -585,9 +601,11 @@ def jobs_wait(
 @jobs_app.command("resume")
 def jobs_resume(job_id: str, root: RootOption = Path(".")) -> None:
     """Send again the chunks of a job that were never applied."""
+    from .jobs.dispatch import send_chunks
     from .services.machine import resume_job
 
-    console.print(f"re-sent {resume_job(_ws(root), job_id)} chunks of job {job_id}")
+    sent = resume_job(_ws(root), job_id, send_chunks)
+    console.print(f"re-sent {sent} chunks of job {job_id}")
 
 
 @jobs_app.command("cancel")
@@ -649,14 +667,18 @@ def models_remove(pair: Annotated[str, typer.Argument(help="A pair like en-de.")
 
 @models_app.command("list")
 def models_list() -> None:
-    """List installed argostranslate packages."""
-    from .mt.models import list_models
+    """Every MT engine, best-ranked first, with what it can translate now (for
+    argostranslate: the installed packages); broken engine plugins on stderr."""
+    from .mt.registry import engines, problems
 
-    found = list_models()
-    if not found:
-        console.print("no argostranslate packages installed")
-    for info in found:
-        console.print(f"{info.from_code} -> {info.to_code}  {info.version}  {info.path}")
+    for engine in engines():
+        console.print(
+            f"{engine.name}: {engine.label} [{engine.kind}, rank {engine.rank}]", markup=False
+        )
+        for line in engine.describe():
+            console.print(f"  {line}", markup=False)
+    for problem in problems():
+        err.print(f"warning: {problem}", markup=False)
 
 
 @tokens_app.command("create")

@@ -9,8 +9,10 @@
     ├── NotFoundError            an article, catalog, bundle or model that does not exist
     ├── ConflictError            a 3-way merge found entries changed on both sides
     ├── EngineError              machine translation failed
-    │   ├── EngineUnavailable    no engine/model for the language pair
-    │   └── ModelPackageError    a .argosmodel file is corrupt or hostile
+    │   ├── EngineUnavailable    no engine/model for the language pair, or a broken engine
+    │   ├── ModelPackageError    a .argosmodel file is corrupt or hostile
+    │   ├── TransientEngineError worth a retry: out of memory, a helper process died
+    │   └── PoisonChunk          a chunk that kept killing its worker, given up
     └── JobError                 the job system could not run or finish a job
 
 Every message names the thing that is wrong, so the CLI can print it on one line.
@@ -32,6 +34,8 @@ __all__ = [
     "LocaleError",
     "ModelPackageError",
     "NotFoundError",
+    "PoisonChunk",
+    "TransientEngineError",
     "UploadError",
 ]
 
@@ -88,6 +92,16 @@ class EngineUnavailable(EngineError):
 
 class ModelPackageError(EngineError, InputError):
     pass
+
+
+class TransientEngineError(EngineError):
+    """The only engine failure a worker retries (with back-off): one that may pass,
+    such as memory pressure or an engine's helper process that died. Engines map
+    their library's errors to it explicitly (``mt.argos.engine_error``)."""
+
+
+class PoisonChunk(EngineError):
+    """A chunk delivered again and again because its worker died each time."""
 
 
 class JobError(L10nError):

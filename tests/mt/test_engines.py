@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from l10n_service.core.tokens import placeholder_problems
-from l10n_service.mt.base import Engine, available_engines, get_engine
+from l10n_service.mt.base import Engine
+from l10n_service.mt.registry import available_engines, get_engine
 from l10n_service.mt.pseudo import pseudo_localize
 from tests.support.tiny_argos import expected_translation
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from .. import __version__
 from .locales import direction, display_name
 from .localize import LocalizedSegment, block_text, rebuild_source
 from .model import Article, Block, BlockType
+from .provenance import PSEUDO, provenance_kind
 from .tokens import restore
 
 __all__ = [
@@ -76,15 +77,19 @@ def bundle_document(
     alternates: Sequence[str],
     policy: str,
     min_coverage: float | None = None,
+    kind_of: Callable[[str], str | None] = provenance_kind,
 ) -> dict[str, Any]:
+    """The bundle.json document. ``kind_of`` reads what kind of machine output a
+    provenance line describes (the service passes the engine registry's reader,
+    which also knows lines written before ``kind=`` existed)."""
     blocks = []
-    engines: set[str] = set()
+    kinds: set[str | None] = set()
     for block in article.blocks:
         segments = []
         for segment in block.segments:
             loc = chosen[segment.entry_id]
             if loc.state == "machine" and loc.provenance:
-                engines.add(loc.provenance.split()[1] if " " in loc.provenance else loc.provenance)
+                kinds.add(kind_of(loc.provenance))
             item: dict[str, Any] = {
                 "id": segment.path,
                 "entry": segment.entry_id,
@@ -114,7 +119,7 @@ def bundle_document(
     notices = []
     if coverage["machine"]:
         note = f"{coverage['machine']} of {total} segments are machine-translated"
-        if any("pseudo" in e for e in engines):
+        if PSEUDO in kinds:
             note += " by pseudo-localisation (not a real translation)"
         notices.append(note)
     if coverage["source-fallback"]:

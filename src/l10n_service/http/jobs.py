@@ -19,10 +19,12 @@ from pathlib import Path as FsPath
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request, Response
+from pydantic import BaseModel
 
 from ..auth import Permission, TokenRecord
 from ..core.locales import normalize_locale
 from ..errors import NotFoundError
+from ..jobs.dispatch import send_chunks
 from ..services.jobs_store import JobStore
 from ..services.machine import cancel_job, start_job
 from ..settings import load_settings
@@ -84,7 +86,9 @@ def create_jobs(
     # Validate every language before enqueueing any, so a typo starts nothing.
     langs = list(dict.fromkeys(normalize_locale(x) for x in body.languages))
     _bind_job_queue(app.ws)
-    jobs = [start_job(app.ws, slug, lang, engine=body.engine) for lang in langs]
+    jobs = [
+        start_job(app.ws, slug, lang, engine=body.engine, dispatch=send_chunks) for lang in langs
+    ]
     if len(jobs) == 1:
         response.headers["Location"] = f"{request.scope.get('root_path', '')}/jobs/{jobs[0].id}"
     return JobsCreated.model_validate(
@@ -107,7 +111,7 @@ def get_job(
     job_id: Annotated[str, Path(json_schema_extra={"pattern": _JOB_ID.pattern})],
     _: Reviewer,
     app: State,
-) -> JobOut:
+) -> BaseModel:
     return JobOut.model_validate(JobStore(app.ws).get(_known_id(job_id)).to_dict())
 
 
@@ -120,5 +124,5 @@ def cancel(
     job_id: Annotated[str, Path(json_schema_extra={"pattern": _JOB_ID.pattern})],
     _: Reviewer,
     app: State,
-) -> JobOut:
+) -> BaseModel:
     return JobOut.model_validate(cancel_job(app.ws, _known_id(job_id)).to_dict())

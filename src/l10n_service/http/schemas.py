@@ -1,15 +1,25 @@
 """Request and response bodies, so the OpenAPI document says exactly what comes back.
 
 Responses are built from the services' own ``to_dict()`` output; these models only
-describe (and check) that shape. Request models bound every list and string, so
-a request cannot make the server loop over a million languages.
+describe (and check) that shape. Where a service returns a dataclass, its model is
+generated from the dataclass's fields (:func:`model_of`), so a field added there
+appears here and in the OpenAPI document without being copied. Request models
+bound every list and string, so a request cannot make the server loop over a
+million languages.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import dataclasses
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
+
+from ..errors import EngineUnavailable
+from ..mt.registry import check_choice, engine_choices
+from ..services.catalogs import StatusRow
+from ..services.jobs_store import Job, JobFigures
 
 __all__ = [
     "ApproveRequest",
@@ -29,41 +39,33 @@ __all__ = [
     "TokenCreateRequest",
     "TokenCreated",
     "TokenOut",
+    "model_of",
 ]
 
 Policy = Literal["approved-only", "human", "machine-allowed"]
 
 
-class StatusRowOut(BaseModel):
-    slug: str
-    lang: str
-    total: int
-    untranslated: int
-    machine: int
-    translated: int
-    approved: int
-    fuzzy: int
+def model_of(
+    name: str, source: type, *, extra: Mapping[str, Any] | None = None, doc: str = ""
+) -> type[BaseModel]:
+    """A response model with every field of the dataclass ``source`` (with its type
+    hints), plus ``extra`` (name -> type) for what its ``to_dict`` adds. Every field
+    is required: a response always carries them all."""
+    hints = get_type_hints(source)
+    fields: dict[str, Any] = {f.name: (hints[f.name], ...) for f in dataclasses.fields(source)}
+    fields.update({key: (kind, ...) for key, kind in (extra or {}).items()})
+    model: type[BaseModel] = create_model(name, __doc__=doc or source.__doc__, **fields)
+    return model
 
 
-class JobOut(BaseModel):
-    id: str
-    slug: str
-    lang: str
-    engine: str
-    queue: str
-    segments: int
-    chunks: int
-    created: float
-    done_chunks: list[int]
-    translated: int
-    skipped: int
-    failed: dict[str, str]
-    finished: float | None
-    state: Literal["queued", "running", "done", "failed", "cancelled"]
-    notice: str
-    progress: float
-    segments_per_s: float
-    eta_s: float | None
+if TYPE_CHECKING:  # generated below; all mypy needs to know is "a model"
+    StatusRowOut = BaseModel
+    JobOut = BaseModel
+else:
+    StatusRowOut = model_of("StatusRowOut", StatusRow, doc="Entry counts of one catalog.")
+    JobOut = model_of(
+        "JobOut", Job, extra=get_type_hints(JobFigures), doc="A job's record and progress."
+    )
 
 
 class StatusOut(BaseModel):
@@ -141,7 +143,21 @@ class JobsRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     languages: list[str] = Field(min_length=1, max_length=50)
-    engine: Literal["auto", "argos", "pseudo"] = "auto"
+    engine: str = Field(
+        default="auto",
+        max_length=100,
+        description="`auto` (the best-ranked engine that supports each pair) or an engine "
+        "from `l10n models list`.",
+        json_schema_extra=lambda schema: schema.update(enum=list(engine_choices())),
+    )
+
+    @field_validator("engine")
+    @classmethod
+    def _registered(cls, value: str) -> str:
+        try:
+            return check_choice(value)
+        except EngineUnavailable as exc:
+            raise ValueError(str(exc)) from None
 
 
 class JobsCreated(BaseModel):

@@ -11,8 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from celery import Celery
+from celery.signals import worker_process_shutdown
 
-from ..errors import EngineError
+from ..errors import PoisonChunk, TransientEngineError
+from ..mt.registry import close_engines
+from ..services.machine import apply_chunk_result, record_chunk_failure, translate_texts
 from .config import celery_config
 
 __all__ = ["app", "apply_chunk", "chunk_failed", "translate_chunk"]
@@ -25,23 +28,22 @@ app.config_from_object(celery_config())
 MAX_DELIVERIES = 3
 
 
-class TransientEngineError(EngineError):
-    """Worth a retry (a model file busy, memory pressure); nothing else is."""
+@worker_process_shutdown.connect
+def _close_engines(**_: Any) -> None:
+    """Engines may hold helper processes: end them with the worker process."""
+    close_engines()
 
 
-class PoisonChunk(EngineError):
-    pass
-
-
-def _deliveries(task_id: str) -> int:
-    """How often this message was delivered, counted in Redis when it is the broker."""
+def _deliveries(task_id: str, attempt: int) -> int:
+    """How often this attempt (a retry is a new attempt with the same task id) was
+    delivered, counted in Redis when it is the broker."""
     url = str(app.conf.broker_url or "")
     if not url.startswith(("redis://", "rediss://")) or not task_id:
         return 1
     import redis
 
     client = redis.Redis.from_url(url)
-    key = f"l10n:deliveries:{task_id}"
+    key = f"l10n:deliveries:{task_id}:{attempt}"
     count = int(client.incr(key))
     client.expire(key, 24 * 3600)
     return count
@@ -53,6 +55,8 @@ def _deliveries(task_id: str) -> int:
     acks_late=True,
     reject_on_worker_lost=True,
     ignore_result=True,
+    # Only what may pass (mt.argos.engine_error says which); other errors fail the
+    # chunk at once, and the errback records it.
     autoretry_for=(TransientEngineError,),
     retry_backoff=True,
     max_retries=3,
@@ -60,9 +64,7 @@ def _deliveries(task_id: str) -> int:
 def translate_chunk(
     self: Any, engine: str, source: str, target: str, texts: list[str]
 ) -> dict[str, Any]:
-    from ..services.machine import translate_texts
-
-    deliveries = _deliveries(self.request.id)
+    deliveries = _deliveries(self.request.id, self.request.retries)
     if deliveries > MAX_DELIVERIES:
         raise PoisonChunk(f"gave up after {deliveries - 1} deliveries that never finished")
     return translate_texts(engine, source, target, texts)
@@ -72,8 +74,6 @@ def translate_chunk(
 def apply_chunk(
     result: dict[str, Any], root: str, job_id: str, chunk: int, keys: list[dict[str, Any]]
 ) -> dict[str, int]:
-    from ..services.machine import apply_chunk_result
-
     return apply_chunk_result(root, job_id, chunk, keys, result)
 
 
@@ -83,6 +83,4 @@ def chunk_failed(
     keys: list[dict[str, Any]],
 ) -> None:  # fmt: skip
     """Errback: a chunk that failed for good is recorded, so the job still ends."""
-    from ..services.machine import record_chunk_failure
-
     record_chunk_failure(root, job_id, chunk, keys, f"{type(exc).__name__}: {exc}")

@@ -10,16 +10,10 @@ from typing import Any
 
 from ..settings import load_settings
 
-__all__ = ["APPLY_QUEUE", "celery_config", "mt_queue"]
+__all__ = ["APPLY_QUEUE", "celery_config"]
 
+# Catalog writes; MT queues are named by the engines (``Engine.queue_for``).
 APPLY_QUEUE = "apply"
-
-
-def mt_queue(engine: str, source: str, target: str) -> str:
-    """One queue per language pair, so a worker consumes only pairs it has models for."""
-    if engine == "pseudo":
-        return "mt.pseudo"
-    return f"mt.{source.split('_')[0]}-{target.split('_')[0]}"
 
 
 def workspace_root() -> Path:

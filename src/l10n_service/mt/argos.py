@@ -9,6 +9,7 @@ argostranslate's own decoding options, sorted by length so padding stays small.
 
 from __future__ import annotations
 
+import errno
 import os
 import threading
 from collections.abc import Sequence
@@ -16,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import EngineError, EngineUnavailable
-from .base import Engine, register
+from ..errors import EngineError, EngineUnavailable, TransientEngineError
+from .base import Engine, language_code
 
-__all__ = ["ArgosEngine", "DecodingOptions", "find_package", "installed_pairs"]
+__all__ = ["ArgosEngine", "DecodingOptions", "engine_error", "find_package", "installed_pairs"]
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,30 @@ def _threads() -> int:
     return max(1, (os.cpu_count() or 1) // concurrency)
 
 
-def argos_code(lang: str) -> str:
-    return lang.split("_")[0].lower()
+# What CTranslate2 (through pybind11) says when memory runs out: std::bad_alloc
+# becomes MemoryError, but allocator failures inside its kernels come back as a
+# RuntimeError with one of these in the message.
+_MEMORY_MESSAGES = ("out of memory", "bad_alloc", "cannot allocate memory", "failed to allocate")
+# OSErrors that say "not now" rather than "never" (no memory, too many open files).
+_TRANSIENT_ERRNOS = frozenset({errno.ENOMEM, errno.EMFILE, errno.ENFILE, errno.EAGAIN})
+
+
+def engine_error(exc: BaseException, doing: str) -> EngineError:
+    """Our error for a CTranslate2/argostranslate failure while ``doing`` something.
+
+    Memory pressure and exhausted file handles pass (another worker finishes, the
+    process is recycled by ``worker_max_memory_per_child``), so they are
+    :class:`TransientEngineError` and the task is retried with back-off; anything
+    else (a corrupt model, a bad input) fails the same way every time.
+    """
+    message = f"{doing}: {type(exc).__name__}: {exc}"
+    if isinstance(exc, MemoryError):
+        return TransientEngineError(f"{doing}: out of memory ({type(exc).__name__})")
+    if isinstance(exc, OSError) and exc.errno in _TRANSIENT_ERRNOS:
+        return TransientEngineError(message)
+    if isinstance(exc, RuntimeError) and any(m in str(exc).lower() for m in _MEMORY_MESSAGES):
+        return TransientEngineError(message)
+    return EngineError(message)
 
 
 def _installed() -> list[Any]:
@@ -63,7 +86,7 @@ def _installed() -> list[Any]:
 
 
 def find_package(source: str, target: str) -> Any | None:
-    src, tgt = argos_code(source), argos_code(target)
+    src, tgt = language_code(source), language_code(target)
     for pkg in _installed():
         if pkg.type == "translate" and pkg.from_code == src and pkg.to_code == tgt:
             return pkg
@@ -79,7 +102,7 @@ def route(source: str, target: str) -> list[Any]:
     direct = find_package(source, target)
     if direct is not None:
         return [direct]
-    if "en" not in (argos_code(source), argos_code(target)):
+    if "en" not in (language_code(source), language_code(target)):
         first, second = find_package(source, "en"), find_package("en", target)
         if first is not None and second is not None:
             return [first, second]
@@ -127,16 +150,25 @@ class _LoadedPackage:
         return out
 
 
-@register("argos")
 class ArgosEngine(Engine):
     name = "argos"
     label = "argostranslate (CTranslate2)"
-    batch_size = 32
+    kind = "neural"
+    rank = 100
+    # CTranslate2 cuts this into batches of ``max_batch_size`` itself, after sorting
+    # by length: a larger window means less padding.
+    batch_size = 256
 
     def __init__(self) -> None:
         self.options = DecodingOptions.from_env()
         self._loaded: dict[str, _LoadedPackage] = {}
         self._lock = threading.Lock()
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """Installed packages, and pairs reachable through English (see :func:`route`)."""
+        direct = set(installed_pairs())
+        pivots = {(a, c) for a, b in direct if b == "en" for x, c in direct if x == "en" and c != a}
+        return sorted(direct | pivots)
 
     def supports(self, source: str, target: str) -> bool:
         try:
@@ -151,33 +183,49 @@ class ArgosEngine(Engine):
             if key not in self._loaded:
                 try:
                     self._loaded[key] = _LoadedPackage(pkg, self.options)
-                except (RuntimeError, OSError, ValueError) as exc:
-                    raise EngineError(f"cannot load argostranslate package {key}: {exc}") from exc
+                except (RuntimeError, OSError, ValueError, MemoryError) as exc:
+                    raise engine_error(exc, f"cannot load argostranslate package {key}") from exc
             return self._loaded[key]
 
-    def forget(self) -> None:
-        """Drop loaded models, e.g. after a package was reinstalled."""
+    def close(self) -> None:
+        """Drop loaded models (a package may have been reinstalled since)."""
         with self._lock:
             self._loaded.clear()
 
     def translate_batch(self, texts: Sequence[str], source: str, target: str) -> list[str]:
         current = list(texts)
         for pkg in route(source, target):
+            loaded = self._load(pkg)
             try:
-                current = self._load(pkg).translate(current)
-            except RuntimeError as exc:
-                raise EngineError(
-                    f"CTranslate2 failed on {pkg.from_code}->{pkg.to_code}: {exc}"
+                current = loaded.translate(current)
+            except (RuntimeError, MemoryError) as exc:
+                raise engine_error(
+                    exc, f"CTranslate2 failed on {pkg.from_code}->{pkg.to_code}"
                 ) from exc
         return current
 
     def provenance(self, source: str, target: str) -> dict[str, str]:
         packages = route(source, target)
         return {
-            "engine": self.name,
-            "label": self.label,
+            **super().provenance(source, target),
             "package": " + ".join(
                 f"translate-{p.from_code}_{p.to_code}-{p.package_version}" for p in packages
             ),
             "options": self.options.describe(),
         }
+
+    def missing_hint(self) -> str:
+        return "install an argostranslate package for the pair (`l10n models install FILE`)"
+
+    def describe(self) -> list[str]:
+        from .models import list_models
+
+        found = list_models()
+        if not found:
+            return ["no argostranslate packages installed"]
+        lines = [f"{m.from_code} -> {m.to_code}  {m.version}  {m.path}" for m in found]
+        direct = {(m.from_code, m.to_code) for m in found}
+        pivots = [f"{a} -> {b}" for a, b in self.pairs() if (a, b) not in direct]
+        if pivots:
+            lines.append(f"through English: {', '.join(pivots)}")
+        return lines

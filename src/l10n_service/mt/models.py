@@ -8,7 +8,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from ..errors import EngineUnavailable, ModelPackageError
+from ..errors import EngineUnavailable, ModelPackageError, NotFoundError
+from .registry import close_engines
 
 __all__ = ["ModelInfo", "install_model", "list_models", "remove_model", "validate_package"]
 
@@ -87,12 +88,7 @@ def install_model(path_or_name: str) -> ModelInfo:
             raise ModelPackageError(f"{path}: argostranslate could not install it: {exc}") from exc
     else:
         metadata = _install_from_index(path_or_name)
-    from . import base
-
-    engine = base.get_engine("argos")
-    forget = getattr(engine, "forget", None)
-    if forget:
-        forget()
+    close_engines()  # engines started in this process re-read the installed packages
     for info in list_models():
         if (info.from_code, info.to_code) == (metadata["from_code"], metadata["to_code"]):
             return info
@@ -141,17 +137,12 @@ def remove_model(pair: str) -> ModelInfo:
     this process's loaded models."""
     from argostranslate import package
 
-    from ..errors import NotFoundError
-    from . import base
-
     codes = pair.removeprefix("translate-").replace("_", "-").split("-")
     for pkg in package.get_installed_packages():
         if pkg.type == "translate" and [pkg.from_code, pkg.to_code] == codes:
             info = ModelInfo(pkg.from_code, pkg.to_code, str(pkg.package_version),
                              str(pkg.package_path))  # fmt: skip
             package.uninstall(pkg)
-            forget = getattr(base.get_engine("argos"), "forget", None)
-            if forget:
-                forget()
+            close_engines()
             return info
     raise NotFoundError(f"no installed argostranslate package for {pair!r}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..core.tokens import TOKEN_RE
-from .base import Engine, register
+from .base import ANY, Engine
 
 __all__ = ["PseudoEngine", "pseudo_localize"]
 
@@ -39,17 +39,23 @@ def pseudo_localize(masked: str) -> str:
     return "[" + "".join(parts) + "]"
 
 
-@register("pseudo")
 class PseudoEngine(Engine):
     name = "pseudo"
     label = "pseudo-localisation (qps-ploc style), not a real translation"
+    kind = "pseudo"
+    rank = 0  # last resort: anything real is better
     batch_size = 256
 
-    def supports(self, source: str, target: str) -> bool:
-        return True
+    def pairs(self) -> list[tuple[str, str]]:
+        return [(ANY, ANY)]
+
+    @classmethod
+    def queue_for(cls, source: str, target: str) -> str:
+        """One queue for every pair: any worker can pseudo-localise."""
+        return "mt.pseudo"
 
     def translate_batch(self, texts: Sequence[str], source: str, target: str) -> list[str]:
         return [pseudo_localize(text) for text in texts]
 
     def provenance(self, source: str, target: str) -> dict[str, str]:
-        return {"engine": self.name, "label": self.label, "version": "1"}
+        return {**super().provenance(source, target), "version": "1"}

@@ -37,6 +37,7 @@ from ..core.render import bundle_document, coverage_of, dumps, render_html, rend
 from ..core.states import MT_COMMENT_PREFIX, entry_state
 from ..errors import InputError
 from ..locking import catalog_lock
+from ..mt.registry import provenance_kind
 from ..workspace import Workspace, validate_slug
 from .articles import load_article
 
@@ -239,7 +240,7 @@ def _publish_one(
 ) -> BuiltBundle:
     doc = bundle_document(
         article, lang, chosen, alternates=alternates, policy=settings.policy,
-        min_coverage=settings.min_coverage,
+        min_coverage=settings.min_coverage, kind_of=provenance_kind,
     )  # fmt: skip
     files = {
         "bundle.json": dumps(doc),

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, TypedDict
 
 from filelock import FileLock
 
@@ -21,7 +21,18 @@ from ..catalog.store import write_atomic
 from ..errors import NotFoundError
 from ..workspace import Workspace
 
-__all__ = ["Job", "JobStore"]
+__all__ = ["Job", "JobFigures", "JobState", "JobStore"]
+
+JobState = Literal["queued", "running", "done", "failed", "cancelled"]
+
+
+class JobFigures(TypedDict):
+    """What :meth:`Job.to_dict` adds to the stored fields (the HTTP schema is built
+    from both, see ``http.schemas``)."""
+
+    progress: float
+    segments_per_s: float
+    eta_s: float | None
 
 
 @dataclass
@@ -39,7 +50,7 @@ class Job:
     skipped: int = 0
     failed: dict[str, str] = field(default_factory=dict)
     finished: float | None = None
-    state: str = "queued"  # queued | running | done | failed | cancelled
+    state: JobState = "queued"
     notice: str = ""
     source: str = "en"
     resumed: int = 0
@@ -60,12 +71,15 @@ class Job:
         remaining = self.segments - (self.translated + self.skipped + len(self.failed))
         return remaining / rate if rate > 0 and remaining > 0 else None
 
+    def figures(self) -> JobFigures:
+        return {
+            "progress": round(self.progress, 4),
+            "segments_per_s": round(self.rate(), 2),
+            "eta_s": self.eta(),
+        }
+
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["progress"] = round(self.progress, 4)
-        data["segments_per_s"] = round(self.rate(), 2)
-        data["eta_s"] = self.eta()
-        return data
+        return {**asdict(self), **self.figures()}
 
 
 class JobStore:

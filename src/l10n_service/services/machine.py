@@ -6,21 +6,28 @@ carries the texts and returns the translations, so MT workers share nothing but
 the broker. Only the apply step touches the catalog, under its lock, and it is
 idempotent: it fills an entry only if it is still empty or still holds machine
 output, so redelivered chunks and concurrent translator imports lose nothing.
+
+Which engine, which queue and what the provenance says are the engine's business
+(``mt.registry``); sending chunks is the queue's (a :class:`Dispatch` the caller
+passes in, ``jobs.dispatch.send_chunks`` in production).
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from ..catalog.store import read_po, write_po
 from ..core.glossary import restore_terms
+from ..core.provenance import provenance_line
 from ..core.states import FUZZY_FLAG, MACHINE_FLAG, MT_COMMENT_PREFIX
 from ..core.tokens import placeholder_problems
-from ..errors import EngineUnavailable, JobError
+from ..errors import EngineError, JobError
 from ..locking import catalog_lock
-from ..mt.base import get_engine
+from ..mt.base import Engine
+from ..mt.registry import choose, get_engine
 from ..settings import load_settings
 from ..workspace import Workspace, load_glossary
 from .catalogs import ensure_language
@@ -28,37 +35,47 @@ from .jobs_store import Job, JobStore
 from .memory import reuse_exact_matches, source_language
 
 __all__ = [
+    "Dispatch",
     "apply_chunk_result",
     "cancel_job",
-    "choose_engine",
     "record_chunk_failure",
     "resume_job",
+    "run_engine",
     "start_job",
     "translate_texts",
     "wait_for",
 ]
 
 
-def choose_engine(requested: str, source: str, target: str) -> tuple[str, str]:
-    """(engine name, notice for the user). ``auto`` prefers argostranslate."""
-    if requested in ("auto", ""):
-        if get_engine("argos").supports(source, target):
-            return "argos", ""
-        return "pseudo", (
-            f"no argostranslate package for {source}->{target} is installed: using the "
-            "built-in pseudo-localisation engine (qps-ploc style, not a real translation)"
-        )
-    engine = get_engine(requested)
-    if not engine.supports(source, target):
-        raise EngineUnavailable(f"engine {requested!r} cannot translate {source} -> {target}")
-    return requested, ""
+class Dispatch(Protocol):
+    """Sends chunks ``indices`` of a job (``plans`` as stored by the job store) to
+    the MT workers."""
+
+    def __call__(
+        self, root: str, job: Job, plans: Sequence[Mapping[str, Any]], indices: Iterable[int]
+    ) -> None: ...
 
 
 def translate_texts(engine_name: str, source: str, target: str, texts: list[str]) -> dict[str, Any]:
     """Worker side: translate and check placeholders; never touches a catalog."""
-    engine = get_engine(engine_name)
+    return run_engine(get_engine(engine_name), source, target, texts)
+
+
+def run_engine(engine: Engine, source: str, target: str, texts: Sequence[str]) -> dict[str, Any]:
+    """Translate in batches of the engine's ``batch_size``; a sentence whose
+    placeholders did not survive (or that came back empty) is reported in
+    ``errors`` and will be recorded as failed, never written."""
     started = time.perf_counter()
-    outputs = engine.translate_batch(texts, source, target)
+    outputs: list[str] = []
+    for start in range(0, len(texts), engine.batch_size):
+        batch = texts[start : start + engine.batch_size]
+        translated = engine.translate_batch(batch, source, target)
+        if len(translated) != len(batch):
+            raise EngineError(
+                f"engine {engine.name!r} returned {len(translated)} translations "
+                f"for {len(batch)} texts"
+            )
+        outputs.extend(translated)
     errors: dict[str, str] = {}
     for i, (text, out) in enumerate(zip(texts, outputs, strict=True)):
         problems = placeholder_problems(text, out)
@@ -76,25 +93,14 @@ def translate_texts(engine_name: str, source: str, target: str, texts: list[str]
     }
 
 
-def _provenance_line(provenance: dict[str, str]) -> str:
-    """``mt: engine=argos package=translate-en_de-1.0 options=beam_size=4
-    length_penalty=0.2 at=...``: one extracted-comment line, kept across updates."""
-    keys = ("engine", "package", "version", "options", "at")
-    parts = [f"{k}={provenance[k]}" for k in keys if provenance.get(k)]
-    line = f"{MT_COMMENT_PREFIX} " + " ".join(parts)
-    if provenance.get("engine") == "pseudo":
-        line += " (pseudo-localisation, not a real translation)"
-    return line
-
-
-def start_job(ws: Workspace, slug: str, lang: str, *, engine: str = "auto") -> Job:
+def start_job(
+    ws: Workspace, slug: str, lang: str, *, engine: str = "auto", dispatch: Dispatch
+) -> Job:
     """Plan and enqueue one job; a catalog with nothing untranslated makes a done job."""
-    from ..jobs.config import mt_queue
-
     settings = load_settings()
     source = source_language(ws, slug)  # from the settings: no need to parse the article
     ensure_language(ws, slug, lang)
-    engine_name, notice = choose_engine(engine, source, lang)
+    choice = choose(engine, source, lang)
     reused = reuse_exact_matches(ws, slug, lang)
     po = read_po(ws.po_path(slug, lang))
     pending: dict[str, list[str]] = {}
@@ -106,16 +112,15 @@ def start_job(ws: Workspace, slug: str, lang: str, *, engine: str = "auto") -> J
     protected = {text: glossary.protect(text) for text in sources}
     size = max(1, settings.chunk_size)
     chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
-    queue = mt_queue(engine_name, source, lang)
     store = JobStore(ws)
     job = store.new(
         slug=slug,
         lang=lang,
-        engine=engine_name,
-        queue=queue,
+        engine=choice.engine,
+        queue=choice.queue,
         segments=len(sources),
         chunks=len(chunks),
-        notice=notice,
+        notice=choice.notice,
         source=source,
         reused=reused,
     )
@@ -131,7 +136,7 @@ def start_job(ws: Workspace, slug: str, lang: str, *, engine: str = "auto") -> J
     ]
     store.save_plans(job.id, plans)
     try:
-        _enqueue(ws, job, plans, range(len(plans)))
+        dispatch(str(ws.root), job, plans, range(len(plans)))
     except Exception as exc:  # the broker is down or misconfigured: say so, keep no ghost job
         with store.editing(job.id) as broken:
             broken.state, broken.finished = "failed", time.time()
@@ -140,19 +145,7 @@ def start_job(ws: Workspace, slug: str, lang: str, *, engine: str = "auto") -> J
     return job
 
 
-def _enqueue(ws: Workspace, job: Job, plans: list[dict[str, Any]], indices: Any) -> None:
-    from ..jobs.app import apply_chunk, chunk_failed, translate_chunk
-
-    root = str(ws.root)
-    for index in indices:
-        plan = plans[index]
-        on_error = chunk_failed.s(root, job.id, index, plan["keys"]).set(queue="apply")
-        translate = translate_chunk.s(job.engine, job.source, job.lang, plan["texts"])
-        apply = apply_chunk.s(root, job.id, index, plan["keys"]).set(queue="apply")
-        (translate.set(queue=job.queue).on_error(on_error) | apply).apply_async()
-
-
-def resume_job(ws: Workspace, job_id: str) -> int:
+def resume_job(ws: Workspace, job_id: str, dispatch: Dispatch) -> int:
     """Send again every chunk not yet applied (e.g. lost with a broker that crashed
     between delivery and acknowledgement). Safe at any time: apply is idempotent and
     each chunk is counted once."""
@@ -162,7 +155,7 @@ def resume_job(ws: Workspace, job_id: str) -> int:
         return 0
     missing = [i for i in range(job.chunks) if i not in set(job.done_chunks)]
     if missing:
-        _enqueue(ws, job, store.plans(job_id), missing)
+        dispatch(str(ws.root), job, store.plans(job_id), missing)
         with store.editing(job_id) as edited:
             edited.resumed += 1
     return len(missing)
@@ -177,7 +170,7 @@ def apply_chunk_result(
     if job.state == "cancelled":
         return {"written": 0, "skipped": 0, "failed": 0}
     path = ws.po_path(job.slug, job.lang)
-    line = _provenance_line(result["provenance"])
+    line = provenance_line(result["provenance"])
     written = skipped = 0
     failed: dict[str, str] = {}
     with catalog_lock(path):
@@ -204,7 +197,11 @@ def apply_chunk_result(
                 entry.flags = [FUZZY_FLAG, MACHINE_FLAG] + [
                     f for f in entry.flags if f not in (FUZZY_FLAG, MACHINE_FLAG)
                 ]
-                notes = [x for x in (entry.comment or "").splitlines() if not x.startswith("mt:")]
+                notes = [
+                    x
+                    for x in (entry.comment or "").splitlines()
+                    if not x.startswith(MT_COMMENT_PREFIX)
+                ]
                 entry.comment = "\n".join([*notes, line])
                 written += 1
         if written:
@@ -248,10 +245,14 @@ def wait_for(
     *,
     timeout: float = 3600,
     resume_after: float | None = None,
-    on_progress: Any = None,
+    dispatch: Dispatch | None = None,
+    on_progress: Callable[[list[Job]], None] | None = None,
 ) -> list[Job]:
-    """Poll job records until all end. With ``resume_after``, a job that made no
-    progress for that many seconds gets its missing chunks sent again."""
+    """Poll job records until all end. With ``resume_after`` (and the ``dispatch`` to
+    send with), a job that made no progress for that many seconds gets its missing
+    chunks sent again."""
+    if resume_after is not None and dispatch is None:
+        raise JobError("resuming stalled jobs needs a dispatch to send chunks with")
     store = JobStore(ws)
     deadline = time.monotonic() + timeout
     progress: dict[str, tuple[int, float]] = {}
@@ -267,8 +268,8 @@ def wait_for(
             last = progress.get(job.id)
             if last is None or last[0] != done:
                 progress[job.id] = (done, now)
-            elif resume_after is not None and now - last[1] > resume_after:
-                resume_job(ws, job.id)
+            elif dispatch is not None and resume_after is not None and now - last[1] > resume_after:
+                resume_job(ws, job.id, dispatch)
                 progress[job.id] = (done, now)
         if now > deadline:
             raise JobError(f"jobs {', '.join(job_ids)} did not finish within {timeout:.0f} s")
