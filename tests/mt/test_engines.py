@@ -9,8 +9,8 @@ import pytest
 
 from l10n_service.core.tokens import placeholder_problems
 from l10n_service.mt.base import Engine
-from l10n_service.mt.registry import available_engines, get_engine
 from l10n_service.mt.pseudo import pseudo_localize
+from l10n_service.mt.registry import available_engines, get_engine
 from tests.support.tiny_argos import expected_translation
 
 SENTENCES = [

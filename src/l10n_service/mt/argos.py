@@ -53,10 +53,17 @@ def _threads() -> int:
     return max(1, (os.cpu_count() or 1) // concurrency)
 
 
-# What CTranslate2 (through pybind11) says when memory runs out: std::bad_alloc
-# becomes MemoryError, but allocator failures inside its kernels come back as a
-# RuntimeError with one of these in the message.
-_MEMORY_MESSAGES = ("out of memory", "bad_alloc", "cannot allocate memory", "failed to allocate")
+# What CTranslate2 (through pybind11) says when memory or threads run out:
+# std::bad_alloc becomes MemoryError, but its allocator ("mkl_malloc: failed to
+# allocate memory") and thread start-up ("Resource temporarily unavailable", from
+# std::system_error) come back as a RuntimeError with one of these in the message.
+_TRANSIENT_MESSAGES = (
+    "out of memory",
+    "bad_alloc",
+    "cannot allocate memory",
+    "failed to allocate",
+    "resource temporarily unavailable",
+)
 # OSErrors that say "not now" rather than "never" (no memory, too many open files).
 _TRANSIENT_ERRNOS = frozenset({errno.ENOMEM, errno.EMFILE, errno.ENFILE, errno.EAGAIN})
 
@@ -74,7 +81,7 @@ def engine_error(exc: BaseException, doing: str) -> EngineError:
         return TransientEngineError(f"{doing}: out of memory ({type(exc).__name__})")
     if isinstance(exc, OSError) and exc.errno in _TRANSIENT_ERRNOS:
         return TransientEngineError(message)
-    if isinstance(exc, RuntimeError) and any(m in str(exc).lower() for m in _MEMORY_MESSAGES):
+    if isinstance(exc, RuntimeError) and any(m in str(exc).lower() for m in _TRANSIENT_MESSAGES):
         return TransientEngineError(message)
     return EngineError(message)
 
