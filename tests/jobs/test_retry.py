@@ -10,7 +10,7 @@ import math
 import os
 import signal
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,6 @@ from tests.conftest import BIN, SAMPLE, run_cli
 from tests.support.engine_plugin import ENGINE, PLUGIN_PATH, plugin_env
 
 SLUG = "pyongyang-marathon"
-StartWorker = Callable[[dict[str, str]], None]
 BATCH = 3  # the plugin's batch_size
 
 
@@ -39,22 +38,33 @@ def env(redis_url: str, tmp_path: Path) -> dict[str, str]:
     )
 
 
+class Workers:
+    """Real ``l10n worker`` processes, stopped the way a deployment stops them."""
+
+    def __init__(self, root: Path, log: Path) -> None:
+        self.root, self.log = root, log
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    def start(self, env: dict[str, str]) -> None:
+        with open(self.log, "ab") as log:
+            self.processes.append(subprocess.Popen(
+                [str(BIN / "l10n"), "worker", "--root", str(self.root), "--concurrency", "1"],
+                env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            ))  # fmt: skip
+
+    def stop(self) -> None:
+        while self.processes:
+            process = self.processes.pop()
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
+
+
 @pytest.fixture
-def start_worker(workspace: Path, tmp_path: Path) -> Iterator[StartWorker]:
-    processes: list[subprocess.Popen[bytes]] = []
-
-    def start(env: dict[str, str]) -> None:
-        log = open(tmp_path / "worker.log", "ab")  # noqa: SIM115
-        processes.append(subprocess.Popen(
-            [str(BIN / "l10n"), "worker", "--root", str(workspace), "--concurrency", "1"],
-            env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        ))  # fmt: skip
-
-    yield start
-    for process in processes:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+def workers(workspace: Path, tmp_path: Path) -> Iterator[Workers]:
+    running = Workers(workspace, tmp_path / "worker.log")
+    yield running
+    running.stop()
 
 
 def _translate(workspace: Path, env: dict[str, str]) -> dict[str, Any]:
@@ -66,11 +76,11 @@ def _translate(workspace: Path, env: dict[str, str]) -> dict[str, Any]:
 
 
 def test_a_transient_failure_is_retried_and_the_job_finishes(
-    workspace: Path, tmp_path: Path, env: dict[str, str], start_worker: StartWorker
+    workspace: Path, tmp_path: Path, env: dict[str, str], workers: Workers
 ) -> None:
     flaky = tmp_path / "flaky"
     env = {**env, "L10N_SHOUT_FLAKY": str(flaky)}
-    start_worker(env)
+    workers.start(env)
     job = _translate(workspace, env)
     assert flaky.exists()  # it did fail once
     assert (job["state"], job["failed"], job["translated"]) == ("done", {}, job["segments"])
@@ -81,12 +91,26 @@ def test_a_transient_failure_is_retried_and_the_job_finishes(
 
 
 def test_a_permanent_failure_is_recorded_without_retrying(
-    workspace: Path, tmp_path: Path, env: dict[str, str], start_worker: StartWorker
+    workspace: Path, tmp_path: Path, env: dict[str, str], workers: Workers
 ) -> None:
     env = {**env, "L10N_SHOUT_BROKEN": "1"}
-    start_worker(env)
+    workers.start(env)
     job = _translate(workspace, env)
     assert (job["state"], job["translated"]) == ("failed", 0)
     assert len(job["failed"]) == job["segments"] > 100
     assert set(job["failed"].values()) == {"EngineError: shout: broken for good"}
     assert (tmp_path / "calls").read_text().split() == [str(BATCH)]  # one try, no retry
+
+
+def test_engines_are_closed_when_the_worker_stops(
+    workspace: Path, tmp_path: Path, env: dict[str, str], workers: Workers
+) -> None:
+    """``Engine.close`` runs in the process that used the engine (a prefork child),
+    so an engine's helper processes do not outlive their worker."""
+    closed = tmp_path / "closed"
+    env = {**env, "L10N_SHOUT_CLOSED": str(closed)}
+    workers.start(env)
+    assert _translate(workspace, env)["state"] == "done"
+    assert not closed.exists()
+    workers.stop()
+    assert closed.read_text().split()  # at least the child that translated

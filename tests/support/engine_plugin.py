@@ -14,7 +14,8 @@ switches let tests make it misbehave in a worker process:
 * ``L10N_SHOUT_CALLS=FILE``: append one line per ``translate_batch`` call;
 * ``L10N_SHOUT_FLAKY=FILE``: the first call (while FILE does not exist) creates FILE
   and raises ``TransientEngineError``, as if its helper process had died;
-* ``L10N_SHOUT_BROKEN=1``: every call raises a plain ``EngineError``.
+* ``L10N_SHOUT_BROKEN=1``: every call raises a plain ``EngineError``;
+* ``L10N_SHOUT_CLOSED=FILE``: ``close()`` appends the process id to FILE.
 """
 
 from __future__ import annotations
@@ -72,6 +73,12 @@ class ShoutEngine(Engine):
             parts += [text[pos : match.start()].upper(), match.group()]
             pos = match.end()
         return "".join(parts) + text[pos:].upper()
+
+    def close(self):
+        closed = os.environ.get("L10N_SHOUT_CLOSED")
+        if closed:
+            with open(closed, "a") as handle:
+                handle.write(f"{os.getpid()}\\n")
 
     def provenance(self, source, target):
         return {**super().provenance(source, target), "version": "0.1"}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from celery import Celery
-from celery.signals import worker_process_shutdown
+from celery.signals import worker_process_shutdown, worker_shutdown
 
 from ..errors import PoisonChunk, TransientEngineError
 from ..mt.registry import close_engines
@@ -28,9 +28,10 @@ app.config_from_object(celery_config())
 MAX_DELIVERIES = 3
 
 
-@worker_process_shutdown.connect
+@worker_process_shutdown.connect  # a prefork child ends
+@worker_shutdown.connect  # the worker ends (the solo pool runs tasks in it)
 def _close_engines(**_: Any) -> None:
-    """Engines may hold helper processes: end them with the worker process."""
+    """Engines may hold helper processes: end them with the process that ran them."""
     close_engines()
 
 

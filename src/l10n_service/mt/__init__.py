@@ -1,6 +1,10 @@
 """Machine translation engines behind one small interface and a registry.
 
-``base`` defines :class:`Engine`; ``pseudo`` is the built-in pseudo-localisation
-engine; ``argos`` runs argostranslate packages on CTranslate2; ``models`` installs
-and lists argostranslate packages. Only ``argos`` and ``models`` import argostranslate.
+``base`` defines :class:`~l10n_service.mt.base.Engine` (capabilities as class
+attributes); ``registry`` finds engines through the ``l10n_service.engines`` entry
+points, picks one for ``auto`` and answers everything else the service asks about
+engines, so nothing outside this package compares engine names. Built-ins:
+``argos`` runs argostranslate packages on CTranslate2 and ``pseudo`` is
+pseudo-localisation; ``models`` installs and lists argostranslate packages. Only
+``argos`` and ``models`` import argostranslate.
 """
