@@ -7,6 +7,8 @@ plugins are one line each, and the other engines keep working."""
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -115,3 +117,19 @@ def test_broken_plugins_are_one_line_each_and_break_nothing_else(
     fine = run_cli("translate", SLUG, "--to", "fr", "--engine", "pseudo", root=workspace,
                    env=env)  # fmt: skip
     assert "[pseudo] done" in fine.stdout
+
+
+def test_a_copy_without_its_metadata_says_how_to_fix_it(tmp_path: Path) -> None:
+    """Engines come only from entry points: a package copied without its installed
+    metadata has none, and says so instead of "unknown engine 'pseudo'"."""
+    shutil.copytree(REPO / "src" / "l10n_service", tmp_path / "l10n_service")
+    code = (
+        f"import sys; sys.path.insert(0, {str(tmp_path)!r})\n"
+        "from l10n_service.mt import registry\n"
+        "try:\n    registry.check_choice('pseudo')\n"
+        "except Exception as exc:\n    print(type(exc).__name__, exc)\n"
+    )
+    # -I -S: no site-packages, so no installed l10n-service metadata.
+    run = subprocess.run([sys.executable, "-I", "-S", "-c", code], capture_output=True, text=True)
+    assert run.stdout.startswith("EngineUnavailable no MT engines are registered"), run.stderr
+    assert "pip install -e ." in run.stdout

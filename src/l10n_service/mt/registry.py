@@ -156,6 +156,11 @@ def check_choice(name: str) -> str:
         return name
     if name in _problems:
         raise EngineUnavailable(_problems[name])
+    if not _load() and not _problems:  # even the built-ins are missing
+        raise EngineUnavailable(
+            f"no MT engines are registered (entry point group {ENTRY_POINT_GROUP}): "
+            "reinstall l10n-service (`pip install -e .`) so that its entry points are written"
+        )
     raise EngineUnavailable(f"unknown engine {name!r}; known: {', '.join(engine_choices())}")
 
 
