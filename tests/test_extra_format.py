@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import polib
 
 from tests.conftest import REPO
@@ -57,6 +58,7 @@ def test_subrip_add_update_translate_bundle(workspace: Path) -> None:
         "bundle.json", "index.html", "article.md", "article.srt",
     }  # fmt: skip
     doc = json.loads((de / "bundle.json").read_text("utf-8"))
+    jsonschema.validate(doc, json.loads((REPO / "docs" / "bundle.schema.json").read_text()))
     assert doc["article"]["format"] == "srt" and doc["coverage"]["machine"] == 5
     assert [b["id"] for b in doc["blocks"]] == ["p1", "p2", "p3", "p4"]
     rebuilt = (de / "article.srt").read_text("utf-8")

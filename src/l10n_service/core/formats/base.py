@@ -42,8 +42,9 @@ class ParseOption:
     ``name`` is the keyword ``parse`` receives in its ``options`` and the key under
     which the article's settings keep the value, so a re-parse sees the same options.
     ``read`` turns a value as given (command line, settings JSON) into what ``parse``
-    takes, raising ``ArticleError``/``ValueError``/``TypeError`` on a bad one; ``dump``
-    turns it back into JSON for the settings.
+    takes, raising ``ArticleError``/``ValueError``/``TypeError`` on a bad one, and
+    accepts its own output (options may be read twice); ``dump`` turns a read value
+    back into JSON for the settings.
     """
 
     name: str

@@ -63,6 +63,7 @@ _P_SCOPE = frozenset(
     {"applet", "button", "caption", "html", "marquee", "object", "table", "td", "template", "th"}
 )
 
+
 @dataclass(frozen=True, slots=True)
 class Context:
     """What an open block element means for the text inside it. Computed once, when

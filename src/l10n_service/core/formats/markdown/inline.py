@@ -76,6 +76,7 @@ def _make_parser() -> MarkdownIt:
 
 PARSER = _make_parser()
 
+
 class _Mismatch(Exception):
     """The tokens do not line up with the content: use the plain fallback."""
 

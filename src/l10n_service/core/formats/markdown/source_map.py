@@ -18,6 +18,7 @@ __all__ = ["Content", "Lines", "map_atx", "map_lines", "map_row"]
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
+
 class Lines:
     """Line table of the source, split the way markdown-it's normalizer splits it."""
 

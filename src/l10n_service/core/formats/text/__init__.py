@@ -81,9 +81,7 @@ class TextFormat(Format):
     def parse(
         self, source: str, *, slug: str, source_lang: str, options: Mapping[str, Any]
     ) -> Article:
-        return parse(
-            source, slug=slug, source_lang=source_lang, overrides=options.get("overrides")
-        )
+        return parse(source, slug=slug, source_lang=source_lang, overrides=options.get("overrides"))
 
     def explain(self, article: Article, options: Mapping[str, Any]) -> list[ExplainRow]:
         """Every non-blank line with the rule that decided what it is."""

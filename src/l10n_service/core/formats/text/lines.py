@@ -169,9 +169,7 @@ def ends_with_question_mark(text: str) -> bool:
 
 
 def is_question(text: str) -> bool:
-    return (
-        len(text) <= QUESTION_MAX and ends_with_question_mark(text) and _is_single_sentence(text)
-    )
+    return len(text) <= QUESTION_MAX and ends_with_question_mark(text) and _is_single_sentence(text)
 
 
 def parse_dateline(text: str) -> str | None:
