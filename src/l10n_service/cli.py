@@ -20,6 +20,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from .core.formats import formats, names_phrase
 from .errors import InputError, L10nError
 from .workspace import Workspace
 
@@ -53,21 +54,29 @@ def _ws(root: Path) -> Workspace:
     return Workspace.at(root)
 
 
+# The registered formats, for help texts (registering a format changes them).
+_FORMAT_LABELS = ", ".join(fmt.label for fmt in formats())
+
+
 def _split(values: list[str] | None) -> list[str]:
     return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
 
 
 @app.command()
 def add(
-    path: Annotated[Path, typer.Argument(help="Article file (Markdown, HTML or plain text).")],
+    path: Annotated[Path, typer.Argument(help=f"Article file ({_FORMAT_LABELS}).")],
     slug: Annotated[
         str | None, typer.Option(help="Article id; default from the file name.")
     ] = None,
-    format: Annotated[str | None, typer.Option("--format", help="md, html or text.")] = None,
+    format: Annotated[
+        str | None,
+        typer.Option("--format", help=f"{names_phrase()}; default: by extension, then content."),
+    ] = None,
     source_lang: Annotated[str, typer.Option("--source-lang")] = "en",
     explain: Annotated[bool, typer.Option(help="Print each block with its detected type.")] = False,
     block: Annotated[
-        list[str] | None, typer.Option(help="Override a text line's type: LINE=TYPE (repeatable).")
+        list[str] | None,
+        typer.Option(help="Plain text: override a line's type, LINE=TYPE (repeatable)."),
     ] = None,
     front_matter_keys: Annotated[
         str | None,
@@ -104,27 +113,11 @@ def add(
 
 
 def _explain(ws: Workspace, slug: str) -> None:
-    from .services.articles import load_article
+    from .services.articles import explain_article
 
-    article = load_article(ws, slug)
     table = Table("line/id", "type", "text", "why", box=None)
-    if article.format == "text":
-        from .core.formats.text import classify
-
-        overrides = {int(k): v for k, v in ws.article_settings(slug).get("overrides", {}).items()}
-        from .core.model import BlockType
-
-        for info in classify(article.source, {k: BlockType(v) for k, v in overrides.items()}):
-            if info.kind == "blank":
-                continue
-            kind = info.kind + (f" {info.level}" if info.level else "")
-            if info.speaker:
-                kind += f" ({info.speaker})"
-            table.add_row(str(info.line), kind, _short(info.text), info.reason)
-    else:
-        for blk in article.blocks:
-            kind = blk.type.value + (f" {blk.level}" if blk.level else "")
-            table.add_row(blk.id, kind, _short(blk.text()), "")
+    for row in explain_article(ws, slug):
+        table.add_row(row.where, row.kind, _short(row.text), row.why)
     console.print(table)
 
 

@@ -109,7 +109,7 @@ class Article:
     """An extracted article: the untouched source plus the blocks found in it."""
 
     slug: str
-    format: str  # "md" | "html" | "text"
+    format: str  # a registered format's name ("md", "html", "text"...): core.formats
     source_lang: str
     source: str
     blocks: tuple[Block, ...]

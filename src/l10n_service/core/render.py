@@ -8,21 +8,19 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 import nh3
 from babel.dates import format_datetime
-from markdown_it import MarkdownIt
 
 from .. import __version__
+from .chosen import LocalizedSegment, block_text
+from .formats.registry import get_format
 from .locales import direction, display_name
-from .localize import LocalizedSegment, block_text, rebuild_source
-from .model import Article, Block, BlockType
+from .model import Article, BlockType
 from .provenance import PSEUDO, provenance_kind
-from .tokens import restore
 
 __all__ = [
     "BUNDLE_SCHEMA_VERSION",
@@ -33,16 +31,6 @@ __all__ = [
 ]
 
 BUNDLE_SCHEMA_VERSION = 1
-_TAG = re.compile(r"<[^>]*>")
-
-
-def _plain(text: str, fmt: str) -> str:
-    """Visible text of a block (titles, Markdown from HTML)."""
-    if fmt == "html":
-        return html.unescape(_TAG.sub("", text)).strip()
-    if fmt == "md":
-        return re.sub(r"[*_`]|\[|\]\([^)]*\)", "", text).strip()
-    return text.strip()
 
 
 def published_display(published: str | None, lang: str) -> str | None:
@@ -115,7 +103,8 @@ def bundle_document(
     coverage = coverage_of(article, chosen)
     total = coverage["total"]
     title_block = next((b for b in article.blocks if b.type is BlockType.TITLE), None)
-    title = _plain(block_text(title_block, chosen), article.format) if title_block else ""
+    plain = get_format(article.format).plain
+    title = plain(block_text(title_block, chosen)) if title_block else ""
     notices = []
     if coverage["machine"]:
         note = f"{coverage['machine']} of {total} segments are machine-translated"
@@ -171,73 +160,12 @@ _ALLOWED_ATTRIBUTES = {
 
 
 def _body_html(article: Article, chosen: Mapping[str, LocalizedSegment]) -> str:
-    if article.format == "md":
-        source = rebuild_source(article, chosen)
-        source = re.sub(r"\A---\n.*?\n---\n", "", source, flags=re.S)
-        body = MarkdownIt("commonmark", {"html": True}).enable("table").render(source)
-    elif article.format == "html":
-        source = rebuild_source(article, chosen)
-        match = re.search(r"<body[^>]*>(.*)</body>", source, flags=re.S | re.I)
-        body = match.group(1) if match else source
-    else:
-        body = _text_body(article, chosen)
+    body = get_format(article.format).render_body_html(article, chosen)
     # The page may carry translator text: only known-safe tags and URL schemes survive.
     return nh3.clean(
         body, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
     )  # fmt: skip
-
-
-def _segments_html(block: Block, chosen: Mapping[str, LocalizedSegment], source_lang: str) -> str:
-    """A plain-text block as HTML; a sentence shown in the source language is marked
-    with its own ``lang``/``dir``, so it reads (and is spoken) correctly even in the
-    middle of a right-to-left page."""
-    mark = (
-        f'<span lang="{html.escape(source_lang.replace("_", "-"))}" dir="{direction(source_lang)}">'
-    )
-    parts = [block.separators[0]]
-    for segment, sep in zip(block.segments, block.separators[1:], strict=True):
-        loc = chosen[segment.entry_id]
-        text = html.escape(restore(loc.masked, segment.legend))
-        parts.append(f"{mark}{text}</span>" if loc.state == "source-fallback" else text)
-        parts.append(sep)
-    return "".join(parts).strip()
-
-
-def _text_body(article: Article, chosen: Mapping[str, LocalizedSegment]) -> str:
-    out: list[str] = []
-    open_list = False
-    for block in article.blocks:
-        text = _segments_html(block, chosen, article.source_lang)
-        if block.type is BlockType.TOC_ENTRY:
-            if not open_list:
-                out.append('<ul class="toc">')
-                open_list = True
-            out.append(f"<li>{text}</li>")
-            continue
-        if open_list:
-            out.append("</ul>")
-            open_list = False
-        out.append(_text_block_html(block, text))
-    if open_list:
-        out.append("</ul>")
-    return "\n".join(out)
-
-
-def _text_block_html(block: Block, text: str) -> str:
-    if block.type is BlockType.TITLE:
-        return f"<h1>{text}</h1>"
-    if block.type is BlockType.HEADING:
-        level = min(max(block.level or 2, 2), 6)
-        return f"<h{level}>{text}</h{level}>"
-    if block.type is BlockType.QUESTION:
-        return f'<p class="question"><strong>{text}</strong></p>'
-    if block.type is BlockType.TURN:
-        speaker = html.escape(block.attr.get("speaker", ""))
-        return f'<p class="turn"><strong class="speaker">{speaker}:</strong> {text}</p>'
-    if block.type is BlockType.QUOTE:
-        return f"<blockquote><p>{text}</p></blockquote>"
-    return f"<p>{text}</p>"
 
 
 def render_html(
@@ -282,42 +210,9 @@ def render_html(
 
 
 def render_markdown(article: Article, chosen: Mapping[str, LocalizedSegment]) -> str:
-    """Markdown rendition: the rebuilt source for Markdown articles, generated otherwise."""
-    if article.format == "md":
-        return rebuild_source(article, chosen)
-    lines: list[str] = []
-    in_list = False
-    for block in article.blocks:
-        text = _md_inert(_plain(block_text(block, chosen), article.format))
-        if block.type in (BlockType.TOC_ENTRY, BlockType.LIST_ITEM):
-            lines.append(f"- {text}")
-            in_list = True
-            continue
-        if in_list:
-            lines.append("")
-            in_list = False
-        if block.type is BlockType.TITLE:
-            lines.append(f"# {text}\n")
-        elif block.type is BlockType.HEADING:
-            lines.append(f"{'#' * min(max(block.level or 2, 2), 6)} {text}\n")
-        elif block.type is BlockType.QUESTION:
-            lines.append(f"**{text}**\n")
-        elif block.type is BlockType.TURN:
-            lines.append(f"**{block.attr.get('speaker', '')}:** {text}\n")
-        elif block.type is BlockType.QUOTE:
-            lines.append(f"> {text}\n")
-        else:
-            lines.append(f"{text}\n")
-    return "\n".join(lines).rstrip() + "\n"
-
-
-_MARKUP_START = re.compile(r"<(?=[A-Za-z/!?])")
-
-
-def _md_inert(text: str) -> str:
-    """Plain text made literal in Markdown: a tag-like ``<`` or a ``](`` (source or
-    translation, after HTML entities were decoded) must not become markup there."""
-    return _MARKUP_START.sub("&lt;", text).replace("](", "]\\(")
+    """Markdown rendition: the rebuilt source for Markdown articles, generated otherwise
+    (each format decides: ``Format.render_markdown``)."""
+    return get_format(article.format).render_markdown(article, chosen)
 
 
 def dumps(doc: Mapping[str, Any]) -> str:

@@ -24,6 +24,7 @@ from . import articles, bundles, catalogs, jobs, pages, tokens
 from .deps import AppState
 from .fastpath import BundleFastPath
 from .files import FileCache
+from .formats import document_formats
 from .problems import PROBLEM_RESPONSES, BodySizeLimit, install_problem_handlers
 
 __all__ = ["DEFAULT_MAX_BODY_BYTES", "create_app"]
@@ -63,6 +64,7 @@ def create_app(root: Path | None = None, *, max_body_bytes: int | None = None) -
     install_problem_handlers(app, ws.root)
     for module in (pages, bundles, articles, catalogs, jobs, tokens):
         app.include_router(module.router)
+    document_formats(app)
 
     @app.get("/healthz", tags=["service"], summary="Liveness: the workspace is readable.")
     def healthz() -> dict[str, str]:

@@ -8,7 +8,7 @@ article re-merges every language's catalog), a build is ``build_bundles``.
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
@@ -21,6 +21,7 @@ from ..services.jobs_store import JobStore
 from ..workspace import validate_slug
 from .bundles import published_languages
 from .deps import AppState, JsonBody, SlugParam, State, require
+from .formats import ARTICLES_PATH, article_types, checked_format
 from .schemas import (
     ArticleList,
     ArticleSaved,
@@ -31,7 +32,7 @@ from .schemas import (
     StatusOut,
     StatusRowOut,
 )
-from .uploads import ARTICLE_TYPES, Upload, openapi_body, read_upload
+from .uploads import Upload, openapi_body, read_upload
 
 __all__ = ["article_summaries", "router"]
 
@@ -43,7 +44,7 @@ Admin = Annotated[TokenRecord, Depends(require(Permission.ARTICLES))]
 
 
 async def _article_upload(request: Request, app: State) -> Upload:
-    return await read_upload(request, ARTICLE_TYPES, app.max_body_bytes)
+    return await read_upload(request, article_types(), app.max_body_bytes)
 
 
 def _title(app: AppState, slug: str) -> str:
@@ -98,12 +99,12 @@ def list_articles(_: Admin, app: State, request: Request) -> ArticleList:
 
 
 @router.post(
-    "/articles",
+    ARTICLES_PATH,
     status_code=201,
     response_model=ArticleSaved,
-    summary="Add or replace an article (Markdown, HTML or text)",
+    summary="Add or replace an article (any registered format)",
     openapi_extra=openapi_body(
-        ARTICLE_TYPES, "The article, as the raw body or a multipart part named 'file'."
+        article_types(), "The article, as the raw body or a multipart part named 'file'."
     ),
     responses={200: {"description": "An existing article was replaced", "model": ArticleSaved}},
 )
@@ -117,18 +118,23 @@ def upload_article(
         str | None, Query(max_length=100, description="Default: from the file name.")
     ] = None,
     format: Annotated[
-        Literal["md", "html", "text"] | None,
-        Query(description="Default: from the media type or file name, then the content."),
+        str | None,
+        Query(
+            max_length=100,
+            description="A registered format's name. Default: from the media type or "
+            "file name, then the content.",
+        ),
     ] = None,
     source_lang: Annotated[str, Query(min_length=2, max_length=35)] = "en",
 ) -> ArticleSaved:
     ws = app.ws
+    fmt = checked_format(format)
     if slug is not None:
         validate_slug(slug)
     name = upload.filename or f"{slug or 'article'}{upload.suffix}"
     existing = set(ws.slugs())
     article = add_article(
-        ws, upload.data, name=name, slug=slug, fmt=format, source_lang=source_lang
+        ws, upload.data, name=name, slug=slug, fmt=fmt, source_lang=source_lang
     )
     reports = update_languages(ws, article.slug)
     created = article.slug not in existing

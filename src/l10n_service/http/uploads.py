@@ -18,18 +18,12 @@ from starlette.datastructures import UploadFile
 
 from .problems import Problem
 
-__all__ = ["ARTICLE_TYPES", "CATALOG_TYPES", "Upload", "openapi_body", "read_upload"]
+__all__ = ["CATALOG_TYPES", "Upload", "openapi_body", "read_upload"]
 
 MULTIPART = "multipart/form-data"
 
-# Media type -> file suffix, which the services use to detect the format.
-ARTICLE_TYPES = {
-    "text/markdown": ".md",
-    "text/x-markdown": ".md",
-    "text/html": ".html",
-    "text/plain": ".txt",
-    "application/octet-stream": "",
-}
+# Media type -> file suffix, which the services use to detect the format (articles:
+# ``http.formats.article_types``, from the format registry).
 CATALOG_TYPES = {
     "text/x-gettext-translation": ".po",
     "text/x-po": ".po",

@@ -7,35 +7,18 @@ from pathlib import Path
 from typing import Any
 
 from ..catalog.store import write_atomic
-from ..core.formats import decode_article, detect_format, parse_article
+from ..core.formats import (
+    ExplainRow,
+    Format,
+    decode_article,
+    format_for,
+    get_format,
+)
 from ..core.locales import normalize_locale
-from ..core.model import Article, BlockType
-from ..errors import ArticleError
+from ..core.model import Article
 from ..workspace import Workspace, slugify, validate_slug
 
-__all__ = ["add_article", "load_article", "remove_article"]
-
-_EXT = {"md": ".md", "html": ".html", "text": ".txt"}
-
-
-def _parse(
-    text: str,
-    fmt: str,
-    slug: str,
-    lang: str,
-    overrides: dict[int, str],
-    front_matter_keys: list[str] | None = None,
-) -> Article:
-    if fmt == "text" and overrides:
-        from ..core.formats import text as text_format
-
-        typed = {line: BlockType(kind) for line, kind in overrides.items()}
-        return text_format.parse(text, slug=slug, source_lang=lang, overrides=typed)
-    if fmt == "md" and front_matter_keys:
-        return parse_article(
-            text, fmt=fmt, slug=slug, source_lang=lang, front_matter_keys=front_matter_keys
-        )
-    return parse_article(text, fmt=fmt, slug=slug, source_lang=lang)
+__all__ = ["add_article", "explain_article", "load_article", "remove_article"]
 
 
 def add_article(
@@ -48,20 +31,26 @@ def add_article(
     source_lang: str = "en",
     overrides: dict[int, str] | None = None,
     front_matter_keys: list[str] | None = None,
+    options: dict[str, Any] | None = None,
 ) -> Article:
-    """Parse first, write after: a bad article leaves the workspace untouched."""
+    """Parse first, write after: a bad article leaves the workspace untouched.
+
+    ``options`` are the format's parse options; ``overrides`` (plain text's ``--block``)
+    and ``front_matter_keys`` (Markdown's) are two of them, spelled as the CLI does.
+    An option the format does not take is an error. The options are kept in the
+    article's settings, so every later re-parse reads the article the same way."""
     slug = validate_slug(slug) if slug else slugify(Path(name).stem)
     lang = normalize_locale(source_lang)
     text = decode_article(data, name)
-    fmt = fmt or detect_format(name, text)
-    if fmt not in _EXT:
-        raise ArticleError(f"unknown format {fmt!r}; choose md, html or text")
-    try:
-        overrides_typed = {int(k): BlockType(v).value for k, v in (overrides or {}).items()}
-    except ValueError as exc:
-        raise ArticleError(f"bad block override: {exc}") from None
-    article = _parse(text, fmt, slug, lang, overrides_typed, front_matter_keys)
-    filename = f"{slug}{_EXT[fmt]}"
+    form = get_format(fmt) if fmt else format_for(name, text)
+    given = dict(options or {})
+    if overrides:
+        given["overrides"] = overrides
+    if front_matter_keys:
+        given["front_matter_keys"] = front_matter_keys
+    read = form.read_options(given)
+    article = form.extract(text, slug=slug, source_lang=lang, options=read)
+    filename = f"{slug}{form.extension}"
     if ws.has_article(slug):
         old = ws.article_settings(slug)
         if old["file"] != filename:
@@ -69,23 +58,38 @@ def add_article(
     write_atomic(ws.articles_dir / filename, data)
     settings: dict[str, Any] = {
         "file": filename,
-        "format": fmt,
+        "format": form.name,
         "source_lang": lang,
-        "overrides": {str(k): v for k, v in overrides_typed.items()},
+        **form.dump_options(read),
     }
-    if front_matter_keys:
-        settings["front_matter_keys"] = list(front_matter_keys)
     ws.save_article_settings(slug, settings)
     return article
 
 
-def load_article(ws: Workspace, slug: str) -> Article:
+def _stored(ws: Workspace, slug: str) -> tuple[Format, str, dict[str, Any], dict[str, Any]]:
+    """The format, text, settings and parse options of a stored article. Only the
+    options the format declares are read (settings written before a format declared
+    its options may hold others, e.g. an empty ``overrides`` for Markdown)."""
     settings = ws.article_settings(validate_slug(slug))
+    form = get_format(settings["format"])
     path = ws.articles_dir / settings["file"]
     text = decode_article(path.read_bytes(), str(path))
-    overrides = {int(k): v for k, v in settings.get("overrides", {}).items()}
-    keys = settings.get("front_matter_keys")
-    return _parse(text, settings["format"], slug, settings["source_lang"], overrides, keys)
+    options = form.read_options(
+        {option.name: settings[option.name] for option in form.options if option.name in settings}
+    )
+    return form, text, settings, options
+
+
+def load_article(ws: Workspace, slug: str) -> Article:
+    form, text, settings, options = _stored(ws, slug)
+    return form.extract(text, slug=slug, source_lang=settings["source_lang"], options=options)
+
+
+def explain_article(ws: Workspace, slug: str) -> list[ExplainRow]:
+    """What ``l10n add --explain`` shows: the format's account of each line or block."""
+    form, text, settings, options = _stored(ws, slug)
+    article = form.extract(text, slug=slug, source_lang=settings["source_lang"], options=options)
+    return form.explain(article, options)
 
 
 def remove_article(ws: Workspace, slug: str) -> Path | None:

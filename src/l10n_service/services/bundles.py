@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ..catalog.store import read_po, write_atomic
+from ..core.formats import formats, get_format
 from ..core.locales import normalize_locale
 from ..core.localize import POLICIES, CatalogText, LocalizedSegment, localize, rebuild_source
 from ..core.model import Article
@@ -50,8 +51,11 @@ __all__ = [
     "save_publish_settings",
 ]
 
-_EXT = {"md": "md", "html": "html", "text": "txt"}
-_RENDITIONS = ("bundle.json", "index.html", *(f"article.{ext}" for ext in _EXT.values()))
+
+def _renditions() -> tuple[str, ...]:
+    """Every file name a bundle may hold, whatever its article's format."""
+    rebuilt = (f"article{fmt.extension}" for fmt in formats())
+    return tuple(dict.fromkeys(("bundle.json", "index.html", "article.md", *rebuilt)))
 
 
 # --- settings ---------------------------------------------------------------------------
@@ -246,7 +250,7 @@ def _publish_one(
         "bundle.json": dumps(doc),
         "index.html": render_html(doc, article, chosen),
         "article.md": render_markdown(article, chosen),
-        f"article.{_EXT[article.format]}": rebuild_source(article, chosen),
+        f"article{get_format(article.format).extension}": rebuild_source(article, chosen),
     }
     out = ws.bundle_dir(article.slug, lang)
     encoded = {name: text.encode("utf-8") for name, text in files.items()}
@@ -342,7 +346,7 @@ def publish_version(out: Path, files: Mapping[str, bytes], *, keep: int) -> str:
         _symlink_atomic(out / "current", f"v/{version}")
         for name in files:
             _symlink_atomic(out / name, f"current/{name}")
-        for name in _RENDITIONS:  # e.g. article.txt after the article became Markdown
+        for name in _renditions():  # e.g. article.txt after the article became Markdown
             if name not in files and (out / name).is_symlink():
                 (out / name).unlink()
         _prune(out / "v", version, keep)

@@ -38,8 +38,8 @@ from l10n_service.core.formats import (
     MAX_ARTICLE_BYTES,
     decode_article,
     detect_format,
+    get_format,
     parse_article,
-    parser_for,
 )
 from l10n_service.core.localize import localize, rebuild_source
 from l10n_service.core.model import Article, BlockType
@@ -157,7 +157,7 @@ def test_unknown_extension_is_refused(name: str) -> None:
 
 def test_unknown_format_name_is_refused() -> None:
     with pytest.raises(ArticleError, match="unknown article format 'rst'"):
-        parser_for("rst")
+        get_format("rst")
 
 
 def test_no_extension_sniffs_the_content() -> None:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from l10n_service.core.formats import markdown
+from l10n_service.core.formats.markdown import inline as markdown_inline
 from l10n_service.core.inline import Markup, Text
 from l10n_service.core.model import Article, Block, BlockType
 from l10n_service.errors import ArticleError
@@ -309,7 +310,7 @@ def test_untranslated_constructs_make_no_blocks() -> None:
 
 
 def test_unmappable_block_falls_back_to_plain_text(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(markdown, "_scan", lambda content, tokens: None)
+    monkeypatch.setattr(markdown_inline, "_scan", lambda content, tokens: None)
     article = parse("> Some *text* and\n> a [link](http://x.y).\n")
     [block] = article.blocks
     assert block.line_prefix == "> "

@@ -530,16 +530,30 @@ def test_classify_describes_every_line() -> None:
     ]
 
 
-def test_classify_is_linear() -> None:
+def _interview(lines: int) -> str:
     body = [
-        f"Speaker {i % 3}: said {i}. Then more." if i % 7 else f"Heading {i}"
-        for i in range(100_000)
+        f"Speaker {i % 3}: said {i}. Then more." if i % 7 else f"Heading {i}" for i in range(lines)
     ]
-    text = "Title\nContents\n- Heading 7\n" + "\n\n".join(body)
-    started = time.perf_counter()
-    infos = classify(text)
-    assert time.perf_counter() - started < 10
-    assert len(infos) == 3 + 2 * len(body) - 1
+    return "Title\nContents\n- Heading 7\n" + "\n\n".join(body)
+
+
+def _classify_cost(text: str, repeat: int) -> tuple[float, list[LineInfo]]:
+    """CPU seconds to classify ``text`` (best of ``repeat``: the least disturbed run)."""
+    best, infos = float("inf"), []
+    for _ in range(repeat):
+        start = time.process_time()
+        infos = classify(text)
+        best = min(best, time.process_time() - start)
+    return best, infos
+
+
+def test_classify_is_linear() -> None:
+    """4x the lines must cost about 4x (measured 5.5x, GC included; quadratic would be
+    16x). CPU time against a baseline in the same process: a busy machine matters little."""
+    small, _ = _classify_cost(_interview(25_000), repeat=3)
+    big, infos = _classify_cost(_interview(100_000), repeat=1)
+    assert big < 10 * small, (small, big)
+    assert len(infos) == 3 + 2 * 100_000 - 1
     assert [(i.kind, i.level) for i in infos[3:6]] == [("heading", 3), ("blank", 0), ("turn", 0)]
     assert (infos[3 + 14].kind, infos[3 + 14].level) == ("heading", 2)
 

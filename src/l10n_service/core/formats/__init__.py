@@ -1,34 +1,47 @@
-"""Article formats: decode bytes, detect the format, parse into an :class:`Article`.
+"""Article formats: decode bytes, find the format, parse into an :class:`Article`.
 
-Each format module exposes ``parse(source: str, *, slug: str, source_lang: str) ->
-Article`` and, optionally, ``explain``-friendly block types. Parsers find blocks and
-inline markup (:class:`~l10n_service.core.inline.RawBlock`); the shared
+Each format is one :class:`~.base.Format` object (``markdown``, ``html``, ``text``
+here) known to the registry (:mod:`.registry`). Parsers find blocks and inline markup
+(:class:`~l10n_service.core.inline.RawBlock`); the shared
 :func:`~l10n_service.core.builder.build_article` does the rest.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
-from pathlib import PurePath
+from typing import Any
 
 from ...errors import ArticleError
 from ..model import Article
+from .base import ExplainRow, Format, ParseOption
+from .registry import (
+    format_for,
+    formats,
+    get_format,
+    names,
+    names_phrase,
+    register,
+    registered,
+    unregister,
+)
 
-__all__ = ["FORMATS", "decode_article", "detect_format", "parse_article", "parser_for"]
+__all__ = [
+    "MAX_ARTICLE_BYTES",
+    "ExplainRow",
+    "Format",
+    "ParseOption",
+    "decode_article",
+    "detect_format",
+    "format_for",
+    "formats",
+    "get_format",
+    "names",
+    "names_phrase",
+    "parse_article",
+    "register",
+    "registered",
+    "unregister",
+]
 
-Parser = Callable[..., Article]
-
-EXTENSIONS = {
-    ".md": "md",
-    ".markdown": "md",
-    ".mdown": "md",
-    ".html": "html",
-    ".htm": "html",
-    ".txt": "text",
-    ".text": "text",
-}
-FORMATS = ("md", "html", "text")
 MAX_ARTICLE_BYTES = 20 * 1024 * 1024
 
 
@@ -54,35 +67,13 @@ def decode_article(data: bytes, name: str = "article") -> str:
 
 
 def detect_format(name: str, text: str) -> str:
-    suffix = PurePath(name).suffix.lower()
-    if suffix in EXTENSIONS:
-        return EXTENSIONS[suffix]
-    head = text.lstrip()[:512].lower()
-    if head.startswith(("<!doctype html", "<html", "<article", "<body", "<div", "<p>")):
-        return "html"
-    if head.startswith(("#", "---\n")):
-        return "md"
-    if suffix:
-        raise ArticleError(
-            f"{name}: unknown article format {suffix!r}; use --format md, html or text"
-        )
-    return "text"
-
-
-_MODULES = {"md": "markdown", "html": "html", "text": "text"}
-
-
-def parser_for(fmt: str) -> Parser:
-    """The format's ``parse``, imported on first use (each parser pulls its own library)."""
-    if fmt not in _MODULES:
-        raise ArticleError(f"unknown article format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    module = importlib.import_module(f"{__name__}.{_MODULES[fmt]}")
-    parse: Parser = module.parse
-    return parse
+    """The name of the format of ``text`` read from a file called ``name``."""
+    return format_for(name, text).name
 
 
 def parse_article(
-    source: str, *, fmt: str, slug: str, source_lang: str = "en", **options: object
+    source: str, *, fmt: str, slug: str, source_lang: str = "en", **options: Any
 ) -> Article:
-    """``options`` go to the format's parser (e.g. ``front_matter_keys`` for md)."""
-    return parser_for(fmt)(source, slug=slug, source_lang=source_lang, **options)
+    """``options`` are the format's declared parse options (e.g. ``front_matter_keys``
+    for md); one it does not declare is an :class:`ArticleError`."""
+    return get_format(fmt).extract(source, slug=slug, source_lang=source_lang, options=options)

@@ -1,0 +1,123 @@
+"""Markdown articles (``.md``): find each translatable block's exact source span.
+
+The parser is markdown-it; :mod:`.source_map` maps what it parsed back onto the
+source, :mod:`.inline` cuts inline content into text and verbatim markup,
+:mod:`.front_matter` reads YAML front matter and :mod:`.document` walks the blocks.
+They load on the first parse, not when the registry lists the formats.
+
+What becomes what:
+
+* first level-1 heading -> TITLE; other ATX/setext headings -> HEADING (level);
+* paragraphs -> PARAGRAPH, or LIST_ITEM (level = list depth) / QUOTE (level = quote
+  depth) after the innermost list item or block quote that holds them;
+* GFM table cells -> TABLE_CELL;
+* front matter ``title``/``description``/``summary``/``subtitle`` -> ATTRIBUTE with
+  ``(("key", name),)``; span = the value without quotes; single-line and block (``|``,
+  ``>``) scalars only; the rest of the front matter stays verbatim;
+* emphasis, strong, strikethrough and links -> Markup open/close pairs, a link's
+  ``](url "title")`` being its close (so link titles stay untranslated);
+* images -> an ``![`` open / ``](src "title")`` close pair around the alt text, which
+  is translated in the context of its sentence (a separate ATTRIBUTE block would have
+  to cut the sentence in two, as block spans cannot overlap);
+* code spans, autolinks, raw inline HTML, hard breaks, numeric character references,
+  and shortcut/collapsed reference links and images (``[label]``, ``[label][]``: their
+  text is the reference label, so translating it would break the link) -> atoms;
+* backslash escapes and named entities stay in the text as written (``\\*``,
+  ``&amp;``), so translators see the character they stand for;
+* code blocks, fences, HTML blocks, thematic breaks, link reference definitions -> no
+  block.
+
+Rebuilt and rendered: ``article.md`` is the rebuilt source; the page is that source
+rendered by markdown-it (front matter left out). A translator's ``<``-markup and
+``](`` stay literal text (see :meth:`MarkdownFormat.clean_translation_piece`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ...chosen import LocalizedSegment
+from ...model import Article
+from ..base import Format, ParseOption
+from ..escape import inert_markup
+
+__all__ = ["FORMAT", "MarkdownFormat", "parse"]
+
+_HEAD = ("#", "---\n")
+_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
+_INLINE_MARKS = re.compile(r"[*_`]|\[|\]\([^)]*\)")
+
+
+def _keys(value: Any) -> tuple[str, ...]:
+    """Front matter keys, as a list or a comma-separated string."""
+    items = value.split(",") if isinstance(value, str) else list(value)
+    if not all(isinstance(item, str) for item in items):
+        raise TypeError(f"expected key names, got {items!r}")
+    return tuple(item.strip() for item in items if item.strip())
+
+
+def parse(
+    source: str,
+    *,
+    slug: str,
+    source_lang: str = "en",
+    front_matter_keys: Sequence[str] | None = None,
+) -> Article:
+    """Parse a Markdown article into blocks whose spans rebuild the source exactly.
+    ``front_matter_keys`` are the translatable YAML keys (default: title,
+    description, summary, subtitle); every other key is kept verbatim."""
+    from .document import parse as parse_document
+
+    return parse_document(
+        source, slug=slug, source_lang=source_lang, front_matter_keys=front_matter_keys
+    )
+
+
+class MarkdownFormat(Format):
+    name = "md"
+    label = "Markdown"
+    extensions = (".md", ".markdown", ".mdown")
+    media_types = ("text/markdown", "text/x-markdown")
+    options = (
+        ParseOption(
+            "front_matter_keys",
+            "translatable YAML front matter keys (default: title, description, summary, "
+            "subtitle); the rest stays verbatim",
+            read=_keys,
+            dump=list,
+        ),
+    )
+
+    def detect(self, name: str, text: str) -> bool:
+        return text.lstrip()[:512].lower().startswith(_HEAD)
+
+    def parse(
+        self, source: str, *, slug: str, source_lang: str, options: Mapping[str, Any]
+    ) -> Article:
+        return parse(
+            source, slug=slug, source_lang=source_lang,
+            front_matter_keys=options.get("front_matter_keys"),
+        )  # fmt: skip
+
+    def clean_translation_piece(self, piece: str, *, allowed: frozenset[str], defuse: bool) -> str:
+        """A typed tag or autolink would be live HTML, and ``](`` a new link."""
+        piece = super().clean_translation_piece(piece, allowed=allowed, defuse=defuse)
+        return inert_markup(piece, allowed).replace("](", "]\\(")
+
+    def plain(self, text: str) -> str:
+        return _INLINE_MARKS.sub("", text).strip()
+
+    def render_body_html(self, article: Article, chosen: Mapping[str, LocalizedSegment]) -> str:
+        from markdown_it import MarkdownIt
+
+        source = _FRONT_MATTER.sub("", self.rebuild(article, chosen), count=1)
+        body: str = MarkdownIt("commonmark", {"html": True}).enable("table").render(source)
+        return body
+
+    def render_markdown(self, article: Article, chosen: Mapping[str, LocalizedSegment]) -> str:
+        return self.rebuild(article, chosen)
+
+
+FORMAT = MarkdownFormat()
