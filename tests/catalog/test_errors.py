@@ -101,7 +101,7 @@ def test_template_plural_forms_placeholder_is_fine(tmp_path: Path) -> None:
 def test_bytes_that_are_not_the_declared_charset(tmp_path: Path) -> None:
     path = tmp_path / "latin1-in-utf8.po"
     path.write_bytes(HEADER.encode() + 'msgid "a"\nmsgstr "caf\xe9"\n'.encode("latin-1"))
-    with pytest.raises(CatalogError, match="not valid utf-8") as caught:
+    with pytest.raises(CatalogError, match="not valid UTF-8") as caught:
         read_po(path)
     assert caught.value.line == 6
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..catalog.store import write_atomic
 from ..core.formats import decode_article, detect_format, parse_article
 from ..core.locales import normalize_locale
 from ..core.model import Article, BlockType
 from ..errors import ArticleError
+from ..storage import write_atomic
 from ..workspace import Workspace, slugify, validate_slug
 
 __all__ = ["add_article", "load_article", "remove_article"]

@@ -23,7 +23,7 @@ from typing import Any
 
 import polib
 
-from ..catalog.store import parse_po, read_po, render_po, write_atomic, write_po
+from ..catalog.store import parse_po, read_po, render_po, write_po
 from ..catalog.update import touch_revision
 from ..core.checks import CheckContext, run_checks
 from ..core.fuzzy import FuzzyIndex
@@ -40,6 +40,7 @@ from ..core.states import (
 )
 from ..errors import ConflictError, InputError, NotFoundError, UploadError
 from ..locking import catalog_lock
+from ..storage import write_atomic
 from ..workspace import Workspace, load_glossary, validate_slug
 
 __all__ = [
