@@ -451,7 +451,7 @@ def check(
     root: RootOption = Path("."),
 ) -> None:
     """QA checks on translations; exits 1 when any finding is an error."""
-    from .services.review import check_catalog
+    from .services.qa import check_catalog
 
     ws = _ws(root)
     issues = [i for code in ([lang] if lang else ws.languages(slug))

@@ -14,7 +14,7 @@ from l10n_service.errors import ConflictError, InputError
 from l10n_service.services.articles import add_article
 from l10n_service.services.catalogs import import_po, update_languages
 from l10n_service.workspace import Workspace
-from tests.review.conftest import ARTICLE, catalog, edit, entry, export_to, ids
+from tests.support.catalogs import ARTICLE, catalog, edit, entry, export_to, ids
 
 SAME, EMPTY, CONFLICT = "(unchanged)", "", "(conflict)"
 
