@@ -33,6 +33,8 @@ from .fuzzy import FuzzyIndex
 from .merge import Conflict, Outcome, Pick, Side, merge_entry, pick_for
 
 __all__ = [
+    "NO_STAMP",
+    "SOURCE_CHANGED",
     "Entry",
     "Plan",
     "Step",
