@@ -14,7 +14,7 @@ from l10n_service.core.merge_plan import NO_STAMP
 from l10n_service.core.states import approval_comment
 from l10n_service.errors import ConflictError, InputError
 from l10n_service.services.articles import add_article
-from l10n_service.services.catalogs import import_po, update_languages
+from l10n_service.services.catalogs import approve_entries, import_po, update_languages
 from l10n_service.workspace import Workspace
 from tests.support.catalogs import ARTICLE, catalog, edit, entry, export_to, ids
 
@@ -214,3 +214,20 @@ def test_uploaded_approval_lines_are_not_trusted(ws: Workspace, tmp_path: Path) 
     po.save()
     import_po(ws, upload.read_bytes(), slug="post", lang="de", name="up.po")
     assert entry(catalog(ws), target).tcomment == "note"
+
+
+def test_a_translator_comment_on_an_approved_entry_keeps_the_approval(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    target = ids(ws)[1]
+    edit(ws.po_path("post", "de"), target, "Genehmigt")
+    approve_entries(ws, "post", "de", who="rita", ids=[target])
+    upload = export_to(ws, tmp_path / "up.po")
+    po = polib.pofile(str(upload))
+    entry(po, target).tcomment = "Bitte so lassen"
+    po.save()
+    report = import_po(ws, upload.read_bytes(), slug="post", lang="de", name="up.po")
+    kept = entry(catalog(ws), target)
+    assert report.updated == 1 and kept.msgstr == "Genehmigt"
+    assert kept.tcomment.splitlines()[0] == "Bitte so lassen"
+    assert kept.tcomment.splitlines()[1].startswith("approved: rita ")

@@ -187,18 +187,23 @@ class _Successors:
         return FuzzyIndex([e.msgid for e in self.fresh])
 
     def find(self, exported: Entry) -> Entry | None:
+        """The successor, claimed so no other exported entry gets it. Each way of
+        finding one skips entries already claimed: two exported entries with the
+        same text must not compete for the first match."""
         found = self._same(exported)
         if found is None:
             found = self._previous(exported)
         if found is None:
             found = self._near(exported)
-        if found is None or id(found) in self.claimed:
-            return None
-        self.claimed.add(id(found))
+        if found is not None:
+            self.claimed.add(id(found))
         return found
 
+    def _free(self, entry: Entry) -> bool:
+        return id(entry) not in self.claimed
+
     def _same(self, exported: Entry) -> Entry | None:
-        return next((e for e in self.fresh if e.msgid == exported.msgid), None)
+        return next((e for e in self.fresh if e.msgid == exported.msgid and self._free(e)), None)
 
     def _previous(self, exported: Entry) -> Entry | None:
         return next(
@@ -207,6 +212,7 @@ class _Successors:
                 for e in self.fresh
                 if e.previous_msgid == exported.msgid
                 and e.previous_ctxt in (None, exported.ctxt)
+                and self._free(e)
             ),
             None,
         )
@@ -214,8 +220,11 @@ class _Successors:
     def _near(self, exported: Entry) -> Entry | None:
         if not self.fresh:
             return None
-        match = self.index.best(exported.msgid)
-        return self.fresh[match[0]] if match else None
+        # The best unclaimed match: enough candidates that one is free if any scores.
+        for index, _ in self.index.top(exported.msgid, limit=len(self.claimed) + 1):
+            if self._free(self.fresh[index]):
+                return self.fresh[index]
+        return None
 
 
 def _changed_source_outcome(exported: Entry, mine: Entry, theirs: Entry) -> Outcome:
@@ -318,9 +327,7 @@ def apply_plan(catalog: Sequence[Entry], plan: Plan) -> tuple[Entry, ...]:
     results = {step.ours.key: step.result() for step in plan.steps}
     out = [results.get(e.key, e) if not e.obsolete else e for e in catalog]
     for orphan in plan.orphans:
-        index = next(
-            (i for i, e in enumerate(out) if e.obsolete and e.key == orphan.key), None
-        )
+        index = next((i for i, e in enumerate(out) if e.obsolete and e.key == orphan.key), None)
         if index is None:
             out.append(keep_orphan(None, orphan))
         else:

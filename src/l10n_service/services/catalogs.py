@@ -88,7 +88,6 @@ def update_languages(
     return reports
 
 
-
 @dataclass(frozen=True)
 class StatusRow:
     slug: str
