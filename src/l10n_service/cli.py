@@ -377,7 +377,9 @@ def import_(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     root: RootOption = Path("."),
 ) -> None:
-    """Bring a translator's edited .po back: a 3-way merge against the export it came from."""
+    """Bring a translator's edited .po back: a 3-way merge against the export it came
+    from. A file without an export stamp only fills untranslated and machine entries;
+    a different human translation is a conflict (exit 3) until settled."""
     from .core.merge import Pick
     from .errors import ConflictError
     from .services.catalogs import import_po
