@@ -220,10 +220,14 @@ class _Successors:
     def _near(self, exported: Entry) -> Entry | None:
         if not self.fresh:
             return None
-        # The best unclaimed match: enough candidates that one is free if any scores.
-        for index, _ in self.index.top(exported.msgid, limit=len(self.claimed) + 1):
-            if self._free(self.fresh[index]):
-                return self.fresh[index]
+        # The best unclaimed match: a few candidates first; only when they are all
+        # claimed, enough of them that one is free if any scores at all.
+        for limit in (5, len(self.claimed) + 1):
+            for index, _ in self.index.top(exported.msgid, limit=limit):
+                if self._free(self.fresh[index]):
+                    return self.fresh[index]
+            if limit > len(self.claimed):
+                break
         return None
 
 
