@@ -10,8 +10,12 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from l10n_service.workspace import Workspace
 
 _ISOLATED = Path(tempfile.mkdtemp(prefix="l10n-tests-home-"))
 for _var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
@@ -25,6 +29,13 @@ SAMPLE = REPO / "examples" / "articles" / "pyongyang-marathon.txt"
 BIN = Path(sys.executable).parent
 # Parallel checkouts point this at their own Redis server, so one run never flushes another's.
 REDIS_TEST_URL = os.environ.get("L10N_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# The article of the ``ws`` fixture: four sentences, one of them a title.
+ARTICLE = (
+    "Markets Rally After the Vote\n\n"
+    "Stocks rose sharply on Monday after the parliament approved the budget. "
+    "Analysts expect the rally to continue through the week.\n\n"
+    "Trading volumes were the highest this year.\n"
+)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -41,6 +52,26 @@ def workspace(tmp_path: Path) -> Path:
     root = tmp_path / "ws"
     root.mkdir()
     return root
+
+
+@pytest.fixture
+def article_text() -> str:
+    """The text ``ws`` is made from; a test module overrides this to use its own."""
+    return ARTICLE
+
+
+@pytest.fixture
+def ws(workspace: Path, article_text: str) -> Workspace:
+    """A workspace with one text article, ``post``, and its German catalog (all
+    entries untranslated)."""
+    from l10n_service.services.articles import add_article
+    from l10n_service.services.catalogs import update_languages
+    from l10n_service.workspace import Workspace
+
+    ws = Workspace.at(workspace)
+    add_article(ws, article_text.encode(), name="post.txt", slug="post")
+    update_languages(ws, "post", ["de"])
+    return ws
 
 
 def run_cli(

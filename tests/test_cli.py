@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from l10n_service.workspace import Workspace
 from tests.conftest import SAMPLE, run_cli
+from tests.support.catalogs import catalog, edit, entry, ids
 
 
 @pytest.mark.parametrize(
@@ -92,3 +94,28 @@ def test_front_matter_keys_are_configurable(workspace: Path, tmp_path: Path) -> 
     ]
     run_cli("update", root=workspace)  # re-parsed with the stored keys
     assert 'msgid "running, Korea"' in (workspace / "locales" / "post.pot").read_text()
+
+
+def test_an_unstamped_import_reports_human_translations_as_conflicts(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """A file copied from locales/ fills gaps; a newer human translation in the
+    catalog is a conflict (exit 3), settled with --take or --theirs."""
+    title, second = ids(ws)[:2]
+    path = ws.po_path("post", "de")
+    copy = tmp_path / "copy.po"
+    copy.write_bytes(path.read_bytes())
+    edit(path, second, "Neuere Übersetzung")
+    edit(copy, title, "Titel")
+    edit(copy, second, "Kopie")
+    args = ("import", str(copy), "--slug", "post", "--lang", "de")
+    refused = run_cli(*args, root=ws.root, check=False)
+    assert refused.returncode == 3
+    assert f"conflict {second}" in refused.stderr and "Kopie" in refused.stderr
+    assert "no stamp" in refused.stderr.splitlines()[-1]
+    assert entry(catalog(ws), title).msgstr == ""  # nothing applied
+    as_json = run_cli(*args, "--json", root=ws.root, check=False)
+    assert as_json.returncode == 3 and '"ours": "Neuere \\u00dcbersetzung"' in as_json.stdout
+    done = run_cli(*args, "--take", f"{second}=theirs", root=ws.root)
+    assert "(2-way): 2 updated" in done.stdout and "1 conflicts resolved" in done.stdout
+    assert [entry(catalog(ws), x).msgstr for x in (title, second)] == ["Titel", "Kopie"]

@@ -41,10 +41,10 @@ from typing import Any
 
 from filelock import FileLock
 
-from .catalog.store import write_atomic
 from .core.locales import normalize_locale
 from .errors import InputError, L10nError, NotFoundError
 from .settings import load_settings
+from .storage import write_atomic
 from .workspace import Workspace
 
 __all__ = [

@@ -389,7 +389,9 @@ def import_(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     root: RootOption = Path("."),
 ) -> None:
-    """Bring a translator's edited .po back: a 3-way merge against the export it came from."""
+    """Bring a translator's edited .po back: a 3-way merge against the export it came
+    from. A file without an export stamp only fills untranslated and machine entries;
+    a different human translation is a conflict (exit 3) until settled."""
     from .core.merge import Pick
     from .errors import ConflictError
     from .services.catalogs import import_po
@@ -463,7 +465,7 @@ def check(
     root: RootOption = Path("."),
 ) -> None:
     """QA checks on translations; exits 1 when any finding is an error."""
-    from .services.review import check_catalog
+    from .services.qa import check_catalog
 
     ws = _ws(root)
     issues = [i for code in ([lang] if lang else ws.languages(slug))

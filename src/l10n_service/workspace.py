@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .catalog.store import write_atomic
 from .core.glossary import Glossary, GlossaryEntry, parse_glossary
 from .core.locales import normalize_locale
 from .errors import InputError, NotFoundError
+from .storage import write_atomic
 
 __all__ = ["Workspace", "validate_slug"]
 

@@ -11,7 +11,6 @@ import pytest
 from l10n_service.catalog import store
 from l10n_service.catalog.store import MAX_CATALOG_BYTES, read_po, write_po
 from l10n_service.errors import CatalogError
-from l10n_service.services.articles import add_article
 from l10n_service.services.catalogs import update_languages
 from l10n_service.workspace import Workspace
 
@@ -101,7 +100,7 @@ def test_template_plural_forms_placeholder_is_fine(tmp_path: Path) -> None:
 def test_bytes_that_are_not_the_declared_charset(tmp_path: Path) -> None:
     path = tmp_path / "latin1-in-utf8.po"
     path.write_bytes(HEADER.encode() + 'msgid "a"\nmsgstr "caf\xe9"\n'.encode("latin-1"))
-    with pytest.raises(CatalogError, match="not valid utf-8") as caught:
+    with pytest.raises(CatalogError, match="not valid UTF-8") as caught:
         read_po(path)
     assert caught.value.line == 6
 
@@ -129,11 +128,9 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def ws(workspace: Path) -> Workspace:
-    ws = Workspace.at(workspace)
-    add_article(ws, b"# Title\n\nOne sentence. Two sentences.\n", name="post.txt", slug="post")
-    update_languages(ws, "post", ["de"])
-    return ws
+def article_text() -> str:
+    """The article of this module's ``ws``."""
+    return "# Title\n\nOne sentence. Two sentences.\n"
 
 
 @pytest.mark.parametrize("body", [v[0] for v in BAD.values()][:6], ids=list(BAD)[:6])

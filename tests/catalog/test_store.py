@@ -12,9 +12,10 @@ from pathlib import Path
 import polib
 import pytest
 
-from l10n_service.catalog import store
+from l10n_service.catalog import layout
 from l10n_service.catalog.store import parse_po, read_po, render_po, write_po
 from l10n_service.catalog.update import touch_revision
+from l10n_service.errors import CatalogError
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "po"
 CATALOGS = sorted(DATA.glob("*.po"))
@@ -72,12 +73,13 @@ def test_parse_agrees_with_polib(path: Path) -> None:
 def test_an_untouched_entry_is_seen_as_untouched(path: Path) -> None:
     po = read_po(path)
     for entry in po:
-        assert store._snapshot(entry) == entry.__dict__[store._SOURCE].snapshot, entry.linenum
+        source = entry.__dict__[layout.SOURCE_KEY]
+        assert layout.entry_snapshot(entry) == source.snapshot, entry.linenum
 
 
 def _entry_lines(text: str, entry: polib.POEntry) -> range:
     """Line numbers (0-based) the entry occupies in ``text``."""
-    source = entry.__dict__[store._SOURCE]
+    source = entry.__dict__[layout.SOURCE_KEY]
     start = text.index(source.gap + source.text) + len(source.gap)
     first = text.count("\n", 0, start)
     return range(first, first + source.text.count("\n"))
@@ -150,7 +152,7 @@ def test_rendered_entries_are_what_msgcat_writes(path: Path) -> None:
     expected = path.read_text("utf-8")
     po = read_po(path)
     for entry in po:
-        del entry.__dict__[store._SOURCE]
+        del entry.__dict__[layout.SOURCE_KEY]
     assert render_po(po) == expected
 
 
@@ -293,6 +295,6 @@ def test_writes_in_the_declared_charset(tmp_path: Path) -> None:
     write_po(po, path)
     assert path.read_bytes() == data
     po[0].msgstr = "\u0436"  # not in Latin-1: refused before anything is written
-    with pytest.raises(store.CatalogError, match="cannot be written"):
+    with pytest.raises(CatalogError, match="cannot be written"):
         write_po(po, path)
     assert path.read_bytes() == data

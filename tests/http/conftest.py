@@ -36,7 +36,7 @@ def _own_token_file(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample article in en (source), de, ar and pt, pseudo-translated and
-    bundled. Shared read-only: tests that write use ``ws`` (a copy)."""
+    bundled. Shared read-only: tests that write use ``published_copy``."""
     root = tmp_path_factory.mktemp("http") / "ws"
     run_cli("add", str(SAMPLE), root=root)
     # One chunk per language: the embedded broker polls, so fewer tasks is faster.
@@ -55,7 +55,7 @@ def copy_workspace(source: Path, target: Path) -> Path:
 
 
 @pytest.fixture
-def ws(published: Path, tmp_path: Path) -> Path:
+def published_copy(published: Path, tmp_path: Path) -> Path:
     """A private copy of the published workspace, for tests that change it."""
     return copy_workspace(published, tmp_path / "ws")
 
@@ -85,8 +85,8 @@ def make_api(root: Path, **kwargs: int) -> Api:
 
 
 @pytest.fixture
-def api(ws: Path) -> Api:
-    return make_api(ws)
+def api(published_copy: Path) -> Api:
+    return make_api(published_copy)
 
 
 @pytest.fixture(scope="module")

@@ -340,8 +340,8 @@ def test_wrong_upload_content_type_is_415(api: Api) -> None:
         assert "text/markdown" in str(body["detail"])
 
 
-def test_oversized_upload_is_413(ws: Path) -> None:
-    api = make_api(ws, max_body_bytes=64 * 1024)
+def test_oversized_upload_is_413(published_copy: Path) -> None:
+    api = make_api(published_copy, max_body_bytes=64 * 1024)
     admin = api.auth(api.token("admin"))
     big = b"# Big\n\n" + b"All work and no play. " * 5000
     # With a Content-Length: refused before the handler runs.
@@ -361,7 +361,7 @@ def test_oversized_upload_is_413(ws: Path) -> None:
         "/articles", files={"file": ("big.md", big, "text/markdown")}, headers=admin
     )
     assert_problem(response, 413)
-    assert not (ws / "articles" / "big.md").exists()
+    assert not (published_copy / "articles" / "big.md").exists()
 
 
 def test_default_limit_is_two_mebibytes(api: Api) -> None:

@@ -82,8 +82,8 @@ def _fuzz(
 
 
 @pytest.fixture
-def api_schema(ws: Path) -> tuple[schemathesis.BaseSchema, str]:
-    api = make_api(ws)
+def api_schema(published_copy: Path) -> tuple[schemathesis.BaseSchema, str]:
+    api = make_api(published_copy)
     admin = api.token("admin", name="fuzzer")
     return schemathesis.openapi.from_asgi("/openapi.json", api.client.app), admin
 

@@ -17,7 +17,7 @@ from l10n_service.http.negotiate import (
     prefers_html,
 )
 from l10n_service.services.bundles import build_bundles
-from l10n_service.services.catalogs import approve
+from l10n_service.services.catalogs import approve_entries
 from l10n_service.workspace import Workspace
 from tests.http.conftest import ENTRIES, SLUG, Api
 
@@ -169,7 +169,7 @@ def test_a_rebuilt_bundle_is_served_at_once(api: Api) -> None:
     before = api.client.get(url)
     assert {s["state"] for b in before.json()["blocks"] for s in b["segments"]} == {"machine"}
     ws = Workspace.at(api.root)
-    assert approve(ws, SLUG, "de", who="rita", include_machine=True) == ENTRIES
+    assert approve_entries(ws, SLUG, "de", who="rita", include_machine=True).approved == ENTRIES
     (built,) = build_bundles(ws, SLUG, ["de"])
     assert built.published
     after = api.client.get(url)

@@ -12,7 +12,7 @@ import pytest
 from l10n_service.errors import CatalogError, InputError, NotFoundError, UploadError
 from l10n_service.services.articles import add_article
 from l10n_service.services.catalogs import (
-    approve,
+    approve_entries,
     catalog_status,
     import_po,
     update_languages,
@@ -23,11 +23,9 @@ ARTICLE = "# Title here\n\nThe first sentence. The second sentence.\n\nA closing
 
 
 @pytest.fixture
-def ws(workspace: Path) -> Workspace:
-    ws = Workspace.at(workspace)
-    add_article(ws, ARTICLE.encode(), name="post.txt", slug="post")
-    update_languages(ws, "post", ["de"])
-    return ws
+def article_text() -> str:
+    """The article of this module's ``ws``."""
+    return ARTICLE
 
 
 def _po(ws: Workspace) -> polib.POFile:
@@ -131,7 +129,7 @@ def test_import_of_malformed_po_names_the_line(ws: Workspace) -> None:
 
 def test_approve_and_edit_drops_back(ws: Workspace) -> None:
     _translate_all(ws)
-    assert approve(ws, "post", "de", who="rita") == 4
+    assert approve_entries(ws, "post", "de", who="rita").approved == 4
     row = catalog_status(Workspace.at(ws.root), "post")[0]
     assert row.approved == 4
     po = _po(ws)
@@ -143,12 +141,12 @@ def test_approve_and_edit_drops_back(ws: Workspace) -> None:
 
 def test_approve_unknown_id(ws: Workspace) -> None:
     with pytest.raises(CatalogError, match="no entries with ids nope"):
-        approve(ws, "post", "de", who="rita", ids=["nope"])
+        approve_entries(ws, "post", "de", who="rita", ids=["nope"])
 
 
 def test_missing_catalog(ws: Workspace) -> None:
     with pytest.raises(NotFoundError):
-        approve(ws, "post", "fr", who="rita")
+        approve_entries(ws, "post", "fr", who="rita")
 
 
 def test_import_report_says_how_it_merged(ws: Workspace, tmp_path: Path) -> None:
@@ -167,5 +165,6 @@ def test_approve_refuses_qa_errors_unless_forced(ws: Workspace) -> None:
     po[1].msgstr = "Der <b>erste</b> Satz."
     po.save()
     with pytest.raises(InputError, match="QA errors"):
-        approve(ws, "post", "de", who="rita", ids=[po[1].msgctxt])
-    assert approve(ws, "post", "de", who="rita", ids=[po[1].msgctxt], force=True) == 1
+        approve_entries(ws, "post", "de", who="rita", ids=[po[1].msgctxt])
+    forced = approve_entries(ws, "post", "de", who="rita", ids=[po[1].msgctxt], force=True)
+    assert forced.approved == 1

@@ -20,7 +20,7 @@
 
 Update is idempotent: every template entry of the result has an exact match on the
 next run, so the fuzzy matcher never runs twice on the same entry. Entries whose
-content did not change keep their original text (see :mod:`.store`).
+content did not change keep their original text (see :mod:`.layout`).
 """
 
 from __future__ import annotations
@@ -33,16 +33,12 @@ from typing import Any
 import polib
 from rapidfuzz import fuzz
 
+from ..core.allocation import gc_paused
 from ..core.fuzzy import FuzzyIndex
 from ..core.locales import plural_forms
 from ..core.states import FUZZY_FLAG, MT_COMMENT_PREFIX, strip_approval
-from .store import (
-    PLACEHOLDER_PLURAL_FORMS,
-    copy_layout,
-    copy_source,
-    gc_paused,
-    plural_forms_problem,
-)
+from .layout import copy_layout, copy_source
+from .metadata import PLACEHOLDER_PLURAL_FORMS, plural_forms_problem
 from .template import header
 
 __all__ = ["UpdateReport", "touch_revision", "update_catalog"]

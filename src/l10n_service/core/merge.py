@@ -5,9 +5,13 @@ catalog holds now, ``theirs`` the upload. A side that did not change yields to t
 side that did; both changing the same way is agreement; both changing differently
 is a conflict, left to a person. One exception: unreviewed machine output on our
 side never conflicts with a translator's text, because machine translation only
-fills gaps and never outranks a person. Without a base (an upload that carries no
-revision stamp) the two-way rule holds: take the upload unless it would erase a
-translation.
+fills gaps and never outranks a person.
+
+Without a base (an upload that carries no revision stamp, e.g. a file copied from
+``locales/``) nobody can tell which side changed, so, like Weblate's default upload
+mode, the upload only fills gaps: it changes untranslated entries and unreviewed
+machine output, never erases a translation, and where the catalog holds a different
+human translation the entry is a conflict for a person to settle.
 """
 
 from __future__ import annotations
@@ -52,12 +56,20 @@ def merge_entry(base: Side | None, ours: Side, theirs: Side) -> Outcome:
     if ours.same(theirs):
         return Outcome.KEEP
     if base is None:
-        return Outcome.KEEP if ours.text and not theirs.text else Outcome.TAKE
+        return _two_way(ours, theirs)
     if theirs.same(base):
         return Outcome.KEEP
     if ours.same(base):
         return Outcome.TAKE
     if ours.machine and theirs.text and not theirs.machine:
+        return Outcome.TAKE
+    return Outcome.CONFLICT
+
+
+def _two_way(ours: Side, theirs: Side) -> Outcome:
+    if not theirs.text or (theirs.text == ours.text and not ours.machine):
+        return Outcome.KEEP  # nothing to add, and a human translation's flags stay
+    if not ours.text or ours.machine:
         return Outcome.TAKE
     return Outcome.CONFLICT
 

@@ -21,7 +21,8 @@ from ..core.locales import normalize_locale
 from ..core.merge import Pick
 from ..errors import InputError
 from ..services.catalogs import approve_entries, import_po
-from ..services.review import check_catalog, export_po
+from ..services.qa import check_catalog
+from ..services.review import export_po
 from ..workspace import validate_slug
 from .deps import JsonBody, LangParam, SlugParam, State, require
 from .files import etag_of

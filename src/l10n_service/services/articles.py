@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..catalog.store import write_atomic
 from ..core.formats import (
     ExplainRow,
     Format,
@@ -16,6 +15,7 @@ from ..core.formats import (
 )
 from ..core.locales import normalize_locale
 from ..core.model import Article
+from ..storage import write_atomic
 from ..workspace import Workspace, slugify, validate_slug
 
 __all__ = ["add_article", "explain_article", "load_article", "remove_article"]

@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..catalog.store import read_po, write_atomic
+from ..catalog.store import read_po
 from ..core.formats import formats, get_format
 from ..core.locales import normalize_locale
 from ..core.localize import POLICIES, CatalogText, LocalizedSegment, localize, rebuild_source
@@ -39,6 +39,7 @@ from ..core.states import MT_COMMENT_PREFIX, entry_state
 from ..errors import InputError
 from ..locking import catalog_lock
 from ..mt.registry import provenance_kind
+from ..storage import write_atomic
 from ..workspace import Workspace, validate_slug
 from .articles import load_article
 

@@ -1,12 +1,12 @@
 """Catalog use cases: write templates, update languages, report status, import a
-translator's file, approve entries. All writes go through the catalog lock."""
+translator's file (merged by :mod:`.review`, then fed to the translation memory),
+approve entries. All writes go through the catalog lock."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 import polib
 
@@ -25,16 +25,16 @@ from ..core.states import (
 )
 from ..errors import CatalogError, InputError, NotFoundError
 from ..locking import catalog_lock
-from ..workspace import Workspace
+from ..workspace import Workspace, load_glossary
 from .articles import load_article
 from .memory import feed_memory
-from .review import ImportReport, Issue, entry_issues, import_upload, load_glossary
+from .qa import Issue, entry_issues
+from .review import ImportReport, _import_upload
 
 __all__ = [
     "ApprovalReport",
     "ImportReport",
     "StatusRow",
-    "approve",
     "approve_entries",
     "catalog_status",
     "ensure_language",
@@ -86,7 +86,6 @@ def update_languages(
                 write_po(new, path)
         reports[lang] = report
     return reports
-
 
 
 @dataclass(frozen=True)
@@ -147,10 +146,11 @@ def import_po(
     prefer: Pick | None = None,
     take: Mapping[str, Pick] | None = None,
 ) -> ImportReport:
-    """Bring a translator's edited catalog back (see :func:`review.import_upload`):
-    merged three ways against the export it was made from, so machine translation
-    or another translator's work that landed since is never overwritten silently."""
-    report = import_upload(ws, data, slug=slug, lang=lang, name=name, prefer=prefer, take=take)
+    """Bring a translator's edited catalog back: merged three ways against the export
+    it was made from, so machine translation or another translator's work that
+    landed since is never overwritten silently (an upload without an export stamp
+    only fills gaps). What it brings feeds the translation memory."""
+    report = _import_upload(ws, data, slug=slug, lang=lang, name=name, prefer=prefer, take=take)
     if report.updated:
         feed_memory(ws, slug, lang)
     return report
@@ -170,25 +170,6 @@ class ApprovalReport:
         }
 
 
-def approve(
-    ws: Workspace,
-    slug: str,
-    lang: str,
-    *,
-    who: str,
-    ids: list[str] | None = None,
-    include_machine: bool = False,
-    force: bool = False,
-) -> int:
-    """Approve translated entries (all, or the given msgctxt ids); the count approved.
-    Machine output is approved only when asked for by id or with ``include_machine``.
-    Entries with QA errors are refused unless ``force``: asked for by id, the whole
-    call fails; with all, they are skipped (:func:`approve_entries` says which)."""
-    return approve_entries(
-        ws, slug, lang, who=who, ids=ids, include_machine=include_machine, force=force
-    ).approved
-
-
 def approve_entries(
     ws: Workspace,
     slug: str,
@@ -199,6 +180,10 @@ def approve_entries(
     include_machine: bool = False,
     force: bool = False,
 ) -> ApprovalReport:
+    """Approve translated entries (all, or the given msgctxt ids). Machine output is
+    approved only when asked for by id or with ``include_machine``. Entries with QA
+    errors are refused unless ``force``: asked for by id, the whole call fails; with
+    all, they are skipped and listed in the report."""
     path = ws.po_path(slug, lang)
     if not path.exists():
         raise NotFoundError(f"no catalog for {slug!r} in {lang!r}")
@@ -258,10 +243,3 @@ def _record_approval(entry: polib.POEntry, who: str, when: str) -> None:
     lines = [*strip_approval(entry.tcomment or "").splitlines()]
     lines.append(approval_comment(who.replace(" ", "_"), when, entry.msgstr))
     entry.tcomment = "\n".join(x for x in lines if x)
-
-
-def read_catalog(ws: Workspace, slug: str, lang: str) -> polib.POFile:
-    path: Path = ws.po_path(slug, lang)
-    if not path.exists():
-        raise NotFoundError(f"no catalog for {slug!r} in {lang!r}")
-    return read_po(path)

@@ -17,8 +17,8 @@ from typing import Any, Literal, TypedDict
 
 from filelock import FileLock
 
-from ..catalog.store import write_atomic
 from ..errors import NotFoundError
+from ..storage import write_atomic
 from ..workspace import Workspace
 
 __all__ = ["Job", "JobFigures", "JobState", "JobStore"]

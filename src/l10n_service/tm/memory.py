@@ -42,12 +42,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..catalog.store import write_atomic
 from ..core.fuzzy import FuzzyIndex
 from ..core.locales import normalize_locale
 from ..core.model import SegmentState
 from ..core.states import entry_state
 from ..errors import InputError
+from ..storage import write_atomic
 from .tmx import read_tmx, write_tmx
 
 if TYPE_CHECKING:

@@ -22,8 +22,8 @@ from typing import Any
 from lxml import etree
 
 from .. import __version__
-from ..catalog.store import write_atomic
 from ..errors import InputError
+from ..storage import write_atomic
 
 __all__ = ["read_tmx", "write_tmx"]
 

@@ -16,9 +16,9 @@ from l10n_service.services.bundles import (
     publish_settings,
     save_publish_settings,
 )
-from l10n_service.services.catalogs import approve, update_languages
+from l10n_service.services.catalogs import approve_entries, update_languages
 from l10n_service.workspace import Workspace
-from tests.review.conftest import edit, ids, machine_translate
+from tests.support.catalogs import edit, ids, machine_translate
 
 SCHEMA = json.loads((Path(__file__).parents[2] / "docs" / "bundle.schema.json").read_text())
 FILES = ("bundle.json", "index.html", "article.md", "article.txt")
@@ -136,7 +136,7 @@ def test_coverage_counts_what_the_policy_allows(ws: Workspace) -> None:
     machine_translate(ws)
     first = ids(ws)[0]
     edit(ws.po_path("post", "de"), first, "Märkte legen nach der Abstimmung zu")
-    approve(ws, "post", "de", who="rita", ids=[first])
+    approve_entries(ws, "post", "de", who="rita", ids=[first])
     (built,) = build_bundles(ws, "post", ["de"], policy="approved-only", min_coverage=0.25)
     assert built.published
     doc = json.loads((ws.bundle_dir("post", "de") / "bundle.json").read_text())

@@ -1,5 +1,6 @@
-"""A small text article with a German catalog, and helpers that play the catalog's
-other writers (machine translation, a second translator) by editing files directly."""
+"""Helpers for tests on the ``ws`` fixture's catalogs (tests/conftest.py: a small text
+article with a German catalog): read entries, and play the catalog's other writers
+(machine translation, a second translator) by editing files directly."""
 
 from __future__ import annotations
 
@@ -7,28 +8,22 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import polib
-import pytest
 
 from l10n_service.mt.pseudo import pseudo_localize
-from l10n_service.services.articles import add_article
-from l10n_service.services.catalogs import update_languages
 from l10n_service.services.review import export_po
 from l10n_service.workspace import Workspace
+from tests.conftest import ARTICLE
 
-ARTICLE = (
-    "Markets Rally After the Vote\n\n"
-    "Stocks rose sharply on Monday after the parliament approved the budget. "
-    "Analysts expect the rally to continue through the week.\n\n"
-    "Trading volumes were the highest this year.\n"
-)
-
-
-@pytest.fixture
-def ws(workspace: Path) -> Workspace:
-    ws = Workspace.at(workspace)
-    add_article(ws, ARTICLE.encode(), name="post.txt", slug="post")
-    update_languages(ws, "post", ["de"])
-    return ws
+__all__ = [
+    "ARTICLE",
+    "catalog",
+    "edit",
+    "entry",
+    "export_to",
+    "ids",
+    "machine_translate",
+    "translate_all",
+]
 
 
 def catalog(ws: Workspace, lang: str = "de") -> polib.POFile:

@@ -10,15 +10,21 @@ import pytest
 from l10n_service.errors import InputError
 from l10n_service.services.articles import add_article
 from l10n_service.services.catalogs import (
-    approve,
     approve_entries,
     catalog_status,
     import_po,
     update_languages,
 )
-from l10n_service.services.review import load_glossary
-from l10n_service.workspace import Workspace
-from tests.review.conftest import ARTICLE, catalog, edit, entry, export_to, ids, machine_translate
+from l10n_service.workspace import Workspace, load_glossary
+from tests.support.catalogs import (
+    ARTICLE,
+    catalog,
+    edit,
+    entry,
+    export_to,
+    ids,
+    machine_translate,
+)
 
 
 def _states(ws: Workspace) -> tuple[int, int, int, int]:
@@ -35,10 +41,11 @@ def test_the_review_path(ws: Workspace, tmp_path: Path) -> None:
     edit(upload, first, "Märkte legen nach der Abstimmung zu")
     import_po(ws, upload.read_bytes(), slug="post", lang="de", name="up.po")
     assert _states(ws) == (0, 3, 1, 0)
-    assert approve(ws, "post", "de", who="Rita Levi") == 1  # machine output needs asking
+    # machine output needs asking
+    assert approve_entries(ws, "post", "de", who="Rita Levi").approved == 1
     assert _states(ws) == (0, 3, 0, 1)
     assert "approved: Rita_Levi " in entry(catalog(ws), first).tcomment
-    assert approve(ws, "post", "de", who="rita", ids=[second]) == 1
+    assert approve_entries(ws, "post", "de", who="rita", ids=[second]).approved == 1
     assert _states(ws) == (0, 2, 0, 2)
 
 
@@ -46,7 +53,7 @@ def test_approval_survives_update_but_not_an_edit(ws: Workspace) -> None:
     machine_translate(ws)
     first = ids(ws)[0]
     edit(ws.po_path("post", "de"), first, "Märkte legen nach der Abstimmung zu")
-    approve(ws, "post", "de", who="rita", ids=[first])
+    approve_entries(ws, "post", "de", who="rita", ids=[first])
     changed = ARTICLE.replace("Trading volumes", "Trading volume").replace(
         "Markets Rally After the Vote\n\n", "Markets Rally After the Vote\n\nBy our desk.\n\n"
     )
@@ -62,10 +69,10 @@ def test_qa_errors_block_approval_unless_forced(ws: Workspace) -> None:
     edit(ws.po_path("post", "de"), first, "Märkte legen zu")
     edit(ws.po_path("post", "de"), second, "Aktien <b>stiegen</b> am Montag stark.")
     with pytest.raises(InputError, match=rf"{second}: markup: tags not in the source </b> <b>"):
-        approve(ws, "post", "de", who="rita", ids=[second])
+        approve_entries(ws, "post", "de", who="rita", ids=[second])
     report = approve_entries(ws, "post", "de", who="rita")
     assert report.approved == 1 and {i.entry for i in report.refused} == {second}
-    assert approve(ws, "post", "de", who="rita", ids=[second], force=True) == 1
+    assert approve_entries(ws, "post", "de", who="rita", ids=[second], force=True).approved == 1
 
 
 def test_glossary_files_in_both_places(ws: Workspace) -> None:

@@ -1,5 +1,7 @@
 """Uploads that must be refused, each with a message naming the problem, and a
-catalog left exactly as it was."""
+catalog left exactly as it was. What is wrong with the file itself (header,
+charset, size) is a CatalogError from the one reader, with the file and line; what
+does not fit this workspace (language, article, template, revision) an UploadError."""
 
 from __future__ import annotations
 
@@ -9,11 +11,11 @@ from pathlib import Path
 import polib
 import pytest
 
-from l10n_service.errors import CatalogError, UploadError
+from l10n_service.errors import CatalogError, InputError, UploadError
 from l10n_service.services.catalogs import import_po
 from l10n_service.services.review import MAX_TEXT_CHARS, REVISION_HEADER, export_po
 from l10n_service.workspace import Workspace
-from tests.review.conftest import catalog, entry, ids
+from tests.support.catalogs import catalog, entry, ids
 
 Mutation = Callable[[Workspace, bytes], bytes]
 
@@ -43,44 +45,50 @@ def _latin1_declared(ws: Workspace, data: bytes) -> bytes:
     )
 
 
-REJECTED: list[tuple[str, Mutation, str]] = [
+REJECTED: list[tuple[str, Mutation, type[InputError], str]] = [
     ("wrong language", _po_edit(lambda po: po.metadata.update({"Language": "fr"})),
-     "for language 'fr', not 'de'"),
+     UploadError, "for language 'fr', not 'de'"),
     ("wrong article", _po_edit(lambda po: po.metadata.update({"X-L10N-Article": "other"})),
-     "for article 'other', not 'post'"),
-    ("old template", _po_edit(_translate_stale), "made from an old template"),
+     UploadError, "for article 'other', not 'post'"),
+    ("old template", _po_edit(_translate_stale), UploadError, "made from an old template"),
     ("no header", lambda ws, data: data[data.index(b"\n\n") + 2 :].split(b"\n\n", 1)[1],
-     "broken header: no PO header"),
+     CatalogError, "broken header: no PO header"),
     ("garbage header line", _replace(b'"MIME-Version: 1.0\\n"', b'"MIME Version 1.0\\n"'),
-     "broken header: header line"),
+     CatalogError, "broken header: header line"),
     ("no content type", _replace(b'"Content-Type: text/plain; charset=UTF-8\\n"', b""),
-     "broken header: no 'Content-Type"),
+     CatalogError, "broken header: no 'Content-Type"),
     ("bad revision", _replace(b"X-L10N-Revision: ", b"X-L10N-Revision: ../../etc"),
-     "broken header: X-L10N-Revision"),
+     UploadError, "broken header: X-L10N-Revision"),
     ("unknown revision", lambda ws, data: data.replace(
-        export_po(ws, "post", "de").revision.encode(), b"0" * 64), "was never exported"),
-    ("utf-8 labelled latin-1", _latin1_declared, "wrong charset: the header declares ISO-8859-1"),
+        export_po(ws, "post", "de").revision.encode(), b"0" * 64), UploadError,
+     "was never exported"),
+    ("utf-8 labelled latin-1", _latin1_declared, CatalogError,
+     "wrong charset: the header declares ISO-8859-1"),
     ("latin-1 labelled utf-8", _replace(b'msgstr ""\n\n', 'msgstr "Märkte"\n\n'.encode("latin-1")),
-     "wrong charset: byte 0xe4 is not valid UTF-8"),
-    ("unknown charset", _replace(b"charset=UTF-8", b"charset=KLINGON-1"), "unknown encoding"),
+     CatalogError, "wrong charset: byte 0xe4 is not valid UTF-8"),
+    ("unknown charset", _replace(b"charset=UTF-8", b"charset=KLINGON-1"), CatalogError,
+     "wrong charset: unknown charset 'KLINGON-1'"),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    ("mutate", "message"), [c[1:] for c in REJECTED], ids=[c[0] for c in REJECTED]
+    ("mutate", "error", "message"), [c[1:] for c in REJECTED], ids=[c[0] for c in REJECTED]
 )
-def test_bad_uploads_are_refused(ws: Workspace, mutate: Mutation, message: str) -> None:
+def test_bad_uploads_are_refused(
+    ws: Workspace, mutate: Mutation, error: type[InputError], message: str
+) -> None:
     data = mutate(ws, export_po(ws, "post", "de").data)
     before = ws.po_path("post", "de").read_bytes()
-    with pytest.raises(UploadError, match=message.replace("(", r"\(")):
+    with pytest.raises(error, match=message.replace("(", r"\(")) as caught:
         import_po(ws, data, slug="post", lang="de", name="up.po")
+    assert str(caught.value).startswith("up.po")
     assert ws.po_path("post", "de").read_bytes() == before
 
 
 def test_a_10_mb_translation_is_refused(ws: Workspace) -> None:
     po = polib.pofile(export_po(ws, "post", "de").data.decode())
     po[1].msgstr = "A" * (10 * 1024 * 1024)
-    with pytest.raises(UploadError, match=f"over the {MAX_TEXT_CHARS} limit"):
+    with pytest.raises(CatalogError, match=f"over the {MAX_TEXT_CHARS} limit"):
         import_po(ws, str(po).encode(), slug="post", lang="de", name="big.po")
     assert all(not e.msgstr for e in catalog(ws))
 

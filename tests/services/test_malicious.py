@@ -17,8 +17,9 @@ from markdown_it import MarkdownIt
 from l10n_service.errors import InputError
 from l10n_service.services.articles import add_article
 from l10n_service.services.bundles import build_bundles
-from l10n_service.services.catalogs import approve, approve_entries, import_po, update_languages
-from l10n_service.services.review import check_catalog, export_po
+from l10n_service.services.catalogs import approve_entries, import_po, update_languages
+from l10n_service.services.qa import check_catalog
+from l10n_service.services.review import export_po
 from l10n_service.workspace import Workspace
 
 ARTICLES = {
@@ -70,10 +71,10 @@ def test_import_takes_it_and_qa_flags_it(hostile: Workspace) -> None:
 def test_approval_is_refused_unless_forced(hostile: Workspace) -> None:
     some = next(e.msgctxt for e in polib.pofile(str(hostile.po_path("story", "de"))))
     with pytest.raises(InputError, match="QA errors"):
-        approve(hostile, "story", "de", who="rita", ids=[some])
+        approve_entries(hostile, "story", "de", who="rita", ids=[some])
     report = approve_entries(hostile, "story", "de", who="rita")
     assert report.approved == 0 and report.refused
-    assert approve(hostile, "story", "de", who="rita", ids=[some], force=True) == 1
+    assert approve_entries(hostile, "story", "de", who="rita", ids=[some], force=True).approved == 1
 
 
 def test_no_rendition_carries_live_markup(hostile: Workspace) -> None:

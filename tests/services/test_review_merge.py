@@ -4,17 +4,19 @@ and the translator (theirs) did to an entry since the export (base)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import polib
 import pytest
 
 from l10n_service.core.merge import Pick
+from l10n_service.core.merge_plan import NO_STAMP
 from l10n_service.core.states import approval_comment
 from l10n_service.errors import ConflictError, InputError
 from l10n_service.services.articles import add_article
-from l10n_service.services.catalogs import import_po, update_languages
+from l10n_service.services.catalogs import approve_entries, import_po, update_languages
 from l10n_service.workspace import Workspace
-from tests.review.conftest import ARTICLE, catalog, edit, entry, export_to, ids
+from tests.support.catalogs import ARTICLE, catalog, edit, entry, export_to, ids
 
 SAME, EMPTY, CONFLICT = "(unchanged)", "", "(conflict)"
 
@@ -152,6 +154,56 @@ def test_unstamped_upload_falls_back_to_two_way(ws: Workspace, tmp_path: Path) -
     assert entry(catalog(ws), target).msgstr == "Zwei-Wege"
 
 
+def _copied_from_locales(ws: Workspace, tmp_path: Path) -> tuple[list[str], Path]:
+    """A file copied from locales/ (no stamp) while the catalog held an old human
+    translation; since then the catalog got a newer one, and machine output."""
+    first, second, third, fourth = ids(ws)
+    path = ws.po_path("post", "de")
+    edit(path, third, "Alte Übersetzung")
+    edit(path, fourth, "Gleich")
+    copy = tmp_path / "copy.po"
+    copy.write_bytes(path.read_bytes())
+    edit(path, second, "[Maschine]", flags=["fuzzy", "machine"])
+    edit(path, third, "Neuere Übersetzung")  # a reviewer's later work
+    for ctxt, text in [(first, "Titel"), (second, "Mensch"), (third, "Kopie"), (fourth, "")]:
+        edit(copy, ctxt, text)
+    return [first, second, third, fourth], copy
+
+
+def test_unstamped_upload_fills_gaps_and_reports_human_translations(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    (first, second, third, fourth), copy = _copied_from_locales(ws, tmp_path)
+    before = ws.po_path("post", "de").read_bytes()
+    with pytest.raises(ConflictError, match="no stamp") as caught:
+        import_po(ws, copy.read_bytes(), slug="post", lang="de", name="copy.po")
+    assert caught.value.conflicts == [
+        {"id": third, "msgid": entry(catalog(ws), third).msgid, "base": "",
+         "ours": "Neuere Übersetzung", "theirs": "Kopie", "note": NO_STAMP}
+    ]  # fmt: skip
+    assert ws.po_path("post", "de").read_bytes() == before  # nothing applied
+    report = import_po(
+        ws, copy.read_bytes(), slug="post", lang="de", name="copy.po", prefer=Pick.OURS
+    )
+    after = catalog(ws)
+    assert (report.mode, report.updated, report.resolved) == ("2-way", 2, 1)
+    assert entry(after, first).msgstr == "Titel"  # was untranslated
+    assert (entry(after, second).msgstr, entry(after, second).flags) == ("Mensch", [])
+    assert entry(after, third).msgstr == "Neuere Übersetzung"
+    assert entry(after, fourth).msgstr == "Gleich"  # an upload never erases
+
+
+@pytest.mark.parametrize("how", ["prefer", "take"])
+def test_unstamped_conflicts_can_be_taken(ws: Workspace, tmp_path: Path, how: str) -> None:
+    (_, _, third, _), copy = _copied_from_locales(ws, tmp_path)
+    choice: dict[str, Any] = (
+        {"prefer": Pick.THEIRS} if how == "prefer" else {"take": {third: Pick.THEIRS}}
+    )
+    report = import_po(ws, copy.read_bytes(), slug="post", lang="de", name="copy.po", **choice)
+    assert report.resolved == 1
+    assert entry(catalog(ws), third).msgstr == "Kopie"
+
+
 def test_uploaded_approval_lines_are_not_trusted(ws: Workspace, tmp_path: Path) -> None:
     target = ids(ws)[1]
     upload = export_to(ws, tmp_path / "up.po")
@@ -162,3 +214,20 @@ def test_uploaded_approval_lines_are_not_trusted(ws: Workspace, tmp_path: Path) 
     po.save()
     import_po(ws, upload.read_bytes(), slug="post", lang="de", name="up.po")
     assert entry(catalog(ws), target).tcomment == "note"
+
+
+def test_a_translator_comment_on_an_approved_entry_keeps_the_approval(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    target = ids(ws)[1]
+    edit(ws.po_path("post", "de"), target, "Genehmigt")
+    approve_entries(ws, "post", "de", who="rita", ids=[target])
+    upload = export_to(ws, tmp_path / "up.po")
+    po = polib.pofile(str(upload))
+    entry(po, target).tcomment = "Bitte so lassen"
+    po.save()
+    report = import_po(ws, upload.read_bytes(), slug="post", lang="de", name="up.po")
+    kept = entry(catalog(ws), target)
+    assert report.updated == 1 and kept.msgstr == "Genehmigt"
+    assert kept.tcomment.splitlines()[0] == "Bitte so lassen"
+    assert kept.tcomment.splitlines()[1].startswith("approved: rita ")

@@ -1,0 +1,60 @@
+"""Atomic file writes: the one way this package replaces a file on disk.
+
+Catalogs, bundles, job records, settings and tokens are all read by other
+processes (workers, the API, web servers, translators' tools) while they change,
+so a reader must see the old file or the new one, never half of either. A write
+goes to a temporary file in the same folder, is flushed to disk, then renamed over
+the old file (a rename within one file system is atomic).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+__all__ = ["current_umask", "write_atomic"]
+
+
+def write_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
+    """Replace ``path`` with ``data`` all at once: temp file, fsync, rename.
+
+    The file keeps the mode it had (or gets the usual ``0666 & ~umask``), not
+    mkstemp's private 0600: bundles and catalogs are read by web servers and
+    translators' tools. Pass ``mode`` for files that must stay private."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if mode is None:
+        try:
+            mode = path.stat().st_mode & 0o777
+        except FileNotFoundError:
+            mode = 0o666 & ~current_umask()
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def current_umask() -> int:
+    """The process umask, read without changing it where Linux allows.
+
+    ``os.umask`` can only be read by setting it; between the two calls another
+    thread (a uvicorn worker thread, a Celery pool thread) would create files with
+    the temporary mask. ``/proc/self/status`` reports it read-only (Linux 4.7+);
+    elsewhere the set-and-restore is the only way."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
