@@ -25,7 +25,7 @@ OWNERS = {
     "kombu": ("jobs/",),
     "fastapi": ("http/",),
     "starlette": ("http/",),
-    "uvicorn": ("cli.py", "http/"),
+    "uvicorn": ("cli/servers.py", "http/"),
     "polib": ("catalog/", "services/", "tm/"),
     "redis": ("locking.py", "jobs/", "http/"),
     "sqlalchemy": ("tm/", "jobs/"),

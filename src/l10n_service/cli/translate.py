@@ -1,0 +1,183 @@
+"""Machine translation from the command line: translate (with an embedded worker
+when no broker is set), and following jobs: list, wait, resume, cancel."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from ..errors import InputError
+from ..workspace import Workspace
+from .base import RootOption, app, console, err, jobs_app, split, workspace
+
+
+def _embedded_worker(ws: Workspace, queues: list[str]) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, L10N_ROOT=str(ws.root))
+    cmd = [
+        sys.executable, "-m", "l10n_service.cli", "worker", "--root", str(ws.root),
+        "--queues", ",".join(queues), "--concurrency", "1", "--pool", "solo",
+    ]  # fmt: skip
+    log = open(ws.state_dir / "worker.log", "ab")  # noqa: SIM115 (lives as long as the worker)
+    return subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@app.command()
+def translate(
+    slugs: Annotated[list[str], typer.Argument(help="Articles to translate.")],
+    to: Annotated[list[str], typer.Option("--to", help="Target languages, e.g. de,fr.")],
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="auto (the best-ranked engine for each pair) or an engine from "
+            "`l10n models list`.",
+            envvar="L10N_ENGINE",
+        ),
+    ] = "auto",
+    wait: Annotated[bool, typer.Option(help="Wait with a progress bar until done.")] = False,
+    root: RootOption = Path("."),
+) -> None:
+    """Machine-translate untranslated segments as Celery jobs (one per article x language)."""
+    from ..core.locales import normalize_locale
+    from ..settings import load_settings
+
+    ws = workspace(root)
+    os.environ["L10N_ROOT"] = str(ws.root)
+    langs = [normalize_locale(x) for x in split(to)]
+    if not langs:
+        raise InputError("--to needs at least one language")
+    from ..jobs.dispatch import send_chunks
+    from ..services.machine import start_job
+
+    jobs = [
+        start_job(ws, slug, lang, engine=engine, dispatch=send_chunks)
+        for slug in slugs
+        for lang in langs
+    ]
+    _print_notice(jobs)
+    embedded = load_settings().embedded
+    worker = None
+    if embedded and any(j.chunks for j in jobs):
+        queues = sorted({"apply", *(j.queue for j in jobs)})
+        worker = _embedded_worker(ws, queues)
+    try:
+        if embedded or wait:
+            jobs = _wait_with_progress(ws, [j.id for j in jobs], worker)
+    finally:
+        if worker is not None:
+            _stop(worker)
+    for job in jobs:
+        line = f"job {job.id}: {job.slug} -> {job.lang} \\[{job.engine}] {job.state}"
+        if job.state == "done":
+            line += f", {job.translated} translated, {len(job.failed)} failed"
+        if job.reused:
+            line += f", {job.reused} reused from the translation memory"
+        console.print(line)
+        for ctxt, reason in list(job.failed.items())[:5]:
+            err.print(f"  [red]MT failed[/] {ctxt}: {reason}")
+
+
+def _print_notice(jobs: list[Any]) -> None:
+    """One line per fallback engine, whatever the number of jobs: which pairs ``auto``
+    could only give to an engine that does not really translate."""
+    from ..mt.registry import fallback_note
+
+    fallbacks: dict[str, list[tuple[str, str]]] = {}
+    for job in jobs:
+        if job.notice:
+            fallbacks.setdefault(job.engine, []).append((job.source, job.lang))
+    for engine, pairs in sorted(fallbacks.items()):
+        sys.stderr.write(f"note: {fallback_note(engine, pairs)}\n")
+
+
+def _wait_with_progress(
+    ws: Workspace,
+    job_ids: list[str],
+    worker: subprocess.Popen[bytes] | None,
+    resume_after: float | None = None,
+) -> list[Any]:
+    from ..errors import JobError
+    from ..jobs.dispatch import send_chunks
+    from ..services.machine import wait_for
+
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+        TimeRemainingColumn(), console=err, transient=False,
+    ) as progress:  # fmt: skip
+        bars: dict[str, Any] = {}
+
+        def show(jobs: list[Any]) -> None:
+            if worker is not None and worker.poll() is not None:
+                log = ws.state_dir / "worker.log"
+                raise JobError(f"the embedded worker exited with {worker.returncode}; see {log}")
+            for job in jobs:
+                if job.id not in bars:
+                    bars[job.id] = progress.add_task(
+                        f"{job.slug} -> {job.lang}", total=job.segments
+                    )
+                done = job.translated + job.skipped + len(job.failed)
+                progress.update(bars[job.id], completed=done)
+
+        return wait_for(
+            ws, job_ids, on_progress=show, resume_after=resume_after, dispatch=send_chunks
+        )
+
+
+@jobs_app.command("list")
+def jobs_list(root: RootOption = Path(".")) -> None:
+    """Every job with its progress."""
+    from ..services.jobs_store import JobStore
+
+    for job in JobStore(workspace(root)).all():
+        console.print(
+            f"{job.id} {job.slug} {job.lang} {job.engine} {job.state} "
+            f"{len(job.done_chunks)}/{job.chunks} chunks, {job.rate():.1f} seg/s",
+            markup=False,
+        )
+
+
+@jobs_app.command("wait")
+def jobs_wait(
+    job_ids: list[str],
+    resume_after: Annotated[
+        float | None, typer.Option(help="Re-send missing chunks after this many idle seconds.")
+    ] = None,
+    root: RootOption = Path("."),
+) -> None:
+    """Wait for jobs with a progress bar."""
+    for job in _wait_with_progress(workspace(root), job_ids, None, resume_after):
+        console.print(f"job {job.id}: {job.state}", markup=False)
+
+
+@jobs_app.command("resume")
+def jobs_resume(job_id: str, root: RootOption = Path(".")) -> None:
+    """Send again the chunks of a job that were never applied."""
+    from ..jobs.dispatch import send_chunks
+    from ..services.machine import resume_job
+
+    sent = resume_job(workspace(root), job_id, send_chunks)
+    console.print(f"re-sent {sent} chunks of job {job_id}")
+
+
+@jobs_app.command("cancel")
+def jobs_cancel(job_id: str, root: RootOption = Path(".")) -> None:
+    """Cancel a job: chunks still queued are dropped."""
+    from ..services.machine import cancel_job
+
+    console.print(f"job {job_id}: {cancel_job(workspace(root), job_id).state}")
