@@ -7,13 +7,16 @@
 #   3. deploy/compose_test.py: build the image, run the stack, drive an article
 #      through the HTTP API to a published page, scale, health checks, down -v.
 # Ends with one PASS/FAIL line; exit status 0 only on PASS.
+# L10N_COMPOSE_BROKER=rabbitmq: the same with RabbitMQ as the broker.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$SECONDS
 echo "== docker engine"
 deploy/docker-host.sh
 echo "== base images"
-images=$(deploy/local-images.sh python redis)
+kinds=(python redis)
+[[ ${L10N_COMPOSE_BROKER:-redis} == rabbitmq ]] && kinds+=(rabbitmq)
+images=$(deploy/local-images.sh "${kinds[@]}")
 eval "$images"
 printf '%s\n' "$images" | sed 's/^/  /'
 echo "== compose stack ($(( SECONDS - started )) s so far)"

@@ -9,6 +9,9 @@ read the published page over HTTP; scale mt-worker to 2 and run a second job; st
 only the apply worker's process and see ITS health check fail (while the MT workers
 still answer) and Docker mark it unhealthy; `down -v`. Prints each step and a final
 PASS/FAIL line; exits non-zero on failure.
+
+L10N_COMPOSE_BROKER=rabbitmq runs the same with deploy/compose.rabbitmq.yaml layered on;
+L10N_COMPOSE_KEEP=1 leaves the stack up for a look (then `down -v` it yourself).
 """
 
 from __future__ import annotations
@@ -348,6 +351,12 @@ def show_logs(stack: Stack) -> None:
 
 def main() -> int:
     files = [str(REPO / "compose.yaml")]
+    broker = os.environ.get("L10N_COMPOSE_BROKER", "redis")
+    if broker not in ("redis", "rabbitmq"):
+        print(f"error: L10N_COMPOSE_BROKER={broker!r}: expected redis or rabbitmq", file=sys.stderr)
+        return 2
+    if broker == "rabbitmq":
+        files.append(str(REPO / "deploy" / "compose.rabbitmq.yaml"))
     env = {
         **os.environ,
         "COMPOSE_PROJECT_NAME": PROJECT,
@@ -361,6 +370,9 @@ def main() -> int:
     }
     stack = Stack(files, env)
     services = ["redis", "api", "apply-worker", "mt-worker", "flower"]
+    if broker == "rabbitmq":
+        env["RABBITMQ_IMAGE"] = os.environ.get("RABBITMQ_IMAGE", "rabbitmq:3-management-alpine")
+        services.append("rabbitmq")
     ok = False
     try:
         step(f"compose: {shlex.join(stack.base)}")
@@ -368,7 +380,7 @@ def main() -> int:
         build_image(env)
         check_image()
         check_flower_refuses(stack)
-        step("start the stack (redis, api, apply-worker, mt-worker, flower)")
+        step(f"start the stack ({', '.join(services)}; broker: {broker})")
         stack("--profile", "monitor", "up", "-d", "--no-build")
         until(lambda: all_healthy(stack, services, {}), "every service healthy", 300)
         check_bindings(stack, env)
@@ -390,7 +402,7 @@ def main() -> int:
         answering = until(lambda: two_mt_nodes(stack), "both MT workers answering pings", 120)
         print(f"    nodes: {answering}")
         run_job(api, "fr")
-        print(f"    chunks translated per MT worker: {chunks_per_worker(stack)}")
+        print(f"    chunks translated so far, per MT worker: {chunks_per_worker(stack)}")
         publish_and_read(api, "fr")
         check_apply_health(stack)
         ok = True
