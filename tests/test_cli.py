@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import BIN, SAMPLE, run_cli
+from tests.conftest import SAMPLE, run_cli
 
 
 @pytest.mark.parametrize(
@@ -94,22 +92,3 @@ def test_front_matter_keys_are_configurable(workspace: Path, tmp_path: Path) -> 
     ]
     run_cli("update", root=workspace)  # re-parsed with the stored keys
     assert 'msgid "running, Korea"' in (workspace / "locales" / "post.pot").read_text()
-
-
-@pytest.mark.parametrize("variable", ["L10N_ROOT", "L10N_ROOT_DIR"])
-def test_workspace_from_the_environment(workspace: Path, tmp_path: Path, variable: str) -> None:
-    """Containers set L10N_ROOT once (as the README documents) and every command
-    uses it without --root; L10N_ROOT_DIR is the older name, kept working."""
-    elsewhere = tmp_path / "cwd"
-    elsewhere.mkdir()
-    env = {variable: str(workspace)}
-    result = subprocess.run(
-        [str(BIN / "l10n"), "add", str(SAMPLE)],
-        capture_output=True, text=True, cwd=elsewhere,
-        env={k: v for k, v in {**os.environ, **env}.items()
-             if k in env or k not in ("L10N_ROOT", "L10N_ROOT_DIR")},
-        timeout=300,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    assert (workspace / "articles/pyongyang-marathon.txt").is_file()
-    assert not (elsewhere / "articles").exists()
