@@ -8,7 +8,7 @@ DEMO   := demo
 ARTICLE := examples/articles/pyongyang-marathon.txt
 LANGS  ?= de,ar
 
-.PHONY: demo test lint bench install install-test services clean
+.PHONY: demo test lint bench install install-test services clean compose-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ lint: install-test
 
 test: install-test services lint
 	$(BIN)/python -m pytest -q
+
+# The compose deployment end to end (Docker; root to install/start it). Slow (minutes)
+# and needs Debian's mirror and PyPI, so it is not part of `make test`.
+compose-test:
+	deploy/compose-test.sh
 
 bench: install-test
 	$(BIN)/python benchmarks/run_all.py

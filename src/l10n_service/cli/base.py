@@ -36,8 +36,11 @@ app.add_typer(tokens_app, name="tokens")
 console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 120)
 err = Console(stderr=True)
 
+# L10N_ROOT is the documented variable (the API and workers read it too);
+# L10N_ROOT_DIR is the older spelling, still honoured.
 RootOption = Annotated[
-    Path, typer.Option("--root", help="Workspace directory.", envvar="L10N_ROOT_DIR")
+    Path,
+    typer.Option("--root", help="Workspace directory.", envvar=["L10N_ROOT", "L10N_ROOT_DIR"]),
 ]
 
 
