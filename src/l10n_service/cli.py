@@ -498,7 +498,9 @@ def bundle(
             console.print(
                 f"{item.slug} \\[{item.lang}]: {item.path.relative_to(ws.root)}/ "
                 f"(coverage {cov['ratio']:.0%}, machine {cov['machine']}, "
-                f"fallback {cov['source-fallback']}, version {item.version})"
+                f"fallback {cov['source-fallback']}"
+                + (f" ({item.qa_fallbacks} with QA errors)" if item.qa_fallbacks else "")
+                + f", version {item.version})"
             )
         else:
             err.print(

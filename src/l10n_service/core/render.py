@@ -19,7 +19,7 @@ from markdown_it import MarkdownIt
 
 from .. import __version__
 from .locales import direction, display_name
-from .localize import LocalizedSegment, block_text, rebuild_source
+from .localize import QA_REASON_PREFIX, LocalizedSegment, block_text, rebuild_source
 from .model import Article, Block, BlockType
 from .tokens import restore
 
@@ -118,9 +118,15 @@ def bundle_document(
             note += " by pseudo-localisation (not a real translation)"
         notices.append(note)
     if coverage["source-fallback"]:
-        notices.append(
-            f"{coverage['source-fallback']} of {total} segments are shown in the source language"
+        note = f"{coverage['source-fallback']} of {total} segments are shown in the source language"
+        qa = sum(
+            1
+            for _, s in article.segments()
+            if chosen[s.entry_id].reason.startswith(QA_REASON_PREFIX)
         )
+        if qa:
+            note += f" ({qa} because their translation has QA errors)"
+        notices.append(note)
     doc: dict[str, Any] = {
         "schema_version": BUNDLE_SCHEMA_VERSION,
         "generator": f"l10n-service {__version__}",
