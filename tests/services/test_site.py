@@ -1,8 +1,9 @@
 """Publishing into a static site: published bundles of several articles (Markdown,
-HTML and plain text) in English, German, Arabic and Brazilian Portuguese, some with
-hostile translated titles and a translation that looks like a Hugo shortcode, are
-exported and built with the real generators: Hugo (Debian's) and mkdocs with
-mkdocs-static-i18n. The builds must report no error and hold every language."""
+HTML and plain text, two of them real documents) in English, German, Arabic and
+Brazilian Portuguese, some with hostile translated titles and a translation that
+looks like a Hugo shortcode, are exported and built with the real generators: Hugo
+(Debian's) and mkdocs with mkdocs-static-i18n. The builds must report no error and
+hold every language."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from tests.conftest import BIN, run_cli
 from tests.review.conftest import machine_translate
 
 DATA = Path(__file__).parents[1] / "data" / "articles"
+REALWORLD = Path(__file__).parents[1] / "data" / "realworld" / "md"
 LANGS = ["de", "ar", "pt-BR"]
 HUGO_LANGS = ["en", "de", "ar", "pt-br"]
 MKDOCS_LANGS = ["de", "ar", "pt_BR"]  # and the default, English, at the site root
@@ -50,6 +52,12 @@ ARTICLES = {
     "release-notes": ("release-notes.txt", (DATA / "release-notes.txt").read_bytes()),
     "hello": ("hello.md", HELLO.encode()),
     "notes": ("notes.txt", NOTES.encode()),
+    # Real documents (see tests/data/realworld/LICENSES.md): code, tables, footnotes.
+    "httpx-readme": ("README.md", (REALWORLD / "httpx--README.md").read_bytes()),
+    "footnotes": (
+        "footnotes.md",
+        (REALWORLD / "markdown--docs-extensions-footnotes.md").read_bytes(),
+    ),
 }
 
 
@@ -250,7 +258,8 @@ def test_mkdocs_static_i18n_builds_every_language(published: Workspace, tmp_path
 
 def test_cli_export_site(published: Workspace, tmp_path: Path) -> None:
     out = run_cli("export-site", "hugo", str(tmp_path / "site"), "--config", root=published.root)
-    assert "20 pages in 4 languages (ar, de, en, pt_BR; default en) for hugo" in out.stdout
+    pages = f"{4 * len(ARTICLES)} pages in 4 languages (ar, de, en, pt_BR; default en) for hugo"
+    assert pages in out.stdout
     assert "[languages.pt-br]" in out.stdout and 'languageDirection = "rtl"' in out.stdout
     one = run_cli("export-site", "mkdocs", str(tmp_path / "mk"), "hello", root=published.root)
     assert "4 pages in 4 languages" in one.stdout
