@@ -76,3 +76,76 @@ def test_equivalents_across_scripts_pass(source: str, text: str) -> None:
 
 def test_untranslated_entries_are_not_checked() -> None:
     assert run_checks("Hello <1>x</1>.", "") == []
+
+
+# A link the source does not have, in every spelling a browser or a reader accepts.
+ADDED_URLS = [
+    "Lies HTTPS://EVIL.EXAMPLE/a heute.",
+    "Lies Https://evil.example heute.",
+    "Lies //evil.example/a heute.",
+    "Lies \\\\evil.example heute.",
+    "Lies h&#116;tps://evil.example heute.",
+    "Lies https&#58;//evil.example heute.",
+    "Lies &amp;#104;ttps://evil.example heute.",
+    "Lies ht\ttps://evil.example heute.",
+    "Lies https:\n//evil.example heute.",
+    "Lies https : // evil.example heute.",
+    "Lies h\u200bttps://evil.example heute.",
+    "Lies ｈｔｔｐｓ：／／evil.example heute.",
+    "Lies ftp://evil.example heute.",
+    "Lies WWW.evil.example heute.",
+    "Lies mailto:boss@evil.example heute.",
+]
+
+
+@pytest.mark.parametrize("text", ADDED_URLS)
+def test_urls_catches_every_spelling_of_an_added_link(text: str) -> None:
+    findings = run_checks("Read it today.", text)
+    assert any(f.check == "urls" and "not in the source" in f.message for f in findings)
+
+
+@pytest.mark.parametrize(
+    ("source", "text"),
+    [
+        ("Read https://example.org/A today.", "Lies HTTPS://Example.org/A heute."),
+        ("Get it from //cdn.example.org/x.js.", "Hol es von //cdn.example.org/x.js."),
+        ("Mail press@example.org now.", "Schreib jetzt an PRESS@example.org."),
+        # Not links: paths, versions, file names, "and/or", comments.
+        (
+            "Use v1.2.3 and/or node.js with README.md.",
+            "Nimm v1.2.3 und/oder node.js mit README.md.",
+        ),
+        ("Install Python 3.11.", "Installiere Python 3.11 // später mehr."),
+    ],
+)
+def test_urls_accepts_copied_links_and_non_links(source: str, text: str) -> None:
+    assert "urls" not in _names(source, text, ())
+
+
+SCRIPT_URLS = [
+    "&#106;avascript:alert(1)",
+    "&#x6A;avascript:alert(1)",
+    "&#0000106avascript:alert(1)",
+    "java&#x09;script:alert(1)",
+    "java&Tab;script:alert(1)",
+    "jav&#x0A;ascript:alert(1)",
+    "java&NewLine;script&colon;alert(1)",
+    "&amp;#106;avascript:alert(1)",
+    "java\u200bscript:alert(1)",
+    "\x01javascript:alert(1)",
+    "ｊａｖａｓｃｒｉｐｔ:alert(1)",
+    "VBScript:msgbox(1)",
+    "data:text/html;base64,PHNjcmlwdD4=",
+    "&lt;script&gt;alert(1)&lt;/script&gt;",
+]
+
+
+@pytest.mark.parametrize("payload", SCRIPT_URLS)
+def test_unsafe_sees_through_encodings(payload: str) -> None:
+    assert "unsafe" in _names("Click here.", f"Klick {payload} hier.", ())
+    # An article about the very thing may mention it, in any spelling.
+    assert "unsafe" not in _names(f"Never type {payload} here.", f"Tippe nie {payload} hier.", ())
+
+
+def test_java_script_as_two_words_is_not_a_script_url() -> None:
+    assert "unsafe" not in _names("A Java guide.", "Ein Java script: Leitfaden.", ())

@@ -1,7 +1,8 @@
 """A hostile translator: script tags, event handlers and javascript: links typed into
 every translation of a text, a Markdown and an HTML article. The import takes the
-text (it is only text), QA flags it, approval refuses it, and no rendition of the
-published bundle carries live markup."""
+text (it is only text), QA flags it, approval refuses it, publishing shows the
+source instead under every policy, and even a rendition built without asking QA
+(the renderer's own defence) carries no live markup."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ import polib
 import pytest
 from markdown_it import MarkdownIt
 
+from l10n_service.core.localize import localize, rebuild_source
+from l10n_service.core.render import bundle_document, render_html, render_markdown
 from l10n_service.errors import InputError
-from l10n_service.services.articles import add_article
-from l10n_service.services.bundles import build_bundles
+from l10n_service.services.articles import add_article, load_article
+from l10n_service.services.bundles import build_bundles, catalog_texts
 from l10n_service.services.catalogs import approve_entries, import_po, update_languages
 from l10n_service.services.qa import check_catalog
 from l10n_service.services.review import export_po
@@ -77,26 +80,61 @@ def test_approval_is_refused_unless_forced(hostile: Workspace) -> None:
     assert approve_entries(hostile, "story", "de", who="rita", ids=[some], force=True).approved == 1
 
 
-def test_no_rendition_carries_live_markup(hostile: Workspace) -> None:
-    (built,) = build_bundles(hostile, "story", ["de"], policy="human")
-    assert built.published and built.coverage["translated"] == built.coverage["total"]
+@pytest.mark.parametrize("policy", ["human", "machine-allowed", "approved-only"])
+def test_entries_with_qa_errors_are_never_published(hostile: Workspace, policy: str) -> None:
+    # Forced past QA: still not shown.
+    approve_entries(hostile, "story", "de", who="rita", force=True)
+    (refused,) = build_bundles(hostile, "story", ["de"], policy=policy)
+    assert not refused.published and "with QA errors" in refused.reason
+    assert refused.qa_fallbacks == refused.coverage["total"]
+    (built,) = build_bundles(hostile, "story", ["de"], policy=policy, min_coverage=0)
     out = hostile.bundle_dir("story", "de")
-    page = (out / "index.html").read_text()
+    doc = json.loads((out / "bundle.json").read_text())
+    segments = [s for b in doc["blocks"] for s in b["segments"]]
+    assert {s["state"] for s in segments} == {"source-fallback"}
+    assert all(s["fallback_reason"].startswith("qa: ") for s in segments)
+    assert all("unsafe" in s["fallback_reason"] for s in segments)
+    total = len(segments)
+    assert built.published and built.qa_fallbacks == total
+    assert f"{total} of {total} segments are shown in the source language ({total} because" in (
+        " ".join(doc["notices"])
+    )
+    for rendition in out.glob("*.*"):
+        assert "alert(" not in rendition.read_text(), rendition.name
+
+
+def _renditions_without_qa(ws: Workspace) -> dict[str, str]:
+    """Every rendition of the German bundle with QA not consulted: what the renderer
+    alone makes of hostile text."""
+    article = load_article(ws, "story")
+    chosen = localize(article, "de", catalog_texts(ws, "story", "de"), "human")
+    assert {loc.state for loc in chosen.values()} == {"translated"}
+    doc = bundle_document(article, "de", chosen, alternates=["de"], policy="human")
+    return {
+        "index.html": render_html(doc, article, chosen),
+        "article.md": render_markdown(article, chosen),
+        f"article.{article.format}": rebuild_source(article, chosen),
+        "bundle.json": json.dumps([b["text"] for b in doc["blocks"]]),
+    }
+
+
+def test_no_rendition_carries_live_markup(hostile: Workspace) -> None:
+    files = _renditions_without_qa(hostile)
+    page = files["index.html"]
     _assert_inert(page)
     assert "alert(1)" in page  # the text is shown, as text
-    markdown = (out / "article.md").read_text()
+    markdown = files["article.md"]
     assert "<script" not in markdown.lower() and "javascript:" not in markdown.lower()
     _assert_inert(MarkdownIt("commonmark", {"html": True}).render(markdown) or "<p></p>")
-    for rebuilt in out.glob("article.*"):
-        if rebuilt.suffix == ".html":
-            _assert_inert(rebuilt.read_text())
-        assert "javascript:" not in rebuilt.read_text().lower()
-    doc = json.loads((out / "bundle.json").read_text())
-    assert "javascript:" not in json.dumps([b["text"] for b in doc["blocks"]]).lower()
+    for name, text in files.items():
+        if name == "article.html":
+            _assert_inert(text)
+        assert "javascript:" not in text.lower(), name
 
 
 def test_the_source_own_markup_survives(hostile: Workspace) -> None:
-    build_bundles(hostile, "story", ["de"], policy="human")
+    build_bundles(hostile, "story", ["de"], policy="human", min_coverage=0)
     page = (hostile.bundle_dir("story", "de") / "index.html").read_text()
+    assert "forecast" in page or "Storm" in page
     if "forecast" in page:
         assert 'href="https://example.org/f"' in page

@@ -207,7 +207,9 @@ def bundle(
             console.print(
                 f"{item.slug} \\[{item.lang}]: {item.path.relative_to(ws.root)}/ "
                 f"(coverage {cov['ratio']:.0%}, machine {cov['machine']}, "
-                f"fallback {cov['source-fallback']}, version {item.version})"
+                f"fallback {cov['source-fallback']}"
+                + (f" ({item.qa_fallbacks} with QA errors)" if item.qa_fallbacks else "")
+                + f", version {item.version})"
             )
         else:
             err.print(
@@ -216,3 +218,34 @@ def bundle(
             )  # fmt: skip
     if not all(item.published for item in built):
         raise typer.Exit(1)
+
+
+@app.command("export-site")
+def export_site(
+    generator: Annotated[str, typer.Argument(help="hugo or mkdocs.")],
+    directory: Annotated[Path, typer.Argument(help="The site's root folder.")],
+    slugs: Annotated[
+        list[str] | None, typer.Argument(help="Articles; default every published one.")
+    ] = None,
+    config: Annotated[
+        bool, typer.Option("--config", help="Also print the site's language configuration.")
+    ] = False,
+    root: RootOption = Path("."),
+) -> None:
+    """Write published bundles as <slug>.<lang>.md pages of a Hugo (content/) or
+    mkdocs-static-i18n (docs/) site, with front matter made from the bundle."""
+    from ..services.site import export_site as export
+
+    ws = workspace(root)
+    result = export(ws, generator, directory, split(slugs) or None)
+    for page in result.pages:
+        console.print(f"{page.slug} \\[{page.lang}]: {page.path}", highlight=False)
+    console.print(
+        f"{len(result.pages)} pages in {len(result.languages)} languages "
+        f"({', '.join(result.languages)}; default {result.source_lang}) for {generator}",
+        highlight=False,
+    )
+    if config:
+        name = "hugo.toml" if generator == "hugo" else "mkdocs.yml"
+        console.print(f"# add to {name}:", highlight=False)
+        typer.echo(result.config, nl=False)

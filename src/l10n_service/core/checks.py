@@ -13,6 +13,7 @@ URLs and numbers are placeholders, so "free text" below means the text between t
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections import Counter
@@ -131,19 +132,49 @@ def check_markup(source: str, translation: str, ctx: CheckContext) -> None:
     _diff(_raw_tags(source), _raw_tags(translation), "tags")
 
 
+# Characters a browser drops from a URL or a reader never sees: C0 controls (tab and
+# newline included: the URL parser strips them anywhere), DEL, soft hyphen, zero-width
+# and word-joiner characters, the byte order mark.
+_INVISIBLE = dict.fromkeys(
+    [*range(0x20), 0x7F, 0xAD, 0x180E, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF], None
+)
+
+
+def _decoded(text: str) -> str:
+    """``text`` with HTML entities decoded until none is left (``&amp;#106;`` is two
+    layers), so an encoded scheme or tag reads as what it becomes in a page."""
+    for _ in range(4):
+        decoded = html.unescape(text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
+def _as_browser_reads(text: str) -> str:
+    """What a browser makes of ``text`` as a URL: entities decoded, compatibility
+    forms folded (fullwidth letters), invisible characters and tab/newline removed.
+    ``java&#x09;script:``, ``&#106;avascript:`` and ``ja\u200bvascript:`` all read
+    ``javascript:``."""
+    return unicodedata.normalize("NFKC", _decoded(text)).translate(_INVISIBLE)
+
+
 _UNSAFE = (
     (re.compile(r"<\s*script", re.I), "a <script> tag"),
     (re.compile(r"<[^<>]{0,500}?\son[a-z]+\s*=", re.I), "an event handler attribute"),
     (re.compile(r"(?:java|vb)script\s*:", re.I), "a script URL"),
-    (re.compile(r"data\s*:\s*text/html", re.I), "a data: HTML URL"),
+    (re.compile(r"data\s*:\s*(?:text/html|image/svg)", re.I), "a data: HTML or SVG URL"),
 )
 
 
 @_register("unsafe", Severity.ERROR)
 def check_unsafe(source: str, translation: str, ctx: CheckContext) -> None:
-    """Text that could run code if it ever reached a page unescaped."""
+    """Text that could run code if it ever reached a page unescaped, however it is
+    spelled (entities, invisible characters, fullwidth letters). The renderer removes
+    script URLs anyway; this says that the translation tried."""
+    src, dst = _as_browser_reads(source), _as_browser_reads(translation)
     for pattern, what in _UNSAFE:
-        if pattern.search(translation) and not pattern.search(source):
+        if pattern.search(dst) and not pattern.search(src):
             raise CheckFailure(f"contains {what}")
 
 
@@ -151,9 +182,10 @@ _NUMBER = re.compile(r"\d+(?:[.,'\u00a0\u202f\u2009\u066b\u066c]\d+)*")
 
 
 def _numbers(masked: str) -> Counter[str]:
-    """Numbers by their digits, so 1,000 = 1.000 = ١٬٠٠٠ (separators and scripts vary)."""
+    """Numbers by their digits, so 1,000 = 1.000 = ١٬٠٠٠ (separators and scripts vary);
+    the digits of a character reference (``&#8217;``) are not a number anyone reads."""
     found: Counter[str] = Counter()
-    for match in _NUMBER.finditer(_free(masked)):
+    for match in _NUMBER.finditer(_decoded(_free(masked))):
         found["".join(str(unicodedata.digit(ch)) for ch in match.group() if ch.isdigit())] += 1
     return found
 
@@ -164,16 +196,54 @@ def check_numbers(source: str, translation: str, ctx: CheckContext) -> None:
     _diff(_numbers(source), _numbers(translation), "numbers")
 
 
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Spellings of a link, found after _decoded and the invisible characters are removed
+# (tab and newline stay: they end a URL in text, but inside a scheme a browser drops
+# them, so the scheme part allows them): any ``scheme://`` in any case, with spaces
+# or backslashes around ``:`` and ``//``; protocol-relative ``//host.tld``;
+# ``www.``; ``mailto:`` and bare e-mail addresses.
+_GAP = r"[\t\n\r]*"
+_SEP = r"[\t\n\r ]*"
+_URL = re.compile(
+    rf"(?P<scheme>[a-z](?:{_GAP}[a-z0-9+.-]){{0,31}}){_SEP}:{_SEP}[/\\]{_GAP}[/\\]{_SEP}"
+    r"(?P<rest>[^\s<>\"']+)"
+    r"|(?<![\w:/\\.@-])[/\\]{2}(?P<host>[\w-]+(?:\.[\w-]+)+(?:[/?#:][^\s<>\"']*)?)"
+    r"|(?<![\w./@-])(?P<www>www\.[^\s<>\"']+)"
+    r"|(?:mailto:)?(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)",
+    re.I,
+)
+_URL_TEXT = {c: None for c in _INVISIBLE if chr(c) not in "\t\n\r"}
+
+
+def _lower_host(address: str) -> str:
+    host, sep, path = address.partition("/")
+    return host.lower() + sep + path
+
+
+def _url_key(match: re.Match[str]) -> str:
+    """One spelling per link: scheme and host in lower case, gaps removed, so
+    ``HTTPS://Example.org/a`` in the source and ``https://example.org/a`` in the
+    translation are the same link."""
+    if match["scheme"] is not None:
+        scheme = re.sub(r"\s", "", match["scheme"]).lower()
+        return f"{scheme}://{_lower_host(match['rest'])}"
+    if match["host"] is not None:
+        return f"//{_lower_host(match['host'])}"
+    if match["www"] is not None:
+        return _lower_host(match["www"])
+    return str(match["email"]).lower()
 
 
 def _urls(masked: str) -> Counter[str]:
-    return Counter(m.group().rstrip(".,;:!?)") for m in _URL.finditer(_free(masked)))
+    text = unicodedata.normalize("NFKC", _decoded(_free(masked))).translate(_URL_TEXT)
+    return Counter(_url_key(m).rstrip(".,;:!?)") for m in _URL.finditer(text))
 
 
 @_register("urls", Severity.ERROR)
 def check_urls(source: str, translation: str, ctx: CheckContext) -> None:
-    """URLs and e-mail addresses in free text are copied, never translated."""
+    """URLs and e-mail addresses in free text are copied, never translated, and a
+    translation adds none: whatever the spelling (``HTTPS://``, ``//host``,
+    ``h&#116;tps://``, ``https : //``), a link the source does not have is one the
+    reader would follow on the translator's word alone."""
     _diff(_urls(source), _urls(translation), "URLs")
 
 

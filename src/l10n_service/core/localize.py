@@ -1,8 +1,10 @@
 """Choose the text shown for every segment of an article in one language.
 
-The publish policy decides which catalog states may appear; anything else, and
-any translation whose placeholders don't match its source, falls back to the
-source sentence and is recorded as such, so a bundle never shows broken markup.
+The publish policy decides which catalog states may appear; anything else, any
+translation whose placeholders don't match its source, and any translation with a
+QA error (under every policy: an error nobody looked at is not published because
+its state allows it) falls back to the source sentence and is recorded as such, so
+a bundle never shows broken markup or an unreviewed link.
 
 A translation chosen is made safe for the article's format here, once, so every
 rendition (bundle.json, the page, Markdown, the rebuilt article) carries the same
@@ -13,7 +15,7 @@ rules are the format's: ``Format.clean_translation_piece``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .chosen import LocalizedSegment, block_text, block_texts
@@ -23,8 +25,10 @@ from .tokens import placeholder_problems
 
 __all__ = [
     "POLICIES",
+    "QA_REASON_PREFIX",
     "CatalogText",
     "LocalizedSegment",
+    "QaErrors",
     "block_text",
     "block_texts",
     "localize",
@@ -41,6 +45,14 @@ POLICIES: dict[str, frozenset[SegmentState]] = {
 }
 
 
+QA_REASON_PREFIX = "qa: "
+
+# The names of the QA checks an entry fails with an error, asked only for a
+# translation the policy would show; the caller runs the checks, so this module
+# stays pure.
+QaErrors = Callable[[str], Sequence[str]]
+
+
 @dataclass(frozen=True)
 class CatalogText:
     """What the catalog holds for one entry."""
@@ -55,8 +67,14 @@ def localize(
     lang: str,
     catalog: Mapping[str, CatalogText],
     policy: str = "machine-allowed",
+    qa_errors: QaErrors | None = None,
 ) -> dict[str, LocalizedSegment]:
-    """Per entry id, the text to show. In the source language every segment is original."""
+    """Per entry id, the text to show. In the source language every segment is original.
+
+    ``qa_errors(entry_id)`` names the checks an entry fails; a translation with any
+    falls back with the reason ``qa: urls, unsafe``. Only names: the findings quote
+    the translation (the very URL that must not be published) and the reason is
+    public in bundle.json; ``l10n check`` shows the details."""
     allowed = POLICIES[policy]
     fmt = get_format(article.format)
     chosen: dict[str, LocalizedSegment] = {}
@@ -74,6 +92,8 @@ def localize(
             problems = placeholder_problems(segment.source, found.msgstr)
             if problems:
                 reason = "; ".join(problems)
+            elif qa_errors is not None and (errors := qa_errors(segment.entry_id)):
+                reason = QA_REASON_PREFIX + ", ".join(errors)
         if reason or found is None:
             chosen[segment.entry_id] = LocalizedSegment(
                 segment, segment.source, SegmentState.SOURCE_FALLBACK.value, reason=reason

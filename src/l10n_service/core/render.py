@@ -19,6 +19,7 @@ from .. import __version__
 from .chosen import LocalizedSegment, block_text
 from .formats.registry import get_format
 from .locales import direction, display_name
+from .localize import QA_REASON_PREFIX
 from .model import Article, BlockType
 from .provenance import PSEUDO, provenance_kind
 
@@ -112,9 +113,15 @@ def bundle_document(
             note += " by pseudo-localisation (not a real translation)"
         notices.append(note)
     if coverage["source-fallback"]:
-        notices.append(
-            f"{coverage['source-fallback']} of {total} segments are shown in the source language"
+        note = f"{coverage['source-fallback']} of {total} segments are shown in the source language"
+        qa = sum(
+            1
+            for _, s in article.segments()
+            if chosen[s.entry_id].reason.startswith(QA_REASON_PREFIX)
         )
+        if qa:
+            note += f" ({qa} because their translation has QA errors)"
+        notices.append(note)
     doc: dict[str, Any] = {
         "schema_version": BUNDLE_SCHEMA_VERSION,
         "generator": f"l10n-service {__version__}",

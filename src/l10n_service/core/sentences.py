@@ -75,7 +75,7 @@ def _spans(text: str, lang: str) -> list[tuple[int, int]]:
         pos = start + len(sentence)
         raw.append((start, pos))
     spans: list[tuple[int, int]] = []
-    for start, end in _split_missing_spaces(text, raw):
+    for start, end in _split_missing_spaces(text, _join_inside_words(text, raw)):
         while end > start and text[end - 1].isspace():
             end -= 1
         while start < end and text[start].isspace():
@@ -83,6 +83,35 @@ def _spans(text: str, lang: str) -> list[tuple[int, int]]:
         if end > start:
             spans.append((start, end))
     return spans
+
+
+# pysbd cuts where no sentence ends, in two ways we undo. After a full stop inside a
+# word: "foo_*.|dsc", "the .|tar.gz", "Run .|/configure"; a full stop directly
+# followed by a letter, a digit or a path character belongs to a file name, a version
+# or a host (a missing space before a capitalised word is put back below). And
+# before a word its list-item rule takes for an enumeration ("Edit| a.py,| b.py and|
+# c.py."): a sentence ends with terminal punctuation, perhaps inside quotes or
+# brackets (or is a whole parenthesis), or it has not ended.
+_WORD_GOES_ON = re.compile(r"[\w/*~-]")
+_TERMINAL = re.compile(r"[.!?…‽。！？．｡؟۔।॥][\"'”’»)\]}」』]*\s*\Z")
+
+
+def _join_inside_words(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        if out and _no_end_at(text, out[-1], start):
+            start = out.pop()[0]
+        out.append((start, end))
+    return out
+
+
+def _no_end_at(text: str, previous: tuple[int, int], cut: int) -> bool:
+    start, end = previous
+    if end == cut and text[cut - 1] == "." and _WORD_GOES_ON.match(text, cut):
+        return True
+    sentence = text[start:end].strip()
+    whole_parenthesis = sentence.startswith("(") and sentence.endswith(")")
+    return not whole_parenthesis and _TERMINAL.search(text, start, end) is None
 
 
 # News copy often loses the space after a full stop ("a complex picture.On one

@@ -220,6 +220,7 @@ def build(
                 policy=b.policy,
                 min_coverage=b.min_coverage,
                 reason=b.reason,
+                qa_fallbacks=b.qa_fallbacks,
                 href=f"{prefix}/articles/{b.slug}/{b.lang.replace('_', '-')}/bundle.json",
             )
             for b in built

@@ -33,8 +33,9 @@ from ..core.locales import direction, display_name, normalize_locale
 from ..errors import InputError, NotFoundError
 from ..workspace import Workspace, validate_slug
 from .deps import AppState, LangParam, SlugParam, State
+from .errorpage import HTML_CSP
 from .files import CachedFile
-from .negotiate import etag_matches, negotiate_language, prefers_html
+from .negotiate import etag_matches, match_language, negotiate_language, prefers_html
 from .problems import Problem
 
 __all__ = ["bundle_file", "published_languages", "router", "source_language"]
@@ -49,12 +50,6 @@ FILES = {
 NEGOTIATED_CACHE = "public, max-age=60"
 REVALIDATE_CACHE = "public, no-cache"
 IMMUTABLE_CACHE = "public, max-age=31536000, immutable"
-# Bundle pages carry translator text (sanitised when rendered); this keeps any
-# leftover markup inert: no scripts, no plugins, no framing, no form posts.
-HTML_CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; "
-    "base-uri 'self'; form-action 'none'; frame-ancestors 'none'"
-)
 
 
 _INDEX_TTL_S = 1.0
@@ -244,9 +239,16 @@ def negotiated_reply(
     if not available:
         raise NotFoundError(f"article {slug!r} has no published bundle")
     if lang is not None:
-        chosen = normalize_locale(lang)
-        if chosen not in available:
-            raise NotFoundError(f"article {slug!r} is not published in {_bcp47(chosen)}")
+        wanted = normalize_locale(lang)
+        found = match_language(wanted, available)
+        if found is None:
+            raise Problem(
+                404,
+                f"article {slug!r} is not published in {_bcp47(wanted)}",
+                kind="not-found",
+                available=[_bcp47(code) for code in available],
+            )
+        chosen = found
     else:
         negotiated = negotiate_language(headers.get("accept-language"), published, source)
         chosen = negotiated or available[0]

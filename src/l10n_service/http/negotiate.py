@@ -22,6 +22,7 @@ __all__ = [
     "MAX_ACCEPT_LANGUAGE",
     "MAX_LANGUAGE_ITEMS",
     "etag_matches",
+    "match_language",
     "negotiate_language",
     "parse_accept_language",
     "prefers_html",
@@ -125,22 +126,31 @@ def _negotiate_language(
     """
     if not available:
         return None
-    canonical = {code.lower(): code for code in available}
     fallback = source if source in available else sorted(available)[0]
     for tag in parse_accept_language(accept_language):
         if tag == "*":
             return fallback
-        chain = _chain(tag)
-        if not chain:
-            continue
-        found = negotiate_locale(list(chain), list(available), sep="_")
-        if found is not None and found.lower() in canonical:
-            return canonical[found.lower()]
-        language = chain[-1]
-        regional = sorted(c for c in available if c.split("_", 1)[0] == language)
-        if regional:
-            return regional[0]
+        found = match_language(tag, available)
+        if found is not None:
+            return found
     return fallback
+
+
+def match_language(tag: str, available: Sequence[str]) -> str | None:
+    """The published language that serves a reader asking for ``tag``, or None: the
+    tag itself, its more general forms (``de-CH`` -> ``de``), babel's aliases, then
+    any regional variant of the same language (``pt`` -> ``pt_BR``). One chain for
+    ``Accept-Language`` and for ``?lang=``, so a link and a browser agree."""
+    chain = _chain(tag)
+    if not chain:
+        return None
+    canonical = {code.lower(): code for code in available}
+    found = negotiate_locale(list(chain), list(available), sep="_")
+    if found is not None and found.lower() in canonical:
+        return canonical[found.lower()]
+    language = chain[-1]
+    regional = sorted(c for c in available if c.split("_", 1)[0] == language)
+    return regional[0] if regional else None
 
 
 def _media_q(items: Iterable[tuple[str, float]], media_type: str) -> float:

@@ -15,8 +15,8 @@ from jinja2 import Environment, select_autoescape
 
 from ..core.locales import direction, display_name
 from .articles import article_summaries
-from .bundles import HTML_CSP
 from .deps import State
+from .errorpage import HTML_CSP
 
 __all__ = ["router"]
 

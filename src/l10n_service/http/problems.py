@@ -8,6 +8,9 @@ traceback on the server and the client gets a bare 500.
 
 Messages from the services name files by absolute path, which says more about
 the server than a client needs; the workspace root is cut from every detail.
+
+A browser (one that prefers ``text/html``) gets the same error as a small HTML
+page (:mod:`.errorpage`); every error response varies on ``Accept``.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import Any, cast
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -35,12 +38,15 @@ from ..errors import (
     NotFoundError,
     UploadError,
 )
+from .errorpage import HTML_CSP, error_page
+from .negotiate import prefers_html
 
 __all__ = [
     "PROBLEM_JSON",
     "PROBLEM_RESPONSES",
     "BodySizeLimit",
     "Problem",
+    "error_response",
     "install_problem_handlers",
     "problem_response",
 ]
@@ -70,7 +76,10 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {
         "description": HTTPStatus(code).phrase,
-        "content": {PROBLEM_JSON: {"schema": PROBLEM_SCHEMA}},
+        "content": {
+            PROBLEM_JSON: {"schema": PROBLEM_SCHEMA},
+            "text/html": {"schema": {"type": "string"}},
+        },
     }
     for code in (400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 500, 503)
 }
@@ -124,6 +133,38 @@ def problem_response(
     )
 
 
+def error_response(
+    scope: Scope,
+    status: int,
+    detail: str | None = None,
+    *,
+    kind: str | None = None,
+    instance: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    **extensions: Any,
+) -> Response:
+    """The error for this request's client: an HTML page when it prefers
+    ``text/html`` (a browser), else the problem document."""
+    accept = next((v for k, v in scope.get("headers", ()) if k == b"accept"), b"")
+    vary = {**(headers or {}), "Vary": "Accept"}
+    if prefers_html(accept.decode("latin-1")) is True:
+        title = kind.replace("-", " ").capitalize() if kind else HTTPStatus(status).phrase
+        home = str(scope.get("root_path", "")).rstrip("/") + "/"
+        return HTMLResponse(
+            error_page(status, title, detail, home),
+            status_code=status,
+            # nosniff here too: the 413 answered before the app runs skips NoSniff.
+            headers={
+                **vary,
+                "Content-Security-Policy": HTML_CSP,
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
+    return problem_response(
+        status, detail, kind=kind, instance=instance, headers=vary, **extensions
+    )
+
+
 def _classify(exc: L10nError) -> tuple[int, str]:
     if isinstance(exc, UploadError | ArticleError | CatalogError):
         return 422, "unprocessable-content"
@@ -155,9 +196,10 @@ def _scrub(message: str, root: Path) -> str:
 def install_problem_handlers(app: FastAPI, root: Path) -> None:
     """Route every exception the app can raise through :func:`problem_response`."""
 
-    async def on_problem(request: Request, error: Exception) -> JSONResponse:
+    async def on_problem(request: Request, error: Exception) -> Response:
         exc = cast(Problem, error)  # registered for this type only
-        return problem_response(
+        return error_response(
+            request.scope,
             exc.status,
             _scrub(exc.detail, root),
             kind=exc.kind,
@@ -166,7 +208,7 @@ def install_problem_handlers(app: FastAPI, root: Path) -> None:
             **exc.extensions,
         )
 
-    async def on_l10n(request: Request, error: Exception) -> JSONResponse:
+    async def on_l10n(request: Request, error: Exception) -> Response:
         exc = cast(L10nError, error)  # registered for this type only
         status, kind = _classify(exc)
         detail = _scrub(str(exc), root)
@@ -180,17 +222,19 @@ def install_problem_handlers(app: FastAPI, root: Path) -> None:
             extra["conflicts"] = exc.conflicts
         if isinstance(exc, CatalogError) and exc.line:
             extra["line"] = exc.line
-        return problem_response(status, detail, kind=kind, instance=request.url.path, **extra)
+        return error_response(
+            request.scope, status, detail, kind=kind, instance=request.url.path, **extra
+        )
 
-    async def on_http(request: Request, error: Exception) -> JSONResponse:
+    async def on_http(request: Request, error: Exception) -> Response:
         exc = cast(StarletteHTTPException, error)  # registered for this type only
         phrase = HTTPStatus(exc.status_code).phrase
         detail = exc.detail if isinstance(exc.detail, str) and exc.detail != phrase else None
-        return problem_response(
-            exc.status_code, detail, instance=request.url.path, headers=exc.headers
+        return error_response(
+            request.scope, exc.status_code, detail, instance=request.url.path, headers=exc.headers
         )
 
-    async def on_validation(request: Request, error: Exception) -> JSONResponse:
+    async def on_validation(request: Request, error: Exception) -> Response:
         exc = cast(RequestValidationError, error)  # registered for this type only
         # loc and msg say what to fix; the rejected input is not echoed back.
         errors = [
@@ -198,7 +242,8 @@ def install_problem_handlers(app: FastAPI, root: Path) -> None:
             for e in exc.errors()[:50]
         ]
         where = ", ".join(".".join(str(p) for p in e["loc"]) for e in errors[:5])
-        return problem_response(
+        return error_response(
+            request.scope,
             422,
             f"the request does not match the API: {where}" if where else "invalid request",
             kind="validation-error",
@@ -206,9 +251,9 @@ def install_problem_handlers(app: FastAPI, root: Path) -> None:
             errors=errors,
         )
 
-    async def on_crash(request: Request, exc: Exception) -> JSONResponse:
+    async def on_crash(request: Request, exc: Exception) -> Response:
         log.error("%s %s crashed", request.method, request.url.path, exc_info=exc)
-        return problem_response(500, "internal error; see the server log", instance=None)
+        return error_response(request.scope, 500, "internal error; see the server log")
 
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(L10nError, on_l10n)
@@ -240,7 +285,7 @@ class BodySizeLimit:
             return
         for name, value in scope.get("headers", ()):
             if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
-                response = problem_response(413, self._too_large(), instance=scope.get("path"))
+                response = error_response(scope, 413, self._too_large(), instance=scope.get("path"))
                 await response(scope, receive, send)
                 return
         received = 0

@@ -186,6 +186,9 @@ class BuiltBundleOut(BaseModel):
     policy: str
     min_coverage: float
     reason: str = Field(description="Why it was not published.")
+    qa_fallbacks: int = Field(
+        0, description="Segments shown in the source language because of QA errors."
+    )
     href: str
 
 

@@ -29,10 +29,21 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import polib
+
 from ..catalog.store import read_po
+from ..core.checks import Severity
 from ..core.formats import formats, get_format
+from ..core.glossary import Glossary
 from ..core.locales import normalize_locale
-from ..core.localize import POLICIES, CatalogText, LocalizedSegment, localize, rebuild_source
+from ..core.localize import (
+    POLICIES,
+    QA_REASON_PREFIX,
+    CatalogText,
+    LocalizedSegment,
+    localize,
+    rebuild_source,
+)
 from ..core.model import Article
 from ..core.render import bundle_document, coverage_of, dumps, render_html, render_markdown
 from ..core.states import MT_COMMENT_PREFIX, entry_state
@@ -40,8 +51,9 @@ from ..errors import InputError
 from ..locking import catalog_lock
 from ..mt.registry import provenance_kind
 from ..storage import write_atomic
-from ..workspace import Workspace, validate_slug
+from ..workspace import Workspace, load_glossary, validate_slug
 from .articles import load_article
+from .qa import entry_issues
 
 __all__ = [
     "BuiltBundle",
@@ -174,6 +186,7 @@ class BuiltBundle:
     policy: str = ""
     min_coverage: float = 0.0
     reason: str = ""  # why it was not published
+    qa_fallbacks: int = 0  # segments shown in the source language because of QA errors
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -181,20 +194,45 @@ class BuiltBundle:
         return data
 
 
+class _Catalog:
+    """One language's catalog as publishing sees it: the text and state per entry,
+    and the QA errors of an entry, checked only when the policy would show it."""
+
+    def __init__(self, ws: Workspace, slug: str, lang: str):
+        self.ws, self.slug, self.lang = ws, slug, lang
+        self.entries: dict[str, polib.POEntry] = {}
+        self.texts: dict[str, CatalogText] = {}
+        self._glossary: Glossary | None = None
+        path = ws.po_path(slug, lang)
+        if not path.exists():
+            return
+        for entry in read_po(path):
+            if entry.obsolete or not entry.msgctxt:
+                continue
+            provenance = next(
+                (x for x in (entry.comment or "").splitlines() if x.startswith(MT_COMMENT_PREFIX)),
+                "",
+            )
+            state = entry_state(entry.msgstr, entry.flags, entry.tcomment or "")
+            self.entries[entry.msgctxt] = entry
+            self.texts[entry.msgctxt] = CatalogText(entry.msgstr, state, provenance)
+
+    def qa_errors(self, entry_id: str) -> list[str]:
+        if self._glossary is None:
+            self._glossary = load_glossary(self.ws, self.lang)
+        issues = entry_issues(self.slug, self.lang, self.entries[entry_id], self._glossary)
+        return sorted({i.check for i in issues if i.severity == Severity.ERROR})
+
+
 def catalog_texts(ws: Workspace, slug: str, lang: str) -> dict[str, CatalogText]:
-    path = ws.po_path(slug, lang)
-    if not path.exists():
-        return {}
-    texts = {}
-    for entry in read_po(path):
-        if entry.obsolete or not entry.msgctxt:
-            continue
-        provenance = next(
-            (x for x in (entry.comment or "").splitlines() if x.startswith(MT_COMMENT_PREFIX)), ""
-        )
-        state = entry_state(entry.msgstr, entry.flags, entry.tcomment or "")
-        texts[entry.msgctxt] = CatalogText(entry.msgstr, state, provenance)
-    return texts
+    return _Catalog(ws, slug, lang).texts
+
+
+def _localize(
+    ws: Workspace, article: Article, lang: str, policy: str
+) -> dict[str, LocalizedSegment]:
+    catalog = _Catalog(ws, article.slug, lang)
+    return localize(article, lang, catalog.texts, policy, catalog.qa_errors)
 
 
 def build_bundles(
@@ -213,10 +251,7 @@ def build_bundles(
     article = load_article(ws, slug)
     all_langs = sorted({article.source_lang, *ws.languages(slug)})
     targets = [normalize_locale(x) for x in langs] if langs else all_langs
-    chosen = {
-        lang: localize(article, lang, catalog_texts(ws, slug, lang), settings.policy)
-        for lang in targets
-    }
+    chosen = {lang: _localize(ws, article, lang, settings.policy) for lang in targets}
     coverage = {lang: coverage_of(article, c) for lang, c in chosen.items()}
     passing = {lang for lang in targets if coverage[lang]["ratio"] >= settings.min_coverage}
     published = sorted(
@@ -258,8 +293,14 @@ def _publish_one(
     version = publish_version(out, encoded, keep=settings.keep_versions)
     return BuiltBundle(
         article.slug, lang, out, doc["coverage"], version=version, policy=settings.policy,
-        min_coverage=settings.min_coverage,
+        min_coverage=settings.min_coverage, qa_fallbacks=_qa_fallbacks(article, chosen),
     )  # fmt: skip
+
+
+def _qa_fallbacks(article: Article, chosen: Mapping[str, LocalizedSegment]) -> int:
+    return sum(
+        1 for _, s in article.segments() if chosen[s.entry_id].reason.startswith(QA_REASON_PREFIX)
+    )
 
 
 def _refused(
@@ -281,6 +322,7 @@ def _refused(
     return BuiltBundle(
         article.slug, lang, ws.bundle_dir(article.slug, lang), coverage, published=False,
         policy=settings.policy, min_coverage=settings.min_coverage, reason=reason,
+        qa_fallbacks=_qa_fallbacks(article, chosen),
     )  # fmt: skip
 
 
@@ -289,6 +331,8 @@ def _reason_kind(reason: str) -> str:
         return reason
     if "not allowed by policy" in reason:
         return reason.split(" not allowed")[0] + " (not allowed)"
+    if reason.startswith(QA_REASON_PREFIX):
+        return "with QA errors"
     return "with broken placeholders"
 
 
