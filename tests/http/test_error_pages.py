@@ -95,7 +95,7 @@ def test_api_clients_keep_problem_json(api: Api, accept: str | None) -> None:
 
 
 def test_every_kind_of_error_has_its_page(
-    api: Api, ws: Path, monkeypatch: pytest.MonkeyPatch
+    api: Api, published_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     browser = {"Accept": CHROME}
     _assert_error_page(api.client.get("/no/such/route", headers=browser), 404)
@@ -104,7 +104,7 @@ def test_every_kind_of_error_has_its_page(
     _assert_error_page(api.client.get(f"{ARTICLE}/catalogs/de.po", headers=browser), 401)
     _assert_error_page(api.client.get(f"{ARTICLE}?lang=" + "x" * 50, headers=browser), 422)
     _assert_error_page(api.client.get(f"{ARTICLE}?lang=fr", headers=browser), 404)
-    small = make_api(ws, max_body_bytes=1024)
+    small = make_api(published_copy, max_body_bytes=1024)
     big = {**browser, "Content-Type": "text/markdown"}
     _assert_error_page(small.client.post("/articles?slug=x", content=b"x" * 4096, headers=big), 413)
 

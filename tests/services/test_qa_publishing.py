@@ -14,6 +14,7 @@ import pytest
 from l10n_service.core.localize import localize, rebuild_source
 from l10n_service.core.render import bundle_document, dumps, render_html, render_markdown
 from l10n_service.mt.pseudo import pseudo_localize
+from l10n_service.mt.registry import provenance_kind
 from l10n_service.services.articles import add_article, load_article
 from l10n_service.services.bundles import build_bundles, catalog_texts
 from l10n_service.services.catalogs import approve_entries, update_languages
@@ -108,8 +109,9 @@ def test_a_catalog_without_errors_publishes_what_the_renderer_alone_makes(
     article = load_article(ws, "a")
     chosen = localize(article, "de", catalog_texts(ws, "a", "de"), "machine-allowed")
     doc = bundle_document(
-        article, "de", chosen, alternates=["de"], policy="machine-allowed", min_coverage=0.0
-    )
+        article, "de", chosen, alternates=["de"], policy="machine-allowed", min_coverage=0.0,
+        kind_of=provenance_kind,
+    )  # fmt: skip
     out = ws.bundle_dir("a", "de")
     assert (out / "bundle.json").read_text() == dumps(doc)
     assert (out / "index.html").read_text() == render_html(doc, article, chosen)

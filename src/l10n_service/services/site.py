@@ -29,9 +29,9 @@ from typing import Any, ClassVar
 
 import yaml
 
-from ..storage import write_atomic
 from ..core.locales import direction, display_name, normalize_locale
 from ..errors import InputError, NotFoundError
+from ..storage import write_atomic
 from ..workspace import Workspace, validate_slug
 
 __all__ = ["GENERATORS", "SiteExport", "SiteGenerator", "SitePage", "export_site"]
