@@ -191,7 +191,7 @@ def translate(
     slugs: Annotated[list[str], typer.Argument(help="Articles to translate.")],
     to: Annotated[list[str], typer.Option("--to", help="Target languages, e.g. de,fr.")],
     engine: Annotated[
-        str, typer.Option(help="auto, argos or pseudo.", envvar="L10N_ENGINE")
+        str, typer.Option(help="auto, argos, apertium or pseudo.", envvar="L10N_ENGINE")
     ] = "auto",
     wait: Annotated[bool, typer.Option(help="Wait with a progress bar until done.")] = False,
     root: RootOption = Path("."),

@@ -2,5 +2,7 @@
 
 ``base`` defines :class:`Engine`; ``pseudo`` is the built-in pseudo-localisation
 engine; ``argos`` runs argostranslate packages on CTranslate2; ``models`` installs
-and lists argostranslate packages. Only ``argos`` and ``models`` import argostranslate.
+and lists argostranslate packages; ``apertium`` runs Debian's Apertium pairs through
+long-lived pipelines (``apertium_pipe``, ``apertium_stream``). Only ``argos`` and
+``models`` import argostranslate; only the ``apertium*`` modules run Apertium.
 """

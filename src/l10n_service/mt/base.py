@@ -56,4 +56,4 @@ def available_engines() -> list[str]:
 
 
 def _load_builtin() -> None:
-    from . import argos, pseudo  # noqa: F401  (registers them)
+    from . import apertium, argos, pseudo  # noqa: F401  (registers them)

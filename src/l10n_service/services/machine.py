@@ -84,6 +84,8 @@ def _provenance_line(provenance: dict[str, str]) -> str:
     line = f"{MT_COMMENT_PREFIX} " + " ".join(parts)
     if provenance.get("engine") == "pseudo":
         line += " (pseudo-localisation, not a real translation)"
+    elif provenance.get("kind") == "rule-based":
+        line += " (rule-based MT, a readable gist)"
     return line
 
 
