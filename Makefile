@@ -33,9 +33,12 @@ demo: install
 	$(BIN)/l10n status --root $(DEMO)
 	@echo "Bundles:"; find $(DEMO)/bundles -name index.html -not -path '*/v/*' | sort | sed 's/^/  /'
 
-# System tools the suite uses: gettext (msgfmt --check), chromium (page tests), Redis.
+# System tools the suite uses: gettext (msgfmt --check), chromium (page tests), Apertium
+# with its en<->es and en<->ca pairs (the apertium engine's tests), Redis.
 services:
 	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+	@[ "$$(dpkg-query -W -f='$${db:Status-Status}\n' apertium apertium-eng-spa apertium-eng-cat 2>/dev/null | grep -cx installed)" = 3 ] \
+	  || (apt-get update -qq && apt-get install -y -qq apertium apertium-eng-spa apertium-eng-cat)
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	@$(BIN)/python -c "import redis; redis.Redis(host='127.0.0.1', port=6379).ping()" 2>/dev/null \
 	  || redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
