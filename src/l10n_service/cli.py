@@ -534,6 +534,9 @@ def default_queues() -> list[str]:
     for a, b in pairs:  # pivots through English
         if b == "en":
             queues |= {f"mt.{a}-{c}" for x, c in pairs if x == "en" and c != a}
+    from .mt.apertium import ApertiumEngine
+
+    queues |= {ApertiumEngine.queue_for(p.source, p.target) for p in ApertiumEngine().pairs()}
     return sorted(queues)
 
 

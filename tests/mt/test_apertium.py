@@ -441,3 +441,15 @@ def test_cli_refuses_a_pair_apertium_lacks(workspace: Path) -> None:
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error:") and "en -> de" in lines[0]
+
+
+def test_workers_serve_apertium_pairs_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from l10n_service.cli import default_queues
+
+    (tmp_path / "eng-glg.mode").write_text("cat\n")
+    monkeypatch.setenv("L10N_APERTIUM_MODES", str(tmp_path))
+    queues = default_queues()
+    assert {"mt.en-es", "mt.en-ca", "mt.es-en", "mt.en-gl"} <= set(queues)
+    assert ApertiumEngine().pair_for("en", "gl").path == tmp_path / "eng-glg.mode"

@@ -85,9 +85,9 @@ def locale_of(code: str, variant: str | None = None) -> str | None:
 
 
 def modes_dirs() -> list[Path]:
-    """``L10N_APERTIUM_MODES`` (directories, ``:``-separated) or Debian's directory."""
+    """``L10N_APERTIUM_MODES`` (directories, ``:``-separated), then Debian's."""
     configured = os.environ.get("L10N_APERTIUM_MODES", "")
-    return [Path(p) for p in configured.split(os.pathsep) if p] or [MODES_DIR]
+    return [Path(p) for p in configured.split(os.pathsep) if p] + [MODES_DIR]
 
 
 def installed_pairs(dirs: Iterable[Path] | None = None) -> list[ApertiumPair]:

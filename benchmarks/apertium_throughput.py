@@ -1,0 +1,167 @@
+"""Apertium throughput: our Celery path against the raw pipeline, same sentences, one run.
+
+(a) raw: our ``ApertiumPipe`` driven directly, already started, every sentence in one
+    call (up to 32 in flight), and with one round trip per sentence (1 in flight);
+(b) naive: a fresh pipeline per batch of 32 sentences (start-up paid per batch);
+(c) ours: ``l10n translate --engine apertium --wait`` through Redis and real
+    ``l10n worker`` processes, catalog apply included: first job of fresh workers
+    (pipeline start-up included), then jobs on the warm ones; one worker for both
+    queues, or an MT worker and an apply worker; default chunks, and chunks of 128.
+
+Sentences: the sample article's segments, three distinct copies. Prints medians of
+``--repeat`` runs (sentences/s) and each path's ratio to (a); the goal for (c) on a
+warm worker is >= 0.8.
+
+    .venv/bin/python benchmarks/apertium_throughput.py [--copies 3] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+BIN = Path(sys.executable).parent
+SAMPLE = REPO / "examples" / "articles" / "pyongyang-marathon.txt"
+REDIS = os.environ.get("L10N_BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+
+COPIES = ["", " (second copy)", " (third copy)", " (fourth copy)", " (fifth copy)"]
+
+
+def sentences(copies: int) -> list[str]:
+    """The sample's segment texts, ``copies`` distinct copies (marked in words: a number
+    would be masked as a placeholder and make the copies one catalog entry)."""
+    from l10n_service.core.formats import parse_article
+
+    article = parse_article(SAMPLE.read_text("utf-8"), fmt="text", slug="s")
+    base = [s.source for s in article.unique_segments()]
+    return [text + COPIES[k] for k in range(copies) for text in base]
+
+
+def raw_pipe(texts: list[str], in_flight: int) -> float:
+    from l10n_service.mt.apertium import ApertiumEngine
+    from l10n_service.mt.apertium_pipe import ApertiumPipe, null_flush_command
+    from l10n_service.mt.apertium_stream import decode, encode
+
+    pair = ApertiumEngine().pair_for("en", "es")
+    pipe = ApertiumPipe(pair.mode, null_flush_command(pair.path), in_flight=in_flight)
+    try:
+        pipe.translate(["Warm up."])
+        start = time.perf_counter()
+        [decode(a) for a in pipe.translate([encode(t) for t in texts])]
+        return len(texts) / (time.perf_counter() - start)
+    finally:
+        pipe.close()
+
+
+def naive(texts: list[str], batch: int = 32) -> float:
+    from l10n_service.mt.apertium import ApertiumEngine
+    from l10n_service.mt.apertium_pipe import ApertiumPipe, null_flush_command
+    from l10n_service.mt.apertium_stream import decode, encode
+
+    pair = ApertiumEngine().pair_for("en", "es")
+    command = null_flush_command(pair.path)
+    start = time.perf_counter()
+    for i in range(0, len(texts), batch):
+        pipe = ApertiumPipe(pair.mode, command)
+        [decode(a) for a in pipe.translate([encode(t) for t in texts[i : i + batch]])]
+        pipe.close()
+    return len(texts) / (time.perf_counter() - start)
+
+
+def _job(texts: list[str], env: dict[str, str], tmp: Path) -> float:
+    """Sentences/s of one job, created -> finished, as the job record says."""
+    root = tmp / f"ws-{time.monotonic_ns()}"
+    root.mkdir()
+    article = tmp / "bench.txt"
+    article.write_text("Benchmark Article\n\n" + "\n\n".join(texts) + "\n", "utf-8")
+    l10n = str(BIN / "l10n")
+    subprocess.run([l10n, "add", str(article), "--slug", "bench", "--root", str(root)],
+                   env=env, check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [l10n, "translate", "bench", "--to", "es", "--engine", "apertium", "--wait",
+         "--root", str(root)],
+        env=env, check=True, capture_output=True,
+    )  # fmt: skip
+    job = json.loads(next((root / ".l10n" / "jobs").glob("*.json")).read_text())
+    assert job["state"] == "done" and not job["failed"], job
+    return int(job["segments"]) / float(job["finished"] - job["created"])
+
+
+def celery_path(
+    texts: list[str], repeat: int, tmp: Path, *, split: bool, chunk: int | None
+) -> tuple[float, float]:
+    """(first job on fresh workers, median of ``repeat`` jobs on the warm ones). With
+    ``split``, one worker translates and another applies (the production layout), so
+    applying a chunk overlaps translating the next."""
+    import redis
+
+    redis.Redis.from_url(REDIS).flushdb()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("L10N_")}
+    env["L10N_BROKER_URL"] = REDIS
+    if chunk:
+        env["L10N_CHUNK_SIZE"] = str(chunk)
+    worker_root = tmp / "worker"
+    worker_root.mkdir(exist_ok=True)
+    layout = ["mt.en-es", "apply"] if split else ["mt.en-es,apply"]
+    command = [str(BIN / "l10n"), "worker", "--root", str(worker_root), "--queues"]
+    workers = [
+        subprocess.Popen(
+            [*command, queues], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+        )
+        for queues in layout
+    ]
+    try:
+        first = _job(texts, env, tmp)
+        warm = statistics.median(_job(texts, env, tmp) for _ in range(repeat))
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait()
+    return first, warm
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--copies", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    texts = sentences(args.copies)
+    n = len(texts)
+    tmp = Path(tempfile.mkdtemp(prefix="l10n-bench-apertium-"))
+    results: dict[str, float] = {}
+    try:
+        for flight in (32, 1):
+            rates = [raw_pipe(texts, flight) for _ in range(args.repeat)]
+            results[f"(a) raw pipe, {flight} in flight"] = statistics.median(rates)
+        results["(b) naive: a pipeline per batch of 32"] = statistics.median(
+            naive(texts) for _ in range(args.repeat)
+        )
+        for split, chunk in ((False, None), (True, None), (True, 128)):
+            first, warm = celery_path(texts, args.repeat, tmp, split=split, chunk=chunk)
+            name = f"(c) Celery, {'MT + apply workers' if split else 'one worker'}, "
+            name += f"chunk {chunk or 'default'}"
+            results[f"{name}, fresh"] = first
+            results[f"{name}, warm"] = warm
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    ceiling = results["(a) raw pipe, 32 in flight"]
+    print(f"\nApertium en->es on {n} sentences (sample x{args.copies}), medians of {args.repeat}")
+    print(f"{'path':<58} {'sent/s':>8} {'vs (a)':>8}")
+    for label, rate in results.items():
+        print(f"{label:<58} {rate:>8.1f} {rate / ceiling:>7.2f}x")
+
+
+if __name__ == "__main__":
+    main()
