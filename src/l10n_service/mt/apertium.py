@@ -117,10 +117,13 @@ def _candidates(locale: str) -> list[str]:
 
 @cache
 def _dpkg_version(package: str) -> str:
-    done = subprocess.run(
-        ["dpkg-query", "-W", "-f=${Version}", package], capture_output=True, text=True,
-        check=False,
-    )  # fmt: skip
+    try:
+        done = subprocess.run(
+            ["dpkg-query", "-W", "-f=${Version}", package], capture_output=True, text=True,
+            check=False,
+        )  # fmt: skip
+    except FileNotFoundError:  # not a Debian system
+        return "unknown"
     return done.stdout.strip() or "unknown"
 
 

@@ -111,9 +111,14 @@ class ApertiumPipe:
 
     def _forget(self) -> None:
         """In a forked child: the parent's chain is not ours to use or kill, and a lock
-        held by a parent thread would never be released here."""
-        self._proc = None
+        held by a parent thread would never be released here. Our copies of its pipes
+        are closed, so the chain still sees end of input when the parent goes."""
+        proc, self._proc = self._proc, None
         self._lock = threading.Lock()
+        for stream in (proc.stdin, proc.stdout, proc.stderr) if proc is not None else ():
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
 
     def _running(self) -> subprocess.Popen[bytes]:
         if self._proc is None or self._proc.poll() is not None:
@@ -121,12 +126,16 @@ class ApertiumPipe:
             return self._start()
         return self._proc
 
+    @staticmethod
+    def _signal(proc: subprocess.Popen[bytes]) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
     def _kill(self) -> None:
         proc, self._proc = self._proc, None
         if proc is None:
             return
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, signal.SIGKILL)
+        self._signal(proc)
         for stream in (proc.stdin, proc.stdout):
             if stream is not None:
                 stream.close()
@@ -195,11 +204,16 @@ class ApertiumPipe:
                 raw, buffer = buffer.split(b"\0", 1)
                 answers.append(self._check(raw, first + i))
                 slots.release()
-        finally:
+            if buffer:
+                raise PipeFailure(f"Apertium {self.name} answered more than it was asked")
+        except BaseException:
+            # Whatever interrupted us (a failure, a task time limit), answers may still
+            # be on their way: this process's stream is out of step for good.
             stop.set()
-            slots.release()
-            if buffer:  # leftovers mean the stream is out of step: start afresh next time
-                self._kill()
+            self._signal(proc)  # a write blocked on the dead chain fails now, and
+            writer.join()  # only then its descriptor is closed (never reused under it)
+            self._kill()
+            raise
         writer.join(timeout=self.timeout)
 
     def _read(self, proc: subprocess.Popen[bytes], fd: int) -> bytes:
