@@ -453,3 +453,13 @@ def test_workers_serve_apertium_pairs_by_default(
     queues = default_queues()
     assert {"mt.en-es", "mt.en-ca", "mt.es-en", "mt.en-gl"} <= set(queues)
     assert ApertiumEngine().pair_for("en", "gl").path == tmp_path / "eng-glg.mode"
+
+
+def test_only_the_apertium_modules_run_apertium() -> None:
+    src = Path(__file__).resolve().parents[2] / "src" / "l10n_service"
+    runners = {
+        str(path.relative_to(src))
+        for path in src.rglob("*.py")
+        if re.search(r"apertium-wblank-mode|\bbash\b.*-c|start_new_session", path.read_text())
+    }
+    assert runners == {"mt/apertium_pipe.py"}
