@@ -8,9 +8,9 @@
     (pipeline start-up included), then jobs on the warm ones; one worker for both
     queues, or an MT worker and an apply worker; default chunks, and chunks of 128.
 
-Sentences: the sample article's segments, three distinct copies. Prints medians of
-``--repeat`` runs (sentences/s) and each path's ratio to (a); the goal for (c) on a
-warm worker is >= 0.8.
+Segments: the sample article's, in ``--copies`` distinct copies, as one article;
+every path translates the same unique segments. Prints medians of ``--repeat`` runs
+(segments/s) and each path's ratio to (a); the goal for (c) on warm workers is >= 0.8.
 
     .venv/bin/python benchmarks/apertium_throughput.py [--copies 3] [--repeat 3]
 """
@@ -35,17 +35,30 @@ SAMPLE = REPO / "examples" / "articles" / "pyongyang-marathon.txt"
 REDIS = os.environ.get("L10N_BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 
 
-COPIES = ["", " (second copy)", " (third copy)", " (fourth copy)", " (fifth copy)"]
+NUMBERS = ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 
 
-def sentences(copies: int) -> list[str]:
-    """The sample's segment texts, ``copies`` distinct copies (marked in words: a number
-    would be masked as a placeholder and make the copies one catalog entry)."""
+def _copy(text: str, k: int) -> str:
+    """Copy ``k`` of a segment, marked inside its sentence: after a full stop the mark
+    would be a sentence of its own, and ``Copy two:`` reads as a speaker's name."""
+    if not k:
+        return text
+    mark = f" (copy {NUMBERS[k - 1]})"
+    return text[:-1] + mark + text[-1] if text[-1:] in ".?!" else text + mark
+
+
+def article(copies: int) -> tuple[str, list[str]]:
+    """A text article of the sample's segments, ``copies`` distinct copies (marked in
+    words: a number would be masked as a placeholder and make the copies one entry),
+    (at most ten) and the unique masked segments it parses into: what a job sends to MT."""
     from l10n_service.core.formats import parse_article
 
-    article = parse_article(SAMPLE.read_text("utf-8"), fmt="text", slug="s")
-    base = [s.source for s in article.unique_segments()]
-    return [text + COPIES[k] for k in range(copies) for text in base]
+    sample = parse_article(SAMPLE.read_text("utf-8"), fmt="text", slug="s")
+    base = [s.source for s in sample.unique_segments()]
+    texts = [_copy(text, k) for k in range(copies) for text in base]
+    source = "Benchmark Article\n\n" + "\n\n".join(texts) + "\n"
+    parsed = parse_article(source, fmt="text", slug="bench")
+    return source, list(dict.fromkeys(s.source for s in parsed.unique_segments()))
 
 
 def raw_pipe(texts: list[str], in_flight: int) -> float:
@@ -79,12 +92,13 @@ def naive(texts: list[str], batch: int = 32) -> float:
     return len(texts) / (time.perf_counter() - start)
 
 
-def _job(texts: list[str], env: dict[str, str], tmp: Path) -> float:
-    """Sentences/s of one job, created -> finished, as the job record says."""
+def _job(source: str, env: dict[str, str], tmp: Path) -> float:
+    """Segments/s of one job, created -> finished, as the job record says (so the
+    ``l10n translate`` process's Celery import and enqueueing count too)."""
     root = tmp / f"ws-{time.monotonic_ns()}"
     root.mkdir()
     article = tmp / "bench.txt"
-    article.write_text("Benchmark Article\n\n" + "\n\n".join(texts) + "\n", "utf-8")
+    article.write_text(source, "utf-8")
     l10n = str(BIN / "l10n")
     subprocess.run([l10n, "add", str(article), "--slug", "bench", "--root", str(root)],
                    env=env, check=True, capture_output=True)  # fmt: skip
@@ -99,7 +113,7 @@ def _job(texts: list[str], env: dict[str, str], tmp: Path) -> float:
 
 
 def celery_path(
-    texts: list[str], repeat: int, tmp: Path, *, split: bool, chunk: int | None
+    source: str, repeat: int, tmp: Path, *, split: bool, chunk: int | None
 ) -> tuple[float, float]:
     """(first job on fresh workers, median of ``repeat`` jobs on the warm ones). With
     ``split``, one worker translates and another applies (the production layout), so
@@ -122,8 +136,8 @@ def celery_path(
         for queues in layout
     ]
     try:
-        first = _job(texts, env, tmp)
-        warm = statistics.median(_job(texts, env, tmp) for _ in range(repeat))
+        first = _job(source, env, tmp)
+        warm = statistics.median(_job(source, env, tmp) for _ in range(repeat))
     finally:
         for worker in workers:
             worker.terminate()
@@ -137,7 +151,7 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    texts = sentences(args.copies)
+    source, texts = article(args.copies)
     n = len(texts)
     tmp = Path(tempfile.mkdtemp(prefix="l10n-bench-apertium-"))
     results: dict[str, float] = {}
@@ -149,7 +163,7 @@ def main() -> None:
             naive(texts) for _ in range(args.repeat)
         )
         for split, chunk in ((False, None), (True, None), (True, 128)):
-            first, warm = celery_path(texts, args.repeat, tmp, split=split, chunk=chunk)
+            first, warm = celery_path(source, args.repeat, tmp, split=split, chunk=chunk)
             name = f"(c) Celery, {'MT + apply workers' if split else 'one worker'}, "
             name += f"chunk {chunk or 'default'}"
             results[f"{name}, fresh"] = first
@@ -157,8 +171,8 @@ def main() -> None:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     ceiling = results["(a) raw pipe, 32 in flight"]
-    print(f"\nApertium en->es on {n} sentences (sample x{args.copies}), medians of {args.repeat}")
-    print(f"{'path':<58} {'sent/s':>8} {'vs (a)':>8}")
+    print(f"\nApertium en->es, {n} segments (sample x{args.copies}), medians of {args.repeat}")
+    print(f"{'path':<58} {'seg/s':>8} {'vs (a)':>8}")
     for label, rate in results.items():
         print(f"{label:<58} {rate:>8.1f} {rate / ceiling:>7.2f}x")
 
