@@ -20,12 +20,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -112,38 +114,69 @@ def _job(source: str, env: dict[str, str], tmp: Path) -> float:
     return int(job["segments"]) / float(job["finished"] - job["created"])
 
 
+@dataclass
+class CeleryRun:
+    first: float  # seg/s of the first job on fresh workers
+    warm: float  # median seg/s of the jobs on warm workers
+    translate_busy: float  # seconds inside translate_chunk tasks, warm jobs, per job
+    apply_busy: float  # seconds inside apply_chunk tasks, likewise
+    chunks: int
+
+
+def _task_seconds(logs: list[Path], skip: dict[Path, int], task: str) -> float:
+    pattern = re.compile(rf"Task {re.escape(task)}\[[^]]+\] succeeded in ([0-9.]+)s")
+    total = 0.0
+    for log in logs:
+        for line in log.read_text().splitlines()[skip[log] :]:
+            if m := pattern.search(line):
+                total += float(m.group(1))
+    return total
+
+
 def celery_path(
-    source: str, repeat: int, tmp: Path, *, split: bool, chunk: int | None
-) -> tuple[float, float]:
-    """(first job on fresh workers, median of ``repeat`` jobs on the warm ones). With
-    ``split``, one worker translates and another applies (the production layout), so
-    applying a chunk overlaps translating the next."""
+    source: str, n: int, repeat: int, tmp: Path, *, split: bool, chunk: int | None
+) -> CeleryRun:
+    """Jobs through real worker processes: with ``split`` one translates and another
+    applies (the production layout), so applying a chunk overlaps translating the
+    next. Workers run ``celery -A l10n_service.jobs.app worker`` (what ``l10n worker``
+    runs) with INFO logs, which give each task's own time."""
     import redis
 
     redis.Redis.from_url(REDIS).flushdb()
     env = {k: v for k, v in os.environ.items() if not k.startswith("L10N_")}
     env["L10N_BROKER_URL"] = REDIS
-    if chunk:
-        env["L10N_CHUNK_SIZE"] = str(chunk)
+    size = chunk or 32
+    env["L10N_CHUNK_SIZE"] = str(size)
     worker_root = tmp / "worker"
     worker_root.mkdir(exist_ok=True)
     layout = ["mt.en-es", "apply"] if split else ["mt.en-es,apply"]
-    command = [str(BIN / "l10n"), "worker", "--root", str(worker_root), "--queues"]
-    workers = [
-        subprocess.Popen(
-            [*command, queues], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
-        )
-        for queues in layout
-    ]
+    logs = [tmp / f"worker-{k}-{time.monotonic_ns()}.log" for k in range(len(layout))]
+
+    def start(k: int, queues: str, log: Path) -> subprocess.Popen[bytes]:
+        command = [str(BIN / "celery"), "-A", "l10n_service.jobs.app", "worker", "-Q", queues]
+        command += ["-c", "1", "-n", f"bench{k}@%h", "--loglevel", "INFO", "--logfile", str(log)]
+        return subprocess.Popen(
+            command, env={**env, "L10N_ROOT": str(worker_root)},
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+    workers = [start(k, q, log) for k, (q, log) in enumerate(zip(layout, logs, strict=True))]
     try:
         first = _job(source, env, tmp)
+        skip = {log: len(log.read_text().splitlines()) for log in logs}
         warm = statistics.median(_job(source, env, tmp) for _ in range(repeat))
     finally:
         for worker in workers:
             worker.terminate()
         for worker in workers:
             worker.wait()
-    return first, warm
+    return CeleryRun(
+        first=first,
+        warm=warm,
+        translate_busy=_task_seconds(logs, skip, "l10n.translate_chunk") / repeat,
+        apply_busy=_task_seconds(logs, skip, "l10n.apply_chunk") / repeat,
+        chunks=-(-n // size),
+    )
 
 
 def main() -> None:
@@ -155,6 +188,7 @@ def main() -> None:
     n = len(texts)
     tmp = Path(tempfile.mkdtemp(prefix="l10n-bench-apertium-"))
     results: dict[str, float] = {}
+    notes: list[str] = []
     try:
         for flight in (32, 1):
             rates = [raw_pipe(texts, flight) for _ in range(args.repeat)]
@@ -163,11 +197,17 @@ def main() -> None:
             naive(texts) for _ in range(args.repeat)
         )
         for split, chunk in ((False, None), (True, None), (True, 128)):
-            first, warm = celery_path(source, args.repeat, tmp, split=split, chunk=chunk)
+            run = celery_path(source, n, args.repeat, tmp, split=split, chunk=chunk)
             name = f"(c) Celery, {'MT + apply workers' if split else 'one worker'}, "
             name += f"chunk {chunk or 'default'}"
-            results[f"{name}, fresh"] = first
-            results[f"{name}, warm"] = warm
+            results[f"{name}, fresh"] = run.first
+            results[f"{name}, warm"] = run.warm
+            notes.append(
+                f"{name}: per warm job, translate tasks {run.translate_busy:.2f} s "
+                f"({n / run.translate_busy:.0f} seg/s inside the worker), apply tasks "
+                f"{run.apply_busy:.2f} s ({1000 * run.apply_busy / run.chunks:.0f} ms a chunk, "
+                f"{run.chunks} chunks), job {n / run.warm:.2f} s"
+            )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     ceiling = results["(a) raw pipe, 32 in flight"]
@@ -175,6 +215,9 @@ def main() -> None:
     print(f"{'path':<58} {'seg/s':>8} {'vs (a)':>8}")
     for label, rate in results.items():
         print(f"{label:<58} {rate:>8.1f} {rate / ceiling:>7.2f}x")
+    print("\nWhere a warm job's time goes:")
+    for note in notes:
+        print(f"  {note}")
 
 
 if __name__ == "__main__":
