@@ -34,9 +34,12 @@ demo: install
 	@echo "Bundles:"; find $(DEMO)/bundles -name index.html -not -path '*/v/*' | sort | sed 's/^/  /'
 
 # System tools the suite uses: gettext (msgfmt --check), chromium (page tests), Hugo
-# (export-site builds a real site), Redis.
+# (export-site builds a real site), Apertium with its en<->es and en<->ca pairs (the
+# apertium engine's tests), Redis.
 services:
 	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+	@[ "$$(dpkg-query -W -f='$${db:Status-Status}\n' apertium apertium-eng-spa apertium-eng-cat 2>/dev/null | grep -cx installed)" = 3 ] \
+	  || (apt-get update -qq && apt-get install -y -qq apertium apertium-eng-spa apertium-eng-cat)
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	@command -v hugo >/dev/null || (apt-get update -qq && apt-get install -y -qq hugo)
 	@$(BIN)/python -c "import redis; redis.Redis(host='127.0.0.1', port=6379).ping()" 2>/dev/null \

@@ -40,7 +40,10 @@ PSEUDO: Kind = "pseudo"
 _KEYS = ("engine", "kind", "package", "version", "options", "at")
 _FIELD = re.compile(r"(?:^|\s)(?P<key>[a-z_]+)=(?P<value>\S+)")
 # Said in the catalog itself, so a translator reading the .po file sees it too.
-_NOT_REAL = " (pseudo-localisation, not a real translation)"
+_NOTES: dict[str, str] = {
+    PSEUDO: " (pseudo-localisation, not a real translation)",
+    "rule-based": " (rule-based MT, a readable gist)",
+}
 
 
 def is_real_translation(kind: str | None) -> bool:
@@ -54,9 +57,7 @@ def provenance_line(fields: Mapping[str, str]) -> str:
     empty values too)."""
     parts = [f"{key}={fields[key]}" for key in _KEYS if fields.get(key)]
     line = f"{MT_COMMENT_PREFIX} " + " ".join(parts)
-    if not is_real_translation(fields.get("kind")):
-        line += _NOT_REAL
-    return line
+    return line + _NOTES.get(fields.get("kind", ""), "")
 
 
 def provenance_field(line: str, key: str) -> str | None:

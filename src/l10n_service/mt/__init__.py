@@ -4,7 +4,9 @@
 attributes); ``registry`` finds engines through the ``l10n_service.engines`` entry
 points, picks one for ``auto`` and answers everything else the service asks about
 engines, so nothing outside this package compares engine names. Built-ins:
-``argos`` runs argostranslate packages on CTranslate2 and ``pseudo`` is
-pseudo-localisation; ``models`` installs and lists argostranslate packages. Only
-``argos`` and ``models`` import argostranslate.
+``argos`` runs argostranslate packages on CTranslate2, ``apertium`` runs Debian's
+Apertium pairs through long-lived pipelines (``apertium_pipe``, ``apertium_stream``)
+and ``pseudo`` is pseudo-localisation; ``models`` installs and lists argostranslate
+packages. Only ``argos`` and ``models`` import argostranslate; only the
+``apertium*`` modules run Apertium.
 """

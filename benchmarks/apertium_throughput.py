@@ -1,0 +1,224 @@
+"""Apertium throughput: our Celery path against the raw pipeline, same sentences, one run.
+
+(a) raw: our ``ApertiumPipe`` driven directly, already started, every sentence in one
+    call (up to 32 in flight), and with one round trip per sentence (1 in flight);
+(b) naive: a fresh pipeline per batch of 32 sentences (start-up paid per batch);
+(c) ours: ``l10n translate --engine apertium --wait`` through Redis and real
+    ``l10n worker`` processes, catalog apply included: first job of fresh workers
+    (pipeline start-up included), then jobs on the warm ones; one worker for both
+    queues, or an MT worker and an apply worker; default chunks, and chunks of 128.
+
+Segments: the sample article's, in ``--copies`` distinct copies, as one article;
+every path translates the same unique segments. Prints medians of ``--repeat`` runs
+(segments/s) and each path's ratio to (a); the goal for (c) on warm workers is >= 0.8.
+
+    .venv/bin/python benchmarks/apertium_throughput.py [--copies 3] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+BIN = Path(sys.executable).parent
+SAMPLE = REPO / "examples" / "articles" / "pyongyang-marathon.txt"
+REDIS = os.environ.get("L10N_BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+
+NUMBERS = ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+
+
+def _copy(text: str, k: int) -> str:
+    """Copy ``k`` of a segment, marked inside its sentence: after a full stop the mark
+    would be a sentence of its own, and ``Copy two:`` reads as a speaker's name."""
+    if not k:
+        return text
+    mark = f" (copy {NUMBERS[k - 1]})"
+    return text[:-1] + mark + text[-1] if text[-1:] in ".?!" else text + mark
+
+
+def article(copies: int) -> tuple[str, list[str]]:
+    """A text article of the sample's segments, ``copies`` distinct copies (marked in
+    words: a number would be masked as a placeholder and make the copies one entry),
+    (at most ten) and the unique masked segments it parses into: what a job sends to MT."""
+    from l10n_service.core.formats import parse_article
+
+    sample = parse_article(SAMPLE.read_text("utf-8"), fmt="text", slug="s")
+    base = [s.source for s in sample.unique_segments()]
+    texts = [_copy(text, k) for k in range(copies) for text in base]
+    source = "Benchmark Article\n\n" + "\n\n".join(texts) + "\n"
+    parsed = parse_article(source, fmt="text", slug="bench")
+    return source, list(dict.fromkeys(s.source for s in parsed.unique_segments()))
+
+
+def raw_pipe(texts: list[str], in_flight: int) -> float:
+    from l10n_service.mt.apertium import ApertiumEngine
+    from l10n_service.mt.apertium_pipe import ApertiumPipe, null_flush_command
+    from l10n_service.mt.apertium_stream import decode, encode
+
+    pair = ApertiumEngine().pair_for("en", "es")
+    pipe = ApertiumPipe(pair.mode, null_flush_command(pair.path), in_flight=in_flight)
+    try:
+        pipe.translate(["Warm up."])
+        start = time.perf_counter()
+        [decode(a) for a in pipe.translate([encode(t) for t in texts])]
+        return len(texts) / (time.perf_counter() - start)
+    finally:
+        pipe.close()
+
+
+def naive(texts: list[str], batch: int = 32) -> float:
+    from l10n_service.mt.apertium import ApertiumEngine
+    from l10n_service.mt.apertium_pipe import ApertiumPipe, null_flush_command
+    from l10n_service.mt.apertium_stream import decode, encode
+
+    pair = ApertiumEngine().pair_for("en", "es")
+    command = null_flush_command(pair.path)
+    start = time.perf_counter()
+    for i in range(0, len(texts), batch):
+        pipe = ApertiumPipe(pair.mode, command)
+        [decode(a) for a in pipe.translate([encode(t) for t in texts[i : i + batch]])]
+        pipe.close()
+    return len(texts) / (time.perf_counter() - start)
+
+
+def _job(source: str, env: dict[str, str], tmp: Path) -> float:
+    """Segments/s of one job, created -> finished, as the job record says (so the
+    ``l10n translate`` process's Celery import and enqueueing count too)."""
+    root = tmp / f"ws-{time.monotonic_ns()}"
+    root.mkdir()
+    article = tmp / "bench.txt"
+    article.write_text(source, "utf-8")
+    l10n = str(BIN / "l10n")
+    subprocess.run([l10n, "add", str(article), "--slug", "bench", "--root", str(root)],
+                   env=env, check=True, capture_output=True)  # fmt: skip
+    subprocess.run(
+        [l10n, "translate", "bench", "--to", "es", "--engine", "apertium", "--wait",
+         "--root", str(root)],
+        env=env, check=True, capture_output=True,
+    )  # fmt: skip
+    job = json.loads(next((root / ".l10n" / "jobs").glob("*.json")).read_text())
+    assert job["state"] == "done" and not job["failed"], job
+    return int(job["segments"]) / float(job["finished"] - job["created"])
+
+
+@dataclass
+class CeleryRun:
+    first: float  # seg/s of the first job on fresh workers
+    warm: float  # median seg/s of the jobs on warm workers
+    translate_busy: float  # seconds inside translate_chunk tasks, warm jobs, per job
+    apply_busy: float  # seconds inside apply_chunk tasks, likewise
+    chunks: int
+
+
+def _task_seconds(logs: list[Path], skip: dict[Path, int], task: str) -> float:
+    pattern = re.compile(rf"Task {re.escape(task)}\[[^]]+\] succeeded in ([0-9.]+)s")
+    total = 0.0
+    for log in logs:
+        for line in log.read_text().splitlines()[skip[log] :]:
+            if m := pattern.search(line):
+                total += float(m.group(1))
+    return total
+
+
+def celery_path(
+    source: str, n: int, repeat: int, tmp: Path, *, split: bool, chunk: int | None
+) -> CeleryRun:
+    """Jobs through real worker processes: with ``split`` one translates and another
+    applies (the production layout), so applying a chunk overlaps translating the
+    next. Workers run ``celery -A l10n_service.jobs.app worker`` (what ``l10n worker``
+    runs) with INFO logs, which give each task's own time."""
+    import redis
+
+    redis.Redis.from_url(REDIS).flushdb()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("L10N_")}
+    env["L10N_BROKER_URL"] = REDIS
+    size = chunk or 32
+    env["L10N_CHUNK_SIZE"] = str(size)
+    worker_root = tmp / "worker"
+    worker_root.mkdir(exist_ok=True)
+    layout = ["mt.en-es", "apply"] if split else ["mt.en-es,apply"]
+    logs = [tmp / f"worker-{k}-{time.monotonic_ns()}.log" for k in range(len(layout))]
+
+    def start(k: int, queues: str, log: Path) -> subprocess.Popen[bytes]:
+        command = [str(BIN / "celery"), "-A", "l10n_service.jobs.app", "worker", "-Q", queues]
+        command += ["-c", "1", "-n", f"bench{k}@%h", "--loglevel", "INFO", "--logfile", str(log)]
+        return subprocess.Popen(
+            command, env={**env, "L10N_ROOT": str(worker_root)},
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+    workers = [start(k, q, log) for k, (q, log) in enumerate(zip(layout, logs, strict=True))]
+    try:
+        first = _job(source, env, tmp)
+        skip = {log: len(log.read_text().splitlines()) for log in logs}
+        warm = statistics.median(_job(source, env, tmp) for _ in range(repeat))
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait()
+    return CeleryRun(
+        first=first,
+        warm=warm,
+        translate_busy=_task_seconds(logs, skip, "l10n.translate_chunk") / repeat,
+        apply_busy=_task_seconds(logs, skip, "l10n.apply_chunk") / repeat,
+        chunks=-(-n // size),
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--copies", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    source, texts = article(args.copies)
+    n = len(texts)
+    tmp = Path(tempfile.mkdtemp(prefix="l10n-bench-apertium-"))
+    results: dict[str, float] = {}
+    notes: list[str] = []
+    try:
+        for flight in (32, 1):
+            rates = [raw_pipe(texts, flight) for _ in range(args.repeat)]
+            results[f"(a) raw pipe, {flight} in flight"] = statistics.median(rates)
+        results["(b) naive: a pipeline per batch of 32"] = statistics.median(
+            naive(texts) for _ in range(args.repeat)
+        )
+        for split, chunk in ((False, None), (True, None), (True, 128)):
+            run = celery_path(source, n, args.repeat, tmp, split=split, chunk=chunk)
+            name = f"(c) Celery, {'MT + apply workers' if split else 'one worker'}, "
+            name += f"chunk {chunk or 'default'}"
+            results[f"{name}, fresh"] = run.first
+            results[f"{name}, warm"] = run.warm
+            notes.append(
+                f"{name}: per warm job, translate tasks {run.translate_busy:.2f} s "
+                f"({n / run.translate_busy:.0f} seg/s inside the worker), apply tasks "
+                f"{run.apply_busy:.2f} s ({1000 * run.apply_busy / run.chunks:.0f} ms a chunk, "
+                f"{run.chunks} chunks), job {n / run.warm:.2f} s"
+            )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    ceiling = results["(a) raw pipe, 32 in flight"]
+    print(f"\nApertium en->es, {n} segments (sample x{args.copies}), medians of {args.repeat}")
+    print(f"{'path':<58} {'seg/s':>8} {'vs (a)':>8}")
+    for label, rate in results.items():
+        print(f"{label:<58} {rate:>8.1f} {rate / ceiling:>7.2f}x")
+    print("\nWhere a warm job's time goes:")
+    for note in notes:
+        print(f"  {note}")
+
+
+if __name__ == "__main__":
+    main()
