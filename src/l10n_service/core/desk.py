@@ -190,7 +190,9 @@ def term_finder(glossary: Glossary) -> Callable[[str], tuple[Term, ...]]:
 
 
 def machine_suggestion(entry: EntryData) -> Suggestion | None:
-    """The machine translation, while the catalog still holds it unedited."""
+    """The machine translation, while the catalog still holds it (a person
+    accepting it clears "fuzzy" but keeps the "machine" flag; editing it drops
+    both, and then the machine text is gone from the catalog)."""
     if not entry.msgstr or MACHINE_FLAG not in entry.flags:
         return None
     origin = next((p for p in entry.provenance if p.startswith(MT_COMMENT_PREFIX)), "")
@@ -228,7 +230,7 @@ def _segment(
     offered = list(found.suggestions.get(entry_id, ()))
     machine = machine_suggestion(entry)
     if machine is not None:
-        offered.insert(0, machine)
+        offered.insert(0, machine)  # to go back to it after editing (Ctrl+1)
     return SegmentView(
         index=index,
         path=path,
