@@ -105,12 +105,12 @@ def test_filters() -> None:
     assert shown("untranslated") == ["stray:1"]
 
 
-def test_suggestions_machine_first_then_memory() -> None:
+def test_suggestions_memory_first_then_machine() -> None:
     memory = {IDS[1]: (Suggestion("tm", "Der Marathon ist zurück.", 0.9, "approved in x"),)}
     segment = first(build_blocks(ARTICLE, entries(), suggestions=memory), IDS[1])
-    assert [g.kind for g in segment.suggestions] == ["machine", "tm"]
-    assert segment.suggestions[0].text == "[Ţĥéé ɱààŕààţĥööñ]"
-    assert segment.suggestions[0].origin == "engine=pseudo version=1"
+    assert [g.kind for g in segment.suggestions] == ["tm", "machine"]
+    assert segment.suggestions[1].text == "[Ţĥéé ɱààŕààţĥööñ]"
+    assert segment.suggestions[1].origin == "engine=pseudo version=1"
 
 
 def test_glossary_terms_of_the_sentence() -> None:

@@ -227,10 +227,12 @@ def _segment(
     previous: tuple[DiffPart, ...] = ()
     if state is SegmentState.FUZZY and entry.previous_msgid is not None:
         previous = word_diff(entry.previous_msgid, entry.msgid)
+    # Memory matches first (people's work, and usually the better start), then
+    # the machine text, to go back to after editing.
     offered = list(found.suggestions.get(entry_id, ()))
     machine = machine_suggestion(entry)
     if machine is not None:
-        offered.insert(0, machine)  # to go back to it after editing (Ctrl+1)
+        offered.append(machine)
     return SegmentView(
         index=index,
         path=path,
