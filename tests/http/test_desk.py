@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from lxml import html as lxml_html
 
 from l10n_service.http.app import create_app
-from tests.conftest import run_cli
+from tests.conftest import SAMPLE, run_cli
 from tests.http.conftest import SLUG, Api, copy_workspace, make_api
 from tests.http.desk_support import (
     REVIEW,
@@ -488,3 +488,33 @@ def test_malformed_bulk_approval_is_refused(reviewer: Desk, api: Api) -> None:
                                                "seen": "garbage"}, script=True)  # fmt: skip
     assert response.status_code == 422 and "expected '<text hash> <entry id>'" in response.text
     assert po_bytes(api.root, "ar") == before
+
+
+def test_the_page_follows_a_changed_article(reviewer: Desk, api: Api, tmp_path: Path) -> None:
+    entry = plain_sentences(api.root, "ar")[0]
+    reviewer.save("ar", reviewer.page("ar"), entry.msgctxt, ARABIC)
+    assert reviewer.page("ar").state(entry.msgctxt) == "translated"  # parsed and kept
+    words = entry.msgid.rstrip(".").split()
+    edited = " ".join([*words[:-1], "tomorrow"]) + "."
+    article = tmp_path / f"{SLUG}.txt"
+    article.write_text(SAMPLE.read_text("utf-8").replace(entry.msgid, edited), "utf-8")
+    run_cli("add", str(article), root=api.root)
+    page = reviewer.page("ar")
+    # The article was parsed again: every catalog entry has its place in it.
+    assert not page.doc.xpath("//section[@data-block='catalog'] | //article[@data-state='missing']")
+    (segment,) = page.doc.xpath("//article[@data-state='fuzzy']")
+    assert segment.xpath(".//div[contains(@class,'src')]/p[@class='text']")[0].text == edited
+    previous = segment.xpath(".//p[@class='previous']")[0]
+    assert previous.xpath(".//del")[0].text == words[-1]
+    assert previous.xpath(".//ins")[0].text == "tomorrow"
+    assert segment.xpath(".//textarea")[0].text == ARABIC
+
+
+def test_a_proxy_that_ends_tls_is_the_same_origin(reviewer: Desk, api: Api) -> None:
+    entry = plain_sentences(api.root, "ar")[0].msgctxt
+    page = reviewer.page("ar")
+    response = reviewer.client.post(
+        f"{REVIEW.format(lang='ar')}/save", data={**page.form(entry), "text": ARABIC},
+        headers={"Origin": "https://testserver"}, follow_redirects=False,
+    )  # fmt: skip
+    assert response.status_code == 303

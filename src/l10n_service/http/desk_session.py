@@ -31,6 +31,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fastapi import Request, Response
 
@@ -152,8 +153,11 @@ def clear_cookie(response: Response, request: Request, name: str) -> None:
 
 
 def _same_origin(request: Request) -> bool:
+    """The host the browser says the form came from is the one it was posted to.
+    Hosts, not schemes: behind a proxy that ends TLS the server may see http for
+    a page the browser loaded over https."""
     origin = request.headers.get("origin")
-    if origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}":
+    if origin is not None and urlsplit(origin).netloc != request.url.netloc:
         return False
     site = request.headers.get("sec-fetch-site")
     return site is None or site == "same-origin"

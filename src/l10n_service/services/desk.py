@@ -33,6 +33,7 @@ import os
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import polib
 
@@ -92,6 +93,9 @@ class DeskPage:
     blocks: tuple[BlockView, ...]
     counts: dict[str, int]
     live_version: str | None  # the published bundle's version, if any
+    # Filled by a later change (unmodified machine output in this language);
+    # the page already has a place for it.
+    machine_share: float | None = None
 
 
 @dataclass(frozen=True)
@@ -170,8 +174,32 @@ def _memory_suggestions(
     return out
 
 
+_ARTICLES: dict[tuple[Path, str], tuple[tuple[int, ...], Article]] = {}
+
+
+def _stamp(path: Path) -> tuple[int, ...]:
+    st = path.stat()
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
 def _article(ws: Workspace, slug: str) -> Article | None:
-    return load_article(ws, slug) if ws.has_article(slug) else None
+    """The parsed article, parsed again only when its file or settings change:
+    sentence splitting is most of a page's cost, and every save re-renders."""
+    if not ws.has_article(slug):
+        return None
+    try:
+        stamp = _stamp(ws.article_settings_path(slug)) + _stamp(ws.article_path(slug))
+    except OSError:
+        return load_article(ws, slug)  # let the loader say what is missing
+    key = (ws.root, slug)
+    hit = _ARTICLES.get(key)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    article = load_article(ws, slug)
+    if len(_ARTICLES) > 64:
+        _ARTICLES.clear()
+    _ARTICLES[key] = (stamp, article)
+    return article
 
 
 def live_version(ws: Workspace, slug: str, lang: str) -> str | None:
@@ -371,7 +399,9 @@ def preview(ws: Workspace, slug: str, lang: str) -> Preview:
     minimum coverage, same renderer as :func:`build_bundles`), written nowhere."""
     lang = normalize_locale(lang)
     settings = publish_settings(ws, slug)
-    article = load_article(ws, slug)
+    article = _article(ws, slug)
+    if article is None:
+        raise NotFoundError(f"no article {slug!r} in this workspace")
     chosen = localize(article, lang, catalog_texts(ws, slug, lang), settings.policy)
     ratio = float(coverage_of(article, chosen)["ratio"])
     passing = ratio >= settings.min_coverage
