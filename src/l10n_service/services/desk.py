@@ -24,7 +24,9 @@ re-point these calls when those services move): ``review.export_po``,
 ``review.entry_issues``, ``catalogs.import_po``, ``catalogs.approve_entries``,
 ``catalogs.catalog_status``, ``bundles.build_bundles``, ``bundles.publish_settings``,
 ``bundles.catalog_texts``, ``articles.load_article``, ``memory.source_language``,
-and the translation memory's ``lookup``.
+the translation memory's ``lookup``, ``catalog.store``'s ``parse_po``/``read_po``/
+``render_po``, and the export copies' path (``_base_export``, the layout the README
+documents, until review offers a public function for it).
 """
 
 from __future__ import annotations
