@@ -389,6 +389,9 @@ def test_page_headers_and_no_inline_code(reviewer: Desk) -> None:
         static = reviewer.client.get(f"/desk/static/{name}")
         assert static.status_code == 200 and static.headers["etag"]
     assert reviewer.client.get("/desk/static/../app.py").status_code == 404
+    # No catalog, no page and no preview, even for a reviewer.
+    assert reviewer.client.get(REVIEW.format(lang="fr")).status_code == 404
+    assert reviewer.client.get(REVIEW.format(lang="fr") + "/preview").status_code == 404
 
 
 def test_translator_text_is_escaped(reviewer: Desk, api: Api) -> None:

@@ -14,231 +14,44 @@ Reviewers approve and publish; translators, and reviewers post-editing, save.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
-from secrets import token_urlsafe
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
-from ..auth import Permission, TokenRecord
 from ..core.desk import FILTERS
 from ..core.locales import direction, normalize_locale
 from ..errors import ConflictError, InputError, NotFoundError
 from ..services import desk as service
 from ..workspace import validate_slug
+from . import desk_login
 from .deps import AppState, State
-from .desk_session import (
-    LOGIN_COOKIE,
-    SESSION_COOKIE,
-    SESSION_TTL_S,
-    DeskSession,
-    SessionStore,
-    check_post,
-    clear_cookie,
-    session_token,
-    set_cookie,
+from .desk_common import (
+    Abilities,
+    Viewer,
+    abilities,
+    context,
+    current_viewer,
+    html_page,
+    not_found,
+    prefix,
+    refuse,
+    to_login,
+    wants_json,
 )
-from .desk_views import DESK_CSP, PREVIEW_CSP, STATIC, render, render_macro
+from .desk_session import check_post
+from .desk_views import PREVIEW_CSP, render, render_macro
 
 __all__ = ["router"]
 
-log = logging.getLogger("l10n_service.http")
-
 router = APIRouter(include_in_schema=False)
+router.include_router(desk_login.router)
 
-_NOT_FOUND = (
-    "There is no review page here: the article or the language does not exist, "
-    "or your token does not cover it."
-)
 _MAX_TEXT = 70_000  # the import refuses over 65,536 characters with its own message
 FormStr = Annotated[str, Form(max_length=_MAX_TEXT)]
 FormList = Annotated[list[str], Form(max_length=10_000)]
-
-
-# --- who may do what --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Abilities:
-    edit: bool
-    approve: bool
-    publish: bool
-
-
-def abilities(token: TokenRecord, lang: str) -> Abilities | None:
-    """What ``token`` may do on the desk of ``lang``; None: it may not see it.
-    Reviewers may post-edit on the desk (the page's purpose), so editing needs
-    write access to the catalog or the right to approve it."""
-    if not token.allows(Permission.CATALOG_READ, lang):
-        return None
-    approve = token.allows(Permission.APPROVE, lang)
-    return Abilities(
-        edit=token.allows(Permission.CATALOG_WRITE, lang) or approve,
-        approve=approve,
-        publish=token.allows(Permission.BUNDLES, lang),
-    )
-
-
-def _sessions(app: AppState) -> SessionStore:
-    return SessionStore(app.ws.state_dir / "desk-sessions")
-
-
-@dataclass(frozen=True)
-class Viewer:
-    session: DeskSession
-    token: TokenRecord
-
-
-def _viewer(request: Request, app: AppState) -> Viewer | None:
-    found = session_token(request, _sessions(app), app.tokens)
-    return Viewer(*found) if found else None
-
-
-# --- responses --------------------------------------------------------------------------
-
-
-def _prefix(request: Request) -> str:
-    return str(request.scope.get("root_path", "")).rstrip("/")
-
-
-def _html(text: str, status: int = 200, csp: str = DESK_CSP) -> Response:
-    return Response(
-        text,
-        status_code=status,
-        media_type="text/html; charset=utf-8",
-        headers={
-            "Content-Security-Policy": csp,
-            "Cache-Control": "no-store",
-            "Referrer-Policy": "same-origin",
-            "X-Frame-Options": "SAMEORIGIN" if csp == PREVIEW_CSP else "DENY",
-        },
-    )
-
-
-def _context(request: Request, **values: Any) -> dict[str, Any]:
-    return {"prefix": _prefix(request), "static_version": STATIC["desk.js"].etag[1:9], **values}
-
-
-def _message(request: Request, status: int, heading: str, message: str) -> Response:
-    page = render("desk_message.html", _context(request, heading=heading, message=message))
-    return _html(page, status)
-
-
-def _not_found(request: Request) -> Response:
-    return _message(request, 404, "Not found", _NOT_FOUND)
-
-
-def _to_login(request: Request) -> Response:
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    query = urlencode({"next": target})
-    return RedirectResponse(f"{_prefix(request)}/desk/login?{query}", status_code=303)
-
-
-def _wants_json(request: Request) -> bool:
-    return "application/json" in request.headers.get("accept", "")
-
-
-def _refuse(request: Request, status: int, message: str) -> Response:
-    if _wants_json(request):
-        body: dict[str, Any] = {"status": "refused", "message": message}
-        if status == 401:
-            body["login"] = f"{_prefix(request)}/desk/login"
-        return JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
-    return _message(request, status, "Not allowed" if status != 401 else "Log in again", message)
-
-
-# --- login ------------------------------------------------------------------------------
-
-
-def _safe_next(value: str | None, request: Request) -> str:
-    """Only a path on this site: never another host (``//x``, ``/\\x``, a scheme)."""
-    if (
-        value
-        and value.startswith("/")
-        and not value.startswith(("//", "/\\"))
-        and all(32 < ord(c) < 127 for c in value)
-    ):
-        return value
-    return f"{_prefix(request)}/desk"
-
-
-def _login_page(request: Request, next_: str, error: str = "", status: int = 200) -> Response:
-    csrf = request.cookies.get(LOGIN_COOKIE, "")
-    if not 20 <= len(csrf) <= 100:
-        csrf = token_urlsafe(32)
-    page = render("desk_login.html", _context(request, csrf=csrf, next=next_, error=error))
-    response = _html(page, status)
-    set_cookie(response, request, LOGIN_COOKIE, csrf, max_age=3600)
-    return response
-
-
-@router.get("/desk/login")
-def login_form(request: Request, next: str | None = None) -> Response:
-    return _login_page(request, _safe_next(next, request))
-
-
-@router.post("/desk/login")
-def login(
-    request: Request,
-    app: State,
-    token: Annotated[str, Form(max_length=500)] = "",
-    csrf: Annotated[str, Form(max_length=200)] = "",
-    next: Annotated[str, Form(max_length=2000)] = "",
-) -> Response:
-    target = _safe_next(next, request)
-    refused = check_post(request, request.cookies.get(LOGIN_COOKIE, ""), csrf)
-    if refused:
-        return _login_page(request, target, refused, status=403)
-    record = app.tokens.authenticate(token.strip())
-    if record is None:
-        return _login_page(request, target, "That token is unknown or revoked.", status=401)
-    secret, _ = _sessions(app).create(record)
-    response = RedirectResponse(target, status_code=303)
-    set_cookie(response, request, SESSION_COOKIE, secret, max_age=int(SESSION_TTL_S))
-    clear_cookie(response, request, LOGIN_COOKIE)
-    return response
-
-
-@router.post("/desk/logout")
-def logout(
-    request: Request, app: State, csrf: Annotated[str, Form(max_length=200)] = ""
-) -> Response:
-    viewer = _viewer(request, app)
-    if viewer is not None:
-        refused = check_post(request, viewer.session.csrf, csrf)
-        if refused:
-            return _refuse(request, 403, refused)
-        _sessions(app).delete(request.cookies.get(SESSION_COOKIE, ""))
-    response = RedirectResponse(f"{_prefix(request)}/desk/login", status_code=303)
-    clear_cookie(response, request, SESSION_COOKIE)
-    return response
-
-
-@router.get("/desk/static/{name}")
-def static(name: str, request: Request) -> Response:
-    found = STATIC.get(name)
-    if found is None:
-        return Response(status_code=404)
-    headers = {"ETag": found.etag, "Cache-Control": "no-cache"}
-    if request.headers.get("if-none-match") == found.etag:
-        return Response(status_code=304, headers=headers)
-    return Response(found.data, media_type=found.media_type, headers=headers)
-
-
-@router.get("/desk")
-def desk_index(request: Request, app: State) -> Response:
-    viewer = _viewer(request, app)
-    if viewer is None:
-        return _to_login(request)
-    rows = [r for r in service.desk_catalogs(app.ws) if abilities(viewer.token, r.lang) is not None]
-    page = render(
-        "desk_index.html",
-        _context(request, rows=rows, token=viewer.token, csrf=viewer.session.csrf),
-    )
-    return _html(page)
 
 
 # --- the review page --------------------------------------------------------------------
@@ -274,7 +87,7 @@ class Desk:
 
     @property
     def base(self) -> str:
-        return f"{_prefix(self.request)}/articles/{self.slug}/{self.lang.replace('_', '-')}/review"
+        return f"{prefix(self.request)}/articles/{self.slug}/{self.lang.replace('_', '-')}/review"
 
     def view(self, page: service.DeskPage) -> dict[str, Any]:
         """What every fragment of the page needs besides its segment."""
@@ -311,23 +124,23 @@ def _open(
 ) -> _Gate:
     """Session, then CSRF (posts), then the language: a token that may not see
     this catalog gets the same 404 as a catalog that does not exist."""
-    viewer = _viewer(request, app)
+    viewer = current_viewer(request, app)
     if viewer is None:
         if request.method == "GET":
-            return _Gate(_to_login(request))
-        return _Gate(_refuse(request, 401, "your session has ended; log in again"))
+            return _Gate(to_login(request))
+        return _Gate(refuse(request, 401, "your session has ended; log in again"))
     if csrf is not None:
         refused = check_post(request, viewer.session.csrf, csrf)
         if refused:
-            return _Gate(_refuse(request, 403, refused))
+            return _Gate(refuse(request, 403, refused))
     try:
         code = normalize_locale(lang)
         validate_slug(slug)
     except InputError:
-        return _Gate(_not_found(request))
+        return _Gate(not_found(request))
     can = abilities(viewer.token, code)
     if can is None:
-        return _Gate(_not_found(request))
+        return _Gate(not_found(request))
     show = show if show in FILTERS else "all"
     return _Gate(desk=Desk(request, app, viewer, slug, code, can, show))
 
@@ -375,7 +188,7 @@ def _page(
     try:
         page = service.load_page(desk.app.ws, desk.slug, desk.lang)
     except NotFoundError:
-        return _not_found(desk.request)
+        return not_found(desk.request)
     preview = _preview(desk)
     by_entry = extras or {}
     indexed = {
@@ -388,12 +201,12 @@ def _page(
     hidden = {b.id for b in page.blocks if not any(s.shown(desk.show) for s in b.segments)}
     html = render(
         "desk_page.html",
-        _context(
+        context(
             desk.request, page=page, v=desk.view(page), preview=preview, notice=notice,
             extras=indexed, clean=clean, hidden_blocks=hidden,
         ),
     )  # fmt: skip
-    return _html(html, status)
+    return html_page(html, status)
 
 
 @router.get("/articles/{slug}/{lang}/review")
@@ -412,12 +225,12 @@ def review_preview(slug: str, lang: str, request: Request, app: State) -> Respon
         assert gate.response is not None
         return gate.response
     if not app.ws.has_article(gate.desk.slug):
-        return _not_found(request)
+        return not_found(request)
     try:
         found = service.preview(app.ws, gate.desk.slug, gate.desk.lang)
     except NotFoundError:
-        return _not_found(request)
-    return _html(found.html, csp=PREVIEW_CSP)
+        return not_found(request)
+    return html_page(found.html, csp=PREVIEW_CSP)
 
 
 # --- actions ----------------------------------------------------------------------------
@@ -461,7 +274,7 @@ def _done(
     """The answer to an action: fragments for the script, a redirect back to the
     page for a plain form that worked, the page with the message for one that
     did not."""
-    if _wants_json(desk.request):
+    if wants_json(desk.request):
         body = {"status": "ok" if status < 400 else "error", "message": extra.message}
         body.update(_fragments(desk, entries, {e: extra for e in entries}))
         return JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
@@ -500,7 +313,7 @@ def review_save(
         return gate.response
     desk = gate.desk
     if not desk.can.edit:
-        return _refuse(request, 403, "your token may not edit this catalog")
+        return refuse(request, 403, "your token may not edit this catalog")
     try:
         result = service.save_segment(
             app.ws, desk.slug, desk.lang, entry=entry, text=text, revision=rev,
@@ -550,7 +363,7 @@ def review_approve(
         return gate.response
     desk = gate.desk
     if not desk.can.approve:
-        return _refuse(request, 403, "your token may not approve this catalog")
+        return refuse(request, 403, "your token may not approve this catalog")
     who = desk.viewer.token.name
     try:
         if scope == "clean":
@@ -592,11 +405,11 @@ def review_publish(
         return gate.response
     desk = gate.desk
     if not desk.can.publish:
-        return _refuse(request, 403, "your token may not publish")
+        return refuse(request, 403, "your token may not publish")
     try:
         built = service.publish(app.ws, desk.slug, desk.lang)
     except NotFoundError:
-        return _not_found(request)
+        return not_found(request)
     if built.published:
         extra = Extra(f"Published version {built.version}.")
         notice = {"notice": "published", "v": built.version}

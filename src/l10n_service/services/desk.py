@@ -404,6 +404,8 @@ def preview(ws: Workspace, slug: str, lang: str) -> Preview:
     article = _article(ws, slug)
     if article is None:
         raise NotFoundError(f"no article {slug!r} in this workspace")
+    if lang != article.source_lang and not ws.po_path(slug, lang).exists():
+        raise NotFoundError(f"no catalog for {slug!r} in {lang!r}")
     chosen = localize(article, lang, catalog_texts(ws, slug, lang), settings.policy)
     ratio = float(coverage_of(article, chosen)["ratio"])
     passing = ratio >= settings.min_coverage
