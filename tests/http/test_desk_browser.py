@@ -267,7 +267,7 @@ def test_filters_and_keyboard(browser: Browser, server: Server, tmp_path: Path) 
     assert landed and landed_state in ("untranslated", "fuzzy", "machine")
     assert state_of(page, 1) == state_of(page, 2) == "approved"  # what it skipped
 
-    # Ctrl+B copies the source, Ctrl+N takes suggestion N (here the machine text).
+    # Ctrl+B copies the source, Ctrl+Shift+N takes suggestion N (here the machine text).
     target = next(i for i in range(3, 40) if page.locator(f"#s{i} .suggestion-machine").count())
     box = page.locator(f"#t{target}")
     box.focus()
@@ -277,7 +277,7 @@ def test_filters_and_keyboard(browser: Browser, server: Server, tmp_path: Path) 
     assert box.input_value() == page.inner_text(f"#s{target} .src .text")
     kinds = page.eval_on_selector_all(f"#s{target} li.suggestion", "e => e.map(x => x.className)")
     number = next(n for n, kind in enumerate(kinds, 1) if "suggestion-machine" in kind)
-    page.keyboard.press(f"Control+{number}")
+    page.keyboard.press(f"Control+Shift+Digit{number}")
     assert box.input_value() == machine_text
 
     # Typed and saved from the keyboard: the catalog as export -> edit -> import.

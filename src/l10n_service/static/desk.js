@@ -215,8 +215,9 @@
     } else if ((event.key === "b" || event.key === "B") && !event.shiftKey && seg) {
       const button = seg.querySelector("button.copy-source");
       if (button) button.click();
-    } else if (/^[1-9]$/.test(event.key) && !event.shiftKey && seg) {
-      const button = seg.querySelectorAll(".suggestion button.use-text")[Number(event.key) - 1];
+    } else if (/^Digit[1-9]$/.test(event.code) && event.shiftKey && seg) {
+      // Ctrl+Shift+N, not Poedit's Ctrl+N: browsers keep Ctrl+1..9 to switch tabs.
+      const button = seg.querySelectorAll(".suggestion button.use-text")[Number(event.code.slice(5)) - 1];
       if (button) button.click();
     } else {
       handled = false;
