@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .. import __version__
 from ..auth import TokenStore
 from ..workspace import Workspace
-from . import articles, bundles, catalogs, jobs, pages, tokens
+from . import articles, bundles, catalogs, desk, jobs, pages, tokens
 from .deps import AppState
 from .fastpath import BundleFastPath
 from .files import FileCache
@@ -62,7 +62,7 @@ def create_app(root: Path | None = None, *, max_body_bytes: int | None = None) -
         ws=ws, tokens=TokenStore.for_workspace(ws), files=FileCache(), max_body_bytes=limit
     )
     install_problem_handlers(app, ws.root)
-    for module in (pages, bundles, articles, catalogs, jobs, tokens):
+    for module in (pages, bundles, articles, catalogs, jobs, tokens, desk):
         app.include_router(module.router)
     document_formats(app)
 
