@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 from fastapi import Request, Response
 
 from ..auth import TokenRecord, TokenStore
-from ..catalog.store import write_atomic
+from ..storage import write_atomic
 
 __all__ = [
     "LOGIN_COOKIE",

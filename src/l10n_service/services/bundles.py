@@ -59,6 +59,7 @@ __all__ = [
     "BuiltBundle",
     "PublishSettings",
     "build_bundles",
+    "localize_for_publishing",
     "publish_settings",
     "publish_version",
     "save_publish_settings",
@@ -228,9 +229,12 @@ def catalog_texts(ws: Workspace, slug: str, lang: str) -> dict[str, CatalogText]
     return _Catalog(ws, slug, lang).texts
 
 
-def _localize(
+def localize_for_publishing(
     ws: Workspace, article: Article, lang: str, policy: str
 ) -> dict[str, LocalizedSegment]:
+    """The text of every segment as publishing under ``policy`` shows it: the
+    policy's states only, nothing with a QA error (the review page's preview uses
+    this too, so it shows what publishing would)."""
     catalog = _Catalog(ws, article.slug, lang)
     return localize(article, lang, catalog.texts, policy, catalog.qa_errors)
 
@@ -251,7 +255,7 @@ def build_bundles(
     article = load_article(ws, slug)
     all_langs = sorted({article.source_lang, *ws.languages(slug)})
     targets = [normalize_locale(x) for x in langs] if langs else all_langs
-    chosen = {lang: _localize(ws, article, lang, settings.policy) for lang in targets}
+    chosen = {lang: localize_for_publishing(ws, article, lang, settings.policy) for lang in targets}
     coverage = {lang: coverage_of(article, c) for lang, c in chosen.items()}
     passing = {lang for lang in targets if coverage[lang]["ratio"] >= settings.min_coverage}
     published = sorted(

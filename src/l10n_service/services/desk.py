@@ -51,19 +51,25 @@ from ..core.desk import (
 )
 from ..core.glossary import Glossary
 from ..core.locales import normalize_locale
-from ..core.localize import localize
 from ..core.merge import Pick
 from ..core.model import Article, SegmentState
 from ..core.render import bundle_document, coverage_of, render_html
 from ..core.states import FUZZY_FLAG, entry_state, text_hash
 from ..errors import ConflictError, InputError, NotFoundError
+from ..mt.registry import provenance_kind
 from ..tm.memory import TranslationMemory
 from ..workspace import Workspace, load_glossary, validate_slug
 from .articles import load_article
-from .bundles import BuiltBundle, build_bundles, catalog_texts, publish_settings
+from .bundles import (
+    BuiltBundle,
+    build_bundles,
+    localize_for_publishing,
+    publish_settings,
+)
 from .catalogs import StatusRow, approve_entries, catalog_status, import_po
 from .memory import source_language
-from .review import Issue, entry_issues, export_po
+from .qa import Issue, entry_issues
+from .review import export_path, export_po
 
 __all__ = [
     "DeskApproval",
@@ -262,7 +268,7 @@ def desk_catalogs(ws: Workspace) -> list[StatusRow]:
 def _base_export(ws: Workspace, slug: str, lang: str, revision: str) -> polib.POFile:
     if not _REVISION.fullmatch(revision):
         raise InputError(f"{revision[:70]!r} is not a catalog revision")
-    path = ws.state_dir / "exports" / slug / lang / f"{revision}.po"
+    path = export_path(ws, slug, lang, revision)
     if not path.is_file():
         raise InputError(
             f"revision {revision[:12]} of {slug!r} in {lang!r} was never loaded here; "
@@ -406,7 +412,7 @@ def preview(ws: Workspace, slug: str, lang: str) -> Preview:
         raise NotFoundError(f"no article {slug!r} in this workspace")
     if lang != article.source_lang and not ws.po_path(slug, lang).exists():
         raise NotFoundError(f"no catalog for {slug!r} in {lang!r}")
-    chosen = localize(article, lang, catalog_texts(ws, slug, lang), settings.policy)
+    chosen = localize_for_publishing(ws, article, lang, settings.policy)
     ratio = float(coverage_of(article, chosen)["ratio"])
     passing = ratio >= settings.min_coverage
     every = {article.source_lang, *ws.languages(slug)}
@@ -414,7 +420,7 @@ def preview(ws: Workspace, slug: str, lang: str) -> Preview:
     alternates = sorted(live | {lang} if passing else live)
     doc = bundle_document(
         article, lang, chosen, alternates=alternates, policy=settings.policy,
-        min_coverage=settings.min_coverage,
+        min_coverage=settings.min_coverage, kind_of=provenance_kind,
     )  # fmt: skip
     reason = ""
     if not passing:

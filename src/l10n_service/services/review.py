@@ -46,6 +46,7 @@ __all__ = [
     "Export",
     "ImportReport",
     "catalog_revision",
+    "export_path",
     "export_po",
 ]
 
@@ -92,7 +93,8 @@ def catalog_revision(po: polib.POFile) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-def _export_path(ws: Workspace, slug: str, lang: str, revision: str) -> Path:
+def export_path(ws: Workspace, slug: str, lang: str, revision: str) -> Path:
+    """Where the copy of an export is kept: the base of a later 3-way import."""
     return ws.state_dir / "exports" / validate_slug(slug) / lang / f"{revision}.po"
 
 
@@ -108,7 +110,7 @@ def export_po(ws: Workspace, slug: str, lang: str) -> Export:
     po.metadata[ARTICLE_HEADER] = slug
     po.metadata[REVISION_HEADER] = revision
     data = render_po(po).encode("utf-8")
-    stored = _export_path(ws, slug, lang, revision)
+    stored = export_path(ws, slug, lang, revision)
     if not stored.exists():
         write_atomic(stored, data)
     return Export(slug, lang, revision, data, stored)
@@ -158,7 +160,7 @@ def _check_stamp(po: polib.POFile, name: str, slug: str, lang: str) -> None:
 
 
 def _load_base(ws: Workspace, slug: str, lang: str, revision: str, name: str) -> polib.POFile:
-    path = _export_path(ws, slug, lang, revision.strip())
+    path = export_path(ws, slug, lang, revision.strip())
     if not path.exists():
         raise UploadError(
             f"{name}: revision {revision[:12]} was never exported for {slug!r} in {lang!r} "
