@@ -300,9 +300,9 @@ def test_the_cookie_is_a_session_not_the_token(api: Api) -> None:
     assert stored[0].stat().st_mode & 0o077 == 0
 
 
-def test_over_https_the_cookie_is_secure(ws: Path) -> None:
-    api = make_api(ws)
-    client = TestClient(create_app(ws), base_url="https://desk.example")
+def test_over_https_the_cookie_is_secure(published_copy: Path) -> None:
+    api = make_api(published_copy)
+    client = TestClient(create_app(published_copy), base_url="https://desk.example")
     secret = api.token("reviewer")
     form = client.get("/desk/login")
     assert "Secure" in form.headers["set-cookie"]
