@@ -32,7 +32,9 @@ L10N = str(Path(sys.executable).parent / "l10n")
 
 
 def _ours_in_process(old: Path, template: Path, out: Path, fuzzy: bool) -> Sample:
-    from catalog_update import read_po, update_catalog, write_po
+    # The same calls catalog_update.py times (if a refactor moves them, move both).
+    from l10n_service.catalog.store import read_po, write_po
+    from l10n_service.catalog.update import update_catalog
 
     cpu, wall = time.process_time(), time.monotonic()
     new, _ = update_catalog(read_po(old), read_po(template), "de", fuzzy=fuzzy)
