@@ -5,8 +5,11 @@ so wall time measures the neighbours as much as our code. A process's own CPU ti
 (user + system, every thread) barely moves with load; it is the primary figure and
 wall time is printed beside it. Sources:
 
-* a command we start and wait for: ``os.wait4``'s rusage of exactly that child
-  (``ru_maxrss`` is its peak RSS; ``RUSAGE_CHILDREN`` would mix all children);
+* a command we start and wait for: CPU from ``os.wait4``'s rusage of exactly that
+  child (``RUSAGE_CHILDREN`` would mix all children). Its peak RSS comes from GNU
+  ``time`` run in between: Linux keeps ``ru_maxrss`` across ``exec``, so a child
+  forked from this (large) Python process reports at least our size, while ``time``
+  is small and forks the real command from itself;
 * a long-lived process (the worker, the server): ``/proc/<pid>/stat`` of it and its
   descendants, read before and after, so start-up is not counted.
 
@@ -17,6 +20,7 @@ reported as over budget, with the CPU it had used so far as a lower bound.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -39,6 +43,7 @@ __all__ = [
 ]
 
 _TICK = os.sysconf("SC_CLK_TCK")
+_TIME = shutil.which("time", path="/usr/bin:/bin")  # GNU time (Debian: time); else no RSS
 
 
 @dataclass(frozen=True)
@@ -105,10 +110,15 @@ def run_command(
     """Run ``cmd`` to completion or until ``budget`` seconds of wall time have gone.
     Output goes to temporary files (a pipe would block a command that prints 30,000
     table rows while we are not reading)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.NamedTemporaryFile(prefix="l10n-bench-rss-") as rss,
+    ):
+        wrapper = [_TIME, "-f", "%M", "-o", rss.name] if _TIME else []
         started = time.monotonic()
         proc = subprocess.Popen(
-            list(cmd), env=env, cwd=cwd, stdout=out, stderr=err, start_new_session=True
+            [*wrapper, *cmd], env=env, cwd=cwd, stdout=out, stderr=err, start_new_session=True
         )
         over = False
         while True:
@@ -125,7 +135,9 @@ def run_command(
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        sample = Sample(usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss / 1024)
+        peak = rss.read().split()
+        rss_mb = int(peak[-1]) / 1024 if peak and peak[-1].isdigit() else None
+        sample = Sample(usage.ru_utime + usage.ru_stime, wall, rss_mb)
         return Run(
             sample, over, proc.returncode, out.read().decode("utf-8", "replace"),
             err.read().decode("utf-8", "replace"),

@@ -181,7 +181,8 @@ def print_report(
     once: Mapping[str, Figure],
     args: argparse.Namespace,
 ) -> None:
-    _size_table(sizes, by_size)
+    if sizes:
+        _size_table(sizes, by_size)
     _once_table(once)
     print("\n== goals of issue #14 ==")
     label = f"{args.fuzzy_entries // 1000}k" if args.fuzzy_entries else "10k"
