@@ -90,6 +90,17 @@ class Results:
     once: dict[str, Figure] = field(default_factory=dict)  # start-up, big catalogs
     notes: list[str] = field(default_factory=list)
 
+    @classmethod
+    def load(cls, path: Path, sizes: list[int]) -> Results:
+        """An earlier run's figures (``--json``), with this run's sizes added."""
+        data = json.loads(path.read_text())
+        by_size = {
+            int(n): {k: Figure.from_dict(f) for k, f in figs.items()}
+            for n, figs in data["by_size"].items()
+        }
+        once = {k: Figure.from_dict(f) for k, f in data["once"].items()}
+        return cls(sorted({*data["sizes"], *sizes}), by_size, once)
+
     def to_dict(self) -> dict[str, object]:
         return {
             "sizes": self.sizes,
@@ -277,7 +288,10 @@ def stage_http(ctx: Ctx) -> dict[str, Figure]:
                 return Sample(tree_cpu(server.pid) - cpu, wall), False
 
             samples, over = repeat_within(front_page, ctx.args.repeat, ctx.args.budget)
-            out["GET /"] = Figure.of(samples, over_budget=over, rss_mb=peak_rss_mb(server.pid))
+            first = {"first_cpu": samples[0].cpu, "first_wall": samples[0].wall}
+            out["GET /"] = Figure.of(
+                samples, over_budget=over, rss_mb=peak_rss_mb(server.pid), extra=first
+            )
     finally:
         stop(server)
     return out
@@ -378,6 +392,8 @@ def main() -> None:
         help="broker for translate (flushed)",
     )
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--merge", type=Path, help="start from a --json file of an earlier "
+                        "run; figures measured now replace its figures")  # fmt: skip
     args = parser.parse_args()
     args.stages = [s for s in args.stages.split(",") if s]
     unknown = set(args.stages) - set(STAGES)
@@ -387,6 +403,8 @@ def main() -> None:
     if not args.stages:  # --stages "": only the catalog comparisons
         sizes = []
     results = Results(sizes)
+    if args.merge:
+        results = Results.load(args.merge, sizes)
     home = Path(tempfile.mkdtemp(prefix="l10n-bench-home-"))
     env = base_env(home)
     try:
@@ -395,7 +413,7 @@ def main() -> None:
         results.once["CLI start-up (status, empty workspace)"] = startup_baseline(env, args)
         for size in sizes:
             started = time.monotonic()
-            results.by_size[size] = run_size(size, args, env)
+            results.by_size.setdefault(size, {}).update(run_size(size, args, env))
             print(f"  {size:,} articles: stages took {time.monotonic() - started:.0f} s",
                   flush=True)  # fmt: skip
         if args.fuzzy_entries:
@@ -406,6 +424,8 @@ def main() -> None:
     finally:
         shutil.rmtree(home, ignore_errors=True)
     print_report(results.sizes, results.by_size, results.once, args)
+    if args.merge:
+        print(f"(figures not measured in this run come from {args.merge})")
     if args.json:
         args.json.write_text(json.dumps(results.to_dict(), indent=2) + "\n")
 

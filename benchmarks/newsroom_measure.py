@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "Figure",
@@ -96,6 +97,13 @@ class Figure:
             extra=extra or {},
         )
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Figure:
+        return cls(
+            data["cpu"], data["wall"], data["runs"], data["over_budget"], data["rss_mb"],
+            dict(data["extra"]), data["note"],
+        )  # fmt: skip
+
     def to_dict(self) -> dict[str, object]:
         return {
             "cpu": round(self.cpu, 3), "wall": round(self.wall, 3), "runs": self.runs,
@@ -120,12 +128,15 @@ def run_command(
         proc = subprocess.Popen(
             [*wrapper, *cmd], env=env, cwd=cwd, stdout=out, stderr=err, start_new_session=True
         )
-        over = False
+        over, live = False, 0.0
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
             if time.monotonic() - started > budget:
+                # Read before killing: the command's CPU never reaches our rusage
+                # once ``time`` dies first and cannot reap it.
+                live = tree_cpu(proc.pid)
                 os.killpg(proc.pid, signal.SIGKILL)
                 _, status, usage = os.wait4(proc.pid, 0)
                 over = True
@@ -137,7 +148,7 @@ def run_command(
         err.seek(0)
         peak = rss.read().split()
         rss_mb = int(peak[-1]) / 1024 if peak and peak[-1].isdigit() else None
-        sample = Sample(usage.ru_utime + usage.ru_stime, wall, rss_mb)
+        sample = Sample(max(usage.ru_utime + usage.ru_stime, live), wall, rss_mb)
         return Run(
             sample, over, proc.returncode, out.read().decode("utf-8", "replace"),
             err.read().decode("utf-8", "replace"),

@@ -10,11 +10,18 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import math
 from collections.abc import Callable, Mapping
 
 from newsroom_measure import Figure
 
 __all__ = ["goals", "print_report"]
+
+
+def _extra(figure: Figure, key: str) -> float:
+    """A figure's extra value; NaN (printed as '-') where an older run lacks it."""
+    return figure.extra.get(key, math.nan)
+
 
 # (label, figure name, value of the figure, scale, unit)
 Row = tuple[str, str, Callable[[Figure], float], float, str]
@@ -25,18 +32,20 @@ ROWS: list[Row] = [
     ("update, 1 article edited", "update, 1 article edited", _CPU, 1, "s"),
     ("translate 300 jobs: waiting client", "translate 100 articles x 3", _CPU, 1, "s"),
     ("translate 300 jobs: worker", "translate 100 articles x 3",
-     lambda f: f.extra.get("worker_cpu", 0.0), 1, "s"),
+     lambda f: _extra(f, "worker_cpu"), 1, "s"),
     ("bundle 100 articles (100 commands)", "bundle 100 articles", _CPU, 1, "s"),
     ("  bundle, per article", "bundle 100 articles",
-     lambda f: f.extra.get("per_article_cpu", 0.0), 1, "s"),
+     lambda f: _extra(f, "per_article_cpu"), 1, "s"),
     ("GET / (server CPU per request)", "GET /", _CPU, 1, "s"),
+    ("  GET /, first request", "GET /", lambda f: _extra(f, "first_cpu"), 1, "s"),
     ("GET /articles/<slug> (server CPU)", "GET /articles/<slug>", _CPU, 1000, "ms"),
     ("add, per article", "add (per article)", _CPU, 1, "s"),
 ]  # fmt: skip
 # Wall time beside CPU: for most rows the figure's own; for these, another field.
 WALL: dict[str, Callable[[Figure], float]] = {
     "translate 300 jobs: worker": lambda f: f.wall,
-    "  bundle, per article": lambda f: f.extra.get("per_article_wall", 0.0),
+    "  bundle, per article": lambda f: _extra(f, "per_article_wall"),
+    "  GET /, first request": lambda f: _extra(f, "first_wall"),
 }
 
 
@@ -50,7 +59,7 @@ def _num(value: float) -> str:
 
 def _cell(figure: Figure | None, value: Callable[[Figure], float], scale: float,
           wall: Callable[[Figure], float]) -> str:  # fmt: skip
-    if figure is None:
+    if figure is None or math.isnan(value(figure)):
         return "-"
     if figure.runs == 0 and not figure.over_budget:
         return "not run"
@@ -62,7 +71,9 @@ def _cell(figure: Figure | None, value: Callable[[Figure], float], scale: float,
 
 def _growth(before: Figure | None, after: Figure | None,
             value: Callable[[Figure], float]) -> str:  # fmt: skip
-    if before is None or after is None or before.over_budget or value(before) <= 0:
+    if before is None or after is None or before.over_budget or not value(before) > 0:
+        return "-"
+    if math.isnan(value(after)):
         return "-"
     if after.runs == 0 and not after.over_budget:
         return "-"
