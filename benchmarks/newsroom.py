@@ -354,7 +354,7 @@ def run_size(size: int, args: argparse.Namespace, env: dict[str, str]) -> dict[s
 def _brief(figure: Figure) -> str:
     over = " OVER BUDGET" if figure.over_budget else ""
     extra = "".join(f", {k} {v:.3g}" for k, v in figure.extra.items())
-    return f"cpu {figure.cpu:.3f} s, wall {figure.wall:.3f} s, {figure.runs} runs{over}{extra}"
+    return f"cpu {figure.cpu:.4g} s, wall {figure.wall:.4g} s, {figure.runs} runs{over}{extra}"
 
 
 def startup_baseline(env: dict[str, str], args: argparse.Namespace) -> Figure:

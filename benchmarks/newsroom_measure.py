@@ -106,7 +106,7 @@ class Figure:
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "cpu": round(self.cpu, 3), "wall": round(self.wall, 3), "runs": self.runs,
+            "cpu": round(self.cpu, 6), "wall": round(self.wall, 6), "runs": self.runs,
             "over_budget": self.over_budget, "rss_mb": self.rss_mb, "extra": self.extra,
             "note": self.note,
         }  # fmt: skip
