@@ -21,6 +21,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from l10n_service.errors import InputError
 from l10n_service.services.articles import add_article
 from l10n_service.services.bundles import build_bundles
 from l10n_service.services.catalogs import update_languages
@@ -270,3 +271,40 @@ def test_cli_export_site(published: Workspace, tmp_path: Path) -> None:
                       check=False)  # fmt: skip
     assert missing.returncode == 1 and "'nope' has no published bundle" in missing.stderr
     assert (BIN / "l10n").exists()
+
+
+# --- pages that are no longer published ----------------------------------------------------
+
+
+def test_a_removed_article_loses_its_pages_and_nothing_else(tmp_path: Path) -> None:
+    """An article taken down must not stay on the site: the next full export deletes
+    the pages it wrote for it, keeps every other page and never touches a file it
+    did not write; an export of one article leaves the other articles' pages alone."""
+    from l10n_service.services.articles import remove_article
+
+    ws = Workspace.at(tmp_path / "ws")
+    for slug, text in (("hello", HELLO), ("notes", NOTES)):
+        add_article(ws, text.encode(), name=f"{slug}.md", slug=slug)
+        update_languages(ws, slug, ["de"])
+        machine_translate(ws, slug, "de")
+        build_bundles(ws, slug, policy="machine-allowed")
+    site = tmp_path / "site"
+    first = export_site(ws, "hugo", site)
+    assert {(p.slug, p.lang) for p in first.pages} == {
+        ("hello", "de"), ("hello", "en"), ("notes", "de"), ("notes", "en")
+    } and first.removed == ()
+    own = site / "content" / "about.md"
+    own.write_text("---\ntitle: About\n---\nOurs.\n")
+    remove_article(ws, "notes")
+    only_hello = export_site(ws, "hugo", site, ["hello"])
+    assert only_hello.removed == () and (site / "content" / "notes.de.md").exists()
+    full = export_site(ws, "hugo", site)
+    assert sorted((p.slug, p.lang) for p in full.removed) == [("notes", "de"), ("notes", "en")]
+    assert sorted(p.name for p in (site / "content").iterdir()) == [
+        "about.md", "hello.de.md", "hello.en.md"
+    ]
+    again = export_site(ws, "hugo", site)
+    assert again.removed == ()
+    (site / ".l10n-site.json").write_text("[1, 2]")
+    with pytest.raises(InputError, match="not a page list this tool wrote"):
+        export_site(ws, "hugo", site)

@@ -240,6 +240,8 @@ def export_site(
     result = export(ws, generator, directory, split(slugs) or None)
     for page in result.pages:
         console.print(f"{page.slug} \\[{page.lang}]: {page.path}", highlight=False)
+    for page in result.removed:
+        console.print(f"removed {page.path} (no longer published)", highlight=False)
     console.print(
         f"{len(result.pages)} pages in {len(result.languages)} languages "
         f"({', '.join(result.languages)}; default {result.source_lang}) for {generator}",

@@ -14,8 +14,11 @@ lang, ``translationKey`` = slug) followed by the bundle's Markdown rendition wit
 its own front matter block. The front matter goes through a YAML serializer, so a
 translated title is always one quoted value: a colon, a ``#``, a newline followed by
 ``layout: evil``, a ``---`` line or brackets can never add a key or end the block.
-Only what is published is exported (the ``current`` version of each language);
-files are added or replaced, never deleted.
+Only what is published is exported (the ``current`` version of each language).
+The export keeps a list of the pages it wrote in ``DIR/.l10n-site.json``; a page it
+wrote earlier whose article or language is no longer published (removed article,
+language dropped) is deleted on the next export that covers that article, so the site
+never keeps serving a stale translation. Files we did not write are never touched.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ class SiteExport:
     languages: tuple[str, ...]
     pages: tuple[SitePage, ...]
     config: str  # the site configuration block to copy, in the generator's own syntax
+    removed: tuple[SitePage, ...] = ()  # pages of an earlier export no longer published
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -61,7 +65,9 @@ class SiteExport:
             "languages": list(self.languages),
             "pages": [{"slug": p.slug, "lang": p.lang, "path": str(p.path)} for p in self.pages],
             "config": self.config,
-        }
+            "removed": [{"slug": p.slug, "lang": p.lang, "path": str(p.path)}
+                        for p in self.removed],
+        }  # fmt: skip
 
 
 # --- the page ---------------------------------------------------------------------------
@@ -272,7 +278,50 @@ def export_site(
         path = site.page_path(root, slug, lang)
         write_atomic(path, site.page(doc, markdown, slug).encode("utf-8"))
         pages.append(SitePage(slug, lang, path))
+    removed = _prune(root, generator, pages, scope=set(wanted) if slugs else None)
     langs = sorted({p.lang for p in pages})
     return SiteExport(
-        generator, root, sources[0], tuple(langs), tuple(pages), site.config(langs, sources[0])
-    )
+        generator, root, sources[0], tuple(langs), tuple(pages),
+        site.config(langs, sources[0]), tuple(removed),
+    )  # fmt: skip
+
+
+_MANIFEST = ".l10n-site.json"
+
+
+def _prune(
+    root: Path, generator: str, pages: list[SitePage], scope: set[str] | None
+) -> list[SitePage]:
+    """Delete the pages an earlier export wrote that this one did not, among the
+    articles it covers (``scope``; None: every article), and record what the site now
+    holds. Only pages named in our own manifest are ever deleted."""
+    manifest = root / _MANIFEST
+    earlier: list[SitePage] = []
+    if manifest.is_file():
+        try:
+            data = json.loads(manifest.read_text("utf-8"))
+            if data.get("generator") == generator:
+                earlier = [SitePage(str(p["slug"]), str(p["lang"]), root / str(p["path"]))
+                           for p in data.get("pages", [])]  # fmt: skip
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise InputError(f"{manifest}: not a page list this tool wrote ({exc})") from exc
+    now = {(p.slug, p.lang) for p in pages}
+    kept: list[SitePage] = []
+    removed: list[SitePage] = []
+    for page in earlier:
+        if (page.slug, page.lang) in now:
+            continue
+        if scope is not None and page.slug not in scope:
+            kept.append(page)
+            continue
+        if page.path.resolve().is_relative_to(root.resolve()):
+            page.path.unlink(missing_ok=True)
+        removed.append(page)
+    listed = sorted(kept + pages, key=lambda p: (p.slug, p.lang))
+    body = {
+        "generator": generator,
+        "pages": [{"slug": p.slug, "lang": p.lang, "path": p.path.relative_to(root).as_posix()}
+                  for p in listed],
+    }  # fmt: skip
+    write_atomic(manifest, (json.dumps(body, indent=1, ensure_ascii=False) + "\n").encode())
+    return removed
