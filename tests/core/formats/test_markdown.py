@@ -420,3 +420,17 @@ def test_any_text_parses_or_is_an_article_error(source: str) -> None:
     except ArticleError:
         return
     assert rebuild(article) == source
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("[Ĥééĺĺöö [ŵööŕĺđ](https://x.example) ààñđ *ɱööŕéé*]", "[Ĥééĺĺöö ŵööŕĺđ ààñđ ɱööŕéé]"),
+        ("Hello [world](https://x.example) and *more*", "Hello world and more"),
+        ("Docs \\& `code` ![logo](l.png) a ] b", "Docs & code logo a ] b"),
+    ],
+)
+def test_plain_title_keeps_text_brackets_and_drops_markup(text: str, plain: str) -> None:
+    """The page title is what a reader sees: brackets that are text stay (pseudo text
+    is wrapped in them), link and emphasis syntax goes."""
+    assert markdown.FORMAT.plain(text) == plain

@@ -47,7 +47,6 @@ __all__ = ["FORMAT", "MarkdownFormat", "parse"]
 
 _HEAD = ("#", "---\n")
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
-_INLINE_MARKS = re.compile(r"[*_`]|\[|\]\([^)]*\)")
 
 
 def _keys(value: Any) -> tuple[str, ...]:
@@ -107,7 +106,15 @@ class MarkdownFormat(Format):
         return inert_markup(piece, allowed).replace("](", "]\\(")
 
     def plain(self, text: str) -> str:
-        return _INLINE_MARKS.sub("", text).strip()
+        # Parsed, not pattern-stripped: a bracket that is text (pseudo text's own
+        # ``[...]``, a literal ``]``) stays and link/emphasis syntax goes, as a reader sees it.
+        from markdown_it import MarkdownIt
+
+        from .document import plain_text
+
+        tokens = MarkdownIt("commonmark").parseInline(text)
+        return plain_text(tokens[0].children or []) if tokens else ""
+
 
     def render_body_html(self, article: Article, chosen: Mapping[str, LocalizedSegment]) -> str:
         from markdown_it import MarkdownIt

@@ -80,7 +80,7 @@ class _Walker:
             else:  # setext: the inline map stops before the underline
                 content = map_lines(self.lines, first, end - first, tok.content)
             found = self._found(content, tok, BlockType.HEADING, level)
-            return None if found is None else replace(found, plain=_plain(tok.children or []))
+            return None if found is None else replace(found, plain=plain_text(tok.children or []))
         if opener.type == "paragraph_open":
             kind, level = self._paragraph_type()
             return self._found(
@@ -105,7 +105,7 @@ class _Walker:
         return None if block is None else _Found(block)
 
 
-def _plain(tokens: Sequence[Token]) -> str:
+def plain_text(tokens: Sequence[Token]) -> str:
     """Visible text of inline tokens, for the article title."""
     parts: list[str] = []
     for tok in tokens:
@@ -114,7 +114,7 @@ def _plain(tokens: Sequence[Token]) -> str:
         elif tok.type in ("softbreak", "hardbreak"):
             parts.append(" ")
         elif tok.type == "image":
-            parts.append(_plain(tok.children or []))
+            parts.append(plain_text(tok.children or []))
     return " ".join("".join(parts).split())
 
 
