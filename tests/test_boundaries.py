@@ -222,3 +222,36 @@ def test_cycle_finder_finds_cycles(
     tmp_path: Path, files: dict[str, str], expected: list[list[str]]
 ) -> None:
     assert cycles(module_graph(_write(tmp_path, files))) == expected
+
+
+def _engine_name_literals(tree: ast.AST, names: set[str]) -> list[int]:
+    """Lines that compare something with an engine's name, or test membership in
+    literal names: the choice belongs to the engine objects (rank, kind, queue_for)."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            for side in (node.left, *node.comparators):
+                elts = side.elts if isinstance(side, (ast.Tuple, ast.List, ast.Set)) else [side]
+                if any(isinstance(e, ast.Constant) and e.value in names for e in elts):
+                    found.append(node.lineno)
+        elif isinstance(node, ast.match_case) and isinstance(node.pattern, ast.MatchValue):
+            value = node.pattern.value
+            if isinstance(value, ast.Constant) and value.value in names:
+                found.append(node.pattern.lineno)
+    return found
+
+
+def test_nothing_outside_mt_compares_engine_names() -> None:
+    from l10n_service.mt.registry import engines
+
+    names = {engine.name for engine in engines()}
+    assert {"pseudo", "argos", "apertium"} <= names
+    wrong = {
+        str(path.relative_to(SRC)): lines
+        for path in SRC.rglob("*.py")
+        if path.relative_to(SRC).parts[0] != "mt"
+        and (lines := _engine_name_literals(ast.parse(path.read_text("utf-8")), names))
+    }
+    assert not wrong, f"engine names compared outside mt/: {wrong}"
+    probe = ast.parse("if engine == 'pseudo' or name in ('argos', 'x'):\n    pass\n")
+    assert _engine_name_literals(probe, names) == [1, 1]  # the finder is not vacuous
