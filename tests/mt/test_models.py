@@ -79,6 +79,6 @@ def test_remove_model_then_reinstall(
     assert "removed en -> ar" in removed.stdout
     assert ("en", "ar") not in {(m.from_code, m.to_code) for m in list_models()}
     missing = run_cli("models", "remove", "en-ar", check=False)
-    assert missing.returncode == 1 and "no installed" in missing.stderr
+    assert missing.returncode == 2 and "no installed" in missing.stderr
     run_cli("models", "install", str(tiny_models["ar"]))
     assert ("en", "ar") in {(m.from_code, m.to_code) for m in list_models()}

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from ..core.formats import formats, names_phrase
-from ..errors import InputError
+from ..errors import InputError, NotFoundError
 from ..workspace import Workspace
 from .base import RootOption, app, console, short, split, workspace
 
@@ -124,6 +124,8 @@ def status(
     from ..services.jobs_store import JobStore
 
     ws = workspace(root)
+    if slug is not None and slug not in ws.slugs():
+        raise NotFoundError(f"no article {slug!r} in {ws.root}")
     rows = catalog_status(ws, slug)
     jobs = [j for j in JobStore(ws).all() if slug is None or j.slug == slug]
     if as_json:
