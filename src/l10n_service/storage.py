@@ -69,10 +69,11 @@ def disk_full(exc: BaseException, path: Path | str | None = None) -> StorageErro
         reason = {errno.EDQUOT: "disk quota exceeded", errno.EFBIG: "file too large"}.get(
             exc.errno, "no space left on device"
         )
-        prefix = f"{where}: " if where else ""
-        return StorageError(f"{prefix}cannot write it: {reason}", where)
+        if where:
+            return StorageError(f"{where}: cannot write it: {reason}", where)
+        return StorageError(f"cannot write to the workspace: {reason}")
     if "database or disk is full" in str(exc):
-        return StorageError("the database cannot grow, no space left on device", path)
+        return StorageError("a database in the workspace cannot grow: no space left on device")
     return None
 
 
