@@ -76,7 +76,8 @@ def worker(
     root: RootOption = Path("."),
 ) -> None:
     """Run a Celery worker for translation and apply tasks (one log line per task
-    at INFO)."""
+    at INFO). Without --queues: apply and every installed pair's queue, and pairs
+    installed later, without a restart."""
     level, fmt = _log_options(log_level, log_format)
     os.environ["L10N_ROOT"] = str(workspace(root).root)
     os.environ.setdefault("L10N_WORKER_CONCURRENCY", str(concurrency))
@@ -84,6 +85,10 @@ def worker(
     from ..jobs.app import app as celery_app
 
     observe.install(level, fmt)
+    if not queues:
+        from ..jobs.follow import follow_installed_queues
+
+        follow_installed_queues(celery_app, default_queues)
     chosen = queues or ",".join(default_queues())
     # JSON logs: no banner (stdout) either, so a shipper reads only JSON lines.
     quiet = ["--quiet"] if fmt == "json" else []

@@ -35,7 +35,7 @@ from ..workspace import Workspace, validate_slug
 from .deps import JsonBody, SlugParam, State, require
 from .schemas import JobOut, JobsCreated, JobsRequest
 
-__all__ = ["jobs_out", "router"]
+__all__ = ["jobs_out", "router", "waiting_by_language"]
 
 log = logging.getLogger("l10n_service.http")
 
@@ -74,6 +74,17 @@ def jobs_out(jobs: list[Job]) -> list[dict[str, Any]]:
     consumed = broker.consumed_queues() if needs_workers(jobs) else None
     notes = waiting_notes(jobs, consumed, APPLY_QUEUE)
     return [{**job.to_dict(), "waiting": notes.get(job.id)} for job in jobs]
+
+
+def waiting_by_language(ws: Workspace) -> dict[tuple[str, str], str]:
+    """(slug, lang) -> the note of that pair's latest job, for the front page."""
+    latest: dict[tuple[str, str], Job] = {}
+    for job in JobStore(ws).all():  # oldest first: the last one wins
+        latest[(job.slug, job.lang)] = job
+    pending = list(latest.values())
+    consumed = broker.consumed_queues() if needs_workers(pending) else None
+    notes = waiting_notes(pending, consumed, APPLY_QUEUE)
+    return {(job.slug, job.lang): notes[job.id] for job in pending if job.id in notes}
 
 
 Reviewer = Annotated[TokenRecord, Depends(require(Permission.JOBS))]
