@@ -71,6 +71,10 @@ def worker(
     queues: Annotated[str | None, typer.Option(help="Comma-separated queues.")] = None,
     concurrency: Annotated[int, typer.Option(help="Worker processes.")] = 1,
     pool: Annotated[str, typer.Option(help="prefork or solo.")] = "prefork",
+    name: Annotated[
+        str | None,
+        typer.Option(help="Celery node name NAME@host (default l10n-<pid>), for health checks."),
+    ] = None,
     log_level: LogLevelOption = None,
     log_format: LogFormatOption = None,
     root: RootOption = Path("."),
@@ -94,5 +98,5 @@ def worker(
     quiet = ["--quiet"] if fmt == "json" else []
     celery_app.worker_main(
         [*quiet, "worker", "-Q", chosen, "-c", str(concurrency), "-P", pool, "--loglevel", level,
-         "-n", f"l10n-{os.getpid()}@%h"]
+         "-n", f"{name or f'l10n-{os.getpid()}'}@%h"]
     )  # fmt: skip
