@@ -105,3 +105,30 @@ def test_full_disk_is_one_line_and_loses_nothing(small_disk: tuple[Path, int | N
     after = _snapshot(root)
     assert {name: after.get(name) for name in before} == before
     assert not [name for name in after if name.endswith(".tmp")]
+
+
+def test_api_answers_507_and_keeps_the_article(small_disk: tuple[Path, int | None]) -> None:
+    """The same through the API: a problem response (507), not a 500 with a trace."""
+    from fastapi.testclient import TestClient
+
+    from l10n_service.auth import TokenStore
+    from l10n_service.http.app import create_app
+    from l10n_service.workspace import Workspace
+
+    root, fsize = small_disk
+    if fsize is not None:
+        pytest.skip("needs a real small file system (root, to mount a tmpfs)")
+    assert _l10n(root, "add", str(SAMPLE)).returncode == 0
+    _, secret = TokenStore.for_workspace(Workspace.at(root)).create("admin")
+    before = _snapshot(root)
+    _fill(root.parent)
+    with TestClient(create_app(root)) as client:
+        response = client.post(
+            "/articles?slug=second", content=SAMPLE.read_bytes(),
+            headers={"Authorization": f"Bearer {secret}", "Content-Type": "text/plain"},
+        )  # fmt: skip
+    assert response.status_code == 507, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert "disk is full" in response.json()["detail"]
+    after = _snapshot(root)
+    assert {name: after.get(name) for name in before} == before
