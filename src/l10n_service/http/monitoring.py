@@ -30,17 +30,42 @@ def build_metrics(ws: Workspace) -> Metrics:
     )
 
 
+_READINESS_SCHEMA = {
+    "type": "object",
+    "required": ["status", "failed", "checks"],
+    "properties": {
+        "status": {"type": "string", "enum": ["ready", "not ready"]},
+        "failed": {"type": "array", "items": {"type": "string"}},
+        "checks": {"type": "object", "additionalProperties": {
+            "type": "object", "properties": {"ok": {"type": "boolean"},
+                                             "detail": {"type": "string"}}}},
+    },
+}  # fmt: skip
+
+
 @router.get(
     "/readyz",
     summary="Readiness: the broker answers and the workspace is readable and writable.",
-    responses={503: {"description": "Not ready; `failed` names the checks that failed."}},
+    response_class=JSONResponse,
+    responses={
+        200: {"content": {"application/json": {"schema": _READINESS_SCHEMA}}},
+        503: {
+            "description": "Not ready; `failed` names the checks that failed.",
+            "content": {"application/json": {"schema": _READINESS_SCHEMA}},
+        },
+    },
 )
 def readyz(app: State) -> JSONResponse:
     result = readiness(app.ws, broker.ping(), embedded=load_settings().embedded)
     return JSONResponse(result.to_dict(), status_code=200 if result.ok else 503)
 
 
-@router.get("/metrics", summary="Prometheus metrics (text exposition format).")
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics (text exposition format).",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+)
 def metrics(request: Request) -> Response:
     collected: Metrics = request.app.state.metrics
     return Response(collected.render(), media_type=CONTENT_TYPE)
