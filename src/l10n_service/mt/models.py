@@ -81,7 +81,6 @@ def validate_package(path: Path) -> dict[str, object]:
 
 
 def install_model(path_or_name: str) -> ModelInfo:
-
     path = Path(path_or_name)
     if path.suffix == ".argosmodel" or path.exists():
         metadata = validate_package(path)
