@@ -80,7 +80,7 @@ def test_remove_moves_everything_to_trash(workspace: Path) -> None:
     assert (trash / "locales/de/LC_MESSAGES/pyongyang-marathon.po").exists()
     assert (trash / "articles/pyongyang-marathon.txt").exists()
     again = run_cli("remove", "pyongyang-marathon", root=workspace, check=False)
-    assert again.returncode == 1 and "no article" in again.stderr
+    assert again.returncode == 2 and "no article" in again.stderr
 
 
 def test_front_matter_keys_are_configurable(workspace: Path, tmp_path: Path) -> None:

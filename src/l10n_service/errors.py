@@ -5,7 +5,8 @@
     │   ├── ArticleError         an article file: empty, binary, bad UTF-8, unknown format
     │   ├── CatalogError         a .po/.pot file: carries file and line
     │   ├── LocaleError          a language code babel does not know, or an unsafe one
-    │   └── UploadError          a translator upload for the wrong article/language/template
+    │   ├── UploadError          a translator upload for the wrong article/language/template
+    │   └── UnknownEngine        an engine name no installed plugin registers (also EngineError)
     ├── NotFoundError            an article, catalog, bundle or model that does not exist
     ├── ConflictError            a 3-way merge found entries changed on both sides
     ├── EngineError              machine translation failed
@@ -13,7 +14,8 @@
     │   ├── ModelPackageError    a .argosmodel file is corrupt or hostile
     │   ├── TransientEngineError worth a retry: out of memory, a helper process died
     │   └── PoisonChunk          a chunk that kept killing its worker, given up
-    └── JobError                 the job system could not run or finish a job
+    ├── JobError                 the job system could not run or finish a job
+    └── StorageError             the workspace cannot be written: disk full, quota exceeded
 
 Every message names the thing that is wrong, so the CLI can print it on one line.
 """
@@ -35,7 +37,9 @@ __all__ = [
     "ModelPackageError",
     "NotFoundError",
     "PoisonChunk",
+    "StorageError",
     "TransientEngineError",
+    "UnknownEngine",
     "UploadError",
 ]
 
@@ -100,9 +104,26 @@ class TransientEngineError(EngineError):
     their library's errors to it explicitly (``mt.argos.engine_error``)."""
 
 
+class UnknownEngine(EngineUnavailable, InputError):
+    """``--engine google`` when no plugin registers ``google``: the user's typo (exit 2),
+    still an EngineUnavailable for callers that catch engine problems."""
+
+
 class PoisonChunk(EngineError):
     """A chunk delivered again and again because its worker died each time."""
 
 
 class JobError(L10nError):
     pass
+
+
+class StorageError(L10nError):
+    """A write the file system refused for want of space or quota (ENOSPC, EDQUOT).
+
+    Raised instead of the OSError so the CLI and the API print one line naming the
+    file; writes are atomic (``storage.write_atomic``), so what was stored before is
+    intact."""
+
+    def __init__(self, message: str, path: Path | str | None = None):
+        self.path = str(path) if path is not None else None
+        super().__init__(message)

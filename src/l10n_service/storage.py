@@ -9,11 +9,16 @@ the old file (a rename within one file system is atomic).
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["current_umask", "write_atomic"]
+from .errors import StorageError
+
+__all__ = ["current_umask", "disk_full", "write_atomic"]
+
+_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 
 
 def write_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
@@ -21,7 +26,19 @@ def write_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
 
     The file keeps the mode it had (or gets the usual ``0666 & ~umask``), not
     mkstemp's private 0600: bundles and catalogs are read by web servers and
-    translators' tools. Pass ``mode`` for files that must stay private."""
+    translators' tools. Pass ``mode`` for files that must stay private.
+
+    A full disk or quota is a StorageError naming the file; the old file is intact."""
+    try:
+        _write_atomic(path, data, mode)
+    except OSError as exc:
+        full = disk_full(exc, path)
+        if full is None:
+            raise
+        raise full from None
+
+
+def _write_atomic(path: Path, data: bytes, mode: int | None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if mode is None:
         try:
@@ -39,6 +56,25 @@ def write_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def disk_full(exc: BaseException, path: Path | str | None = None) -> StorageError | None:
+    """The StorageError for a write refused for want of space (ENOSPC), quota
+    (EDQUOT) or file size limit (EFBIG), including SQLite's own "database or disk is
+    full"; None for any other error. ``path`` names the file when the error does not."""
+    if isinstance(exc, StorageError):
+        return exc
+    if isinstance(exc, OSError) and exc.errno in _FULL:
+        where = path or exc.filename
+        reason = {errno.EDQUOT: "disk quota exceeded", errno.EFBIG: "file too large"}.get(
+            exc.errno, "no space left on device"
+        )
+        if where:
+            return StorageError(f"{where}: cannot write it: {reason}", where)
+        return StorageError(f"cannot write to the workspace: {reason}")
+    if "database or disk is full" in str(exc):
+        return StorageError("a database in the workspace cannot grow: no space left on device")
+    return None
 
 
 def current_umask() -> int:

@@ -387,7 +387,7 @@ def test_server_crash_is_a_bare_500(api: Api, monkeypatch: pytest.MonkeyPatch) -
 
 def test_cli_exit_for_unknown_token_id(api: Api) -> None:
     result = run_cli("tokens", "revoke", "nope", root=api.root, check=False)
-    assert result.returncode == 1 and "no token with id 'nope'" in result.stderr
+    assert result.returncode == 2 and "no token with id 'nope'" in result.stderr
 
 
 def test_server_faults_do_not_leak_their_messages(

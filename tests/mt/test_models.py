@@ -79,6 +79,63 @@ def test_remove_model_then_reinstall(
     assert "removed en -> ar" in removed.stdout
     assert ("en", "ar") not in {(m.from_code, m.to_code) for m in list_models()}
     missing = run_cli("models", "remove", "en-ar", check=False)
-    assert missing.returncode == 1 and "no installed" in missing.stderr
+    assert missing.returncode == 2 and "no installed" in missing.stderr
     run_cli("models", "install", str(tiny_models["ar"]))
     assert ("en", "ar") in {(m.from_code, m.to_code) for m in list_models()}
+
+
+def _corrupt(path: Path, how: str) -> Path:
+    """A package that passes validate_package (it reads only the headers) but fails
+    while unpacking: a flipped byte in a stored member (bad CRC) or a central
+    directory that claims a smaller size than the member has (a lying size header)."""
+    payload = b"model weights " * 4000
+    files = {**GOOD, "pkg/metadata.json": b'{"from_code": "en", "to_code": "zz"}',
+             "pkg/model/model.bin": payload}  # fmt: skip
+    _zip(path, files, compression=zipfile.ZIP_STORED)
+    data = bytearray(path.read_bytes())
+    if how == "bad-crc":
+        at = data.index(payload) + len(payload) // 2
+        data[at] ^= 0xFF
+    else:  # lying-size: file_size in the central directory entry of model.bin
+        entry = data.index(b"PK\x01\x02")
+        while not data[entry + 46 :].startswith(b"pkg/model/model.bin"):
+            entry = data.index(b"PK\x01\x02", entry + 4)
+        data[entry + 24 : entry + 28] = (len(payload) - 100).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("how", ["bad-crc", "lying-size"])
+def test_a_package_that_fails_while_unpacking_installs_nothing(tmp_path: Path, how: str) -> None:
+    from argostranslate import settings
+
+    packages = Path(settings.package_data_dir)
+    path = _corrupt(tmp_path / f"{how}.argosmodel", how)
+    validate_package(path)  # the headers look fine: the damage shows only when unpacking
+    result = run_cli("models", "install", str(path), check=False)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "corrupt package" in lines[0] and "nothing was installed" in lines[0]
+    assert "pkg" not in {p.name for p in packages.iterdir()}
+    assert not [p for p in packages.parent.iterdir() if p.name.startswith(".l10n-install-")]
+    listed = run_cli("models", "list").stdout
+    assert "en -> zz" not in listed and "en->zz" not in listed
+    assert ("en", "zz") not in {(m.from_code, m.to_code) for m in list_models()}
+
+
+def test_reinstall_replaces_the_package_whole(tmp_path: Path) -> None:
+    from argostranslate import settings
+
+    first = _zip(tmp_path / "v1.argosmodel", {**GOOD, "pkg/metadata.json":
+                 b'{"from_code": "en", "to_code": "zz", "package_version": "1.0"}'})  # fmt: skip
+    second = _zip(tmp_path / "v2.argosmodel", {**GOOD, "pkg/metadata.json":
+                  b'{"from_code": "en", "to_code": "zz", "package_version": "2.0"}'})  # fmt: skip
+    try:
+        run_cli("models", "install", str(first))
+        run_cli("models", "install", str(second))
+        installed = {(m.from_code, m.to_code): m.version for m in list_models()}
+        assert installed[("en", "zz")] == "2.0"
+        packages = Path(settings.package_data_dir)
+        assert not [p for p in packages.parent.iterdir() if p.name.startswith(".l10n-install-")]
+    finally:
+        run_cli("models", "remove", "en-zz", check=False)

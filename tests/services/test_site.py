@@ -269,7 +269,7 @@ def test_cli_export_site(published: Workspace, tmp_path: Path) -> None:
     assert bad.stderr.strip() == "error: unknown site generator 'jekyll'; choose hugo, mkdocs"
     missing = run_cli("export-site", "hugo", str(tmp_path), "nope", root=published.root,
                       check=False)  # fmt: skip
-    assert missing.returncode == 1 and "'nope' has no published bundle" in missing.stderr
+    assert missing.returncode == 2 and "'nope' has no published bundle" in missing.stderr
     assert (BIN / "l10n").exists()
 
 

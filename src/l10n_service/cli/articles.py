@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from ..core.formats import formats, names_phrase
-from ..errors import InputError
+from ..errors import InputError, NotFoundError
 from ..workspace import Workspace
 from .base import RootOption, app, console, short, split, workspace
 
@@ -124,10 +124,14 @@ def status(
     from ..services.jobs_store import JobStore
 
     ws = workspace(root)
+    if slug is not None and slug not in ws.slugs():
+        raise NotFoundError(f"no article {slug!r} in {ws.root}")
     rows = catalog_status(ws, slug)
     jobs = [j for j in JobStore(ws).all() if slug is None or j.slug == slug]
+    notes = _waiting(jobs)
     if as_json:
-        data = {"catalogs": [r.to_dict() for r in rows], "jobs": [j.to_dict() for j in jobs]}
+        listed = [{**j.to_dict(), "waiting": notes.get(j.id)} for j in jobs]
+        data = {"catalogs": [r.to_dict() for r in rows], "jobs": listed}
         typer.echo(json.dumps(data, indent=2))
         return
     table = Table(title="catalogs")
@@ -147,3 +151,16 @@ def status(
             jt.add_row(j.id, j.slug, j.lang, j.engine, j.state,
                        f"{len(j.done_chunks)}/{j.chunks}", f"{j.rate():.1f}")  # fmt: skip
         console.print(jt)
+    for job_id, note in notes.items():
+        console.print(f"job {job_id}: {note}", markup=False)
+
+
+def _waiting(jobs: list[Any]) -> dict[str, str]:
+    """Pending jobs whose queue no live worker consumes (the workers are asked only
+    when a job is pending: it takes a second)."""
+    from ..jobs import broker
+    from ..jobs.config import APPLY_QUEUE
+    from ..services.monitoring import needs_workers, waiting_notes
+
+    consumed = broker.consumed_queues() if needs_workers(jobs) else None
+    return waiting_notes(jobs, consumed, APPLY_QUEUE)

@@ -3,6 +3,7 @@ and small option parsers. Wiring only; no command lives here."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -42,6 +43,25 @@ RootOption = Annotated[
     Path,
     typer.Option("--root", help="Workspace directory.", envvar=["L10N_ROOT", "L10N_ROOT_DIR"]),
 ]
+
+
+@app.callback()
+def _options(
+    root: Annotated[
+        Path | None,
+        typer.Option(
+            "--root",
+            help="Workspace directory, for every command (also accepted after the command).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Localize news and blog articles through gettext catalogs."""
+    # ``l10n --root DIR status``: the commands' own --root reads L10N_ROOT, and click
+    # parses a command's options only after this callback ran, so setting the
+    # variable here makes the leading option their default (a trailing one still wins).
+    if root is not None:
+        os.environ["L10N_ROOT"] = str(root)
 
 
 def workspace(root: Path) -> Workspace:

@@ -8,7 +8,32 @@ from typing import Annotated
 
 import typer
 
+from ..errors import InputError
 from .base import RootOption, app, workspace
+
+LogLevelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--log-level", envvar="L10N_LOG_LEVEL", show_default=False,
+        help="DEBUG, INFO (default), WARNING, ERROR.",
+    ),
+]  # fmt: skip
+LogFormatOption = Annotated[
+    str | None,
+    typer.Option(
+        "--log-format", envvar="L10N_LOG_FORMAT", show_default=False,
+        help="text (default) or json (one object per line).",
+    ),
+]  # fmt: skip
+
+
+def _log_options(level: str | None, fmt: str | None) -> tuple[str, str]:
+    from ..logs import resolve
+
+    try:
+        return resolve(level, fmt)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
 
 
 @app.command()
@@ -16,15 +41,20 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     workers: Annotated[int, typer.Option(help="uvicorn worker processes.")] = 1,
+    log_level: LogLevelOption = None,
+    log_format: LogFormatOption = None,
     root: RootOption = Path("."),
 ) -> None:
     """Serve the HTTP API and bundles."""
     import uvicorn
 
+    from ..logs import logging_config
+
+    level, fmt = _log_options(log_level, log_format)
     os.environ["L10N_ROOT"] = str(workspace(root).root)
     uvicorn.run(
         "l10n_service.http.app:create_app", factory=True, host=host, port=port, workers=workers,
-        log_level="info",
+        log_level=level.lower(), log_config=logging_config(level, fmt),
     )  # fmt: skip
 
 
@@ -41,15 +71,32 @@ def worker(
     queues: Annotated[str | None, typer.Option(help="Comma-separated queues.")] = None,
     concurrency: Annotated[int, typer.Option(help="Worker processes.")] = 1,
     pool: Annotated[str, typer.Option(help="prefork or solo.")] = "prefork",
+    name: Annotated[
+        str | None,
+        typer.Option(help="Celery node name NAME@host (default l10n-<pid>), for health checks."),
+    ] = None,
+    log_level: LogLevelOption = None,
+    log_format: LogFormatOption = None,
     root: RootOption = Path("."),
 ) -> None:
-    """Run a Celery worker for translation and apply tasks."""
+    """Run a Celery worker for translation and apply tasks (one log line per task
+    at INFO). Without --queues: apply and every installed pair's queue, and pairs
+    installed later, without a restart."""
+    level, fmt = _log_options(log_level, log_format)
     os.environ["L10N_ROOT"] = str(workspace(root).root)
     os.environ.setdefault("L10N_WORKER_CONCURRENCY", str(concurrency))
+    from ..jobs import observe
     from ..jobs.app import app as celery_app
 
+    observe.install(level, fmt)
+    if not queues:
+        from ..jobs.follow import follow_installed_queues
+
+        follow_installed_queues(celery_app, default_queues)
     chosen = queues or ",".join(default_queues())
+    # JSON logs: no banner (stdout) either, so a shipper reads only JSON lines.
+    quiet = ["--quiet"] if fmt == "json" else []
     celery_app.worker_main(
-        ["worker", "-Q", chosen, "-c", str(concurrency), "-P", pool, "--loglevel", "WARNING",
-         "-n", f"l10n-{os.getpid()}@%h"]
+        [*quiet, "worker", "-Q", chosen, "-c", str(concurrency), "-P", pool, "--loglevel", level,
+         "-n", f"{name or f'l10n-{os.getpid()}'}@%h"]
     )  # fmt: skip

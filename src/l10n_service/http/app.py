@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .. import __version__
 from ..auth import TokenStore
 from ..workspace import Workspace
-from . import articles, bundles, catalogs, desk, jobs, pages, tokens
+from . import articles, bundles, catalogs, desk, jobs, monitoring, pages, tokens
 from .deps import AppState
 from .fastpath import BundleFastPath
 from .files import FileCache
@@ -62,7 +62,8 @@ def create_app(root: Path | None = None, *, max_body_bytes: int | None = None) -
         ws=ws, tokens=TokenStore.for_workspace(ws), files=FileCache(), max_body_bytes=limit
     )
     install_problem_handlers(app, ws.root)
-    for module in (pages, bundles, articles, catalogs, jobs, tokens, desk):
+    app.state.metrics = monitoring.build_metrics(ws)
+    for module in (pages, bundles, articles, catalogs, jobs, tokens, desk, monitoring):
         app.include_router(module.router)
     document_formats(app)
 
@@ -74,6 +75,7 @@ def create_app(root: Path | None = None, *, max_body_bytes: int | None = None) -
     app.add_middleware(NoSniff)
     app.add_middleware(BodySizeLimit, max_bytes=limit)
     app.add_middleware(BundleFastPath, state=app.state.l10n)
+    app.add_middleware(monitoring.RequestTimer, metrics=app.state.metrics)  # outermost
     return app
 
 

@@ -22,6 +22,7 @@ from ..workspace import validate_slug
 from .bundles import published_languages
 from .deps import AppState, JsonBody, SlugParam, State, require
 from .formats import ARTICLES_PATH, article_types, checked_format
+from .jobs import jobs_out
 from .schemas import (
     ArticleList,
     ArticleSaved,
@@ -181,7 +182,7 @@ def article_status(
     validate_slug(slug)
     if not ws.has_article(slug) and not ws.pot_path(slug).exists():
         raise NotFoundError(f"no article {slug!r}")
-    jobs = [j.to_dict() for j in JobStore(ws).all() if j.slug == slug]
+    jobs = jobs_out([j for j in JobStore(ws).all() if j.slug == slug])
     rows = [r.to_dict() for r in catalog_status(ws, slug)]
     return StatusOut.model_validate({"catalogs": rows, "jobs": jobs})
 

@@ -16,7 +16,7 @@ import os
 import re
 import sys
 from pathlib import Path as FsPath
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import BaseModel
@@ -24,15 +24,18 @@ from pydantic import BaseModel
 from ..auth import Permission, TokenRecord
 from ..core.locales import normalize_locale
 from ..errors import NotFoundError
+from ..jobs import broker
+from ..jobs.config import APPLY_QUEUE
 from ..jobs.dispatch import send_chunks
-from ..services.jobs_store import JobStore
+from ..services.jobs_store import Job, JobStore
 from ..services.machine import cancel_job, start_job
+from ..services.monitoring import needs_workers, waiting_notes
 from ..settings import load_settings
 from ..workspace import Workspace, validate_slug
 from .deps import JsonBody, SlugParam, State, require
 from .schemas import JobOut, JobsCreated, JobsRequest
 
-__all__ = ["router"]
+__all__ = ["jobs_out", "router", "waiting_by_language"]
 
 log = logging.getLogger("l10n_service.http")
 
@@ -62,6 +65,26 @@ def _bind_job_queue(ws: Workspace) -> None:
             bound,
             ws.root,
         )
+
+
+def jobs_out(jobs: list[Job]) -> list[dict[str, Any]]:
+    """The jobs as the API shows them: a pending job whose queue no live worker
+    consumes says so in ``waiting`` (the workers are asked only when some job is
+    pending, and their answer is cached for a few seconds)."""
+    consumed = broker.consumed_queues() if needs_workers(jobs) else None
+    notes = waiting_notes(jobs, consumed, APPLY_QUEUE)
+    return [{**job.to_dict(), "waiting": notes.get(job.id)} for job in jobs]
+
+
+def waiting_by_language(ws: Workspace) -> dict[tuple[str, str], str]:
+    """(slug, lang) -> the note of that pair's latest job, for the front page."""
+    latest: dict[tuple[str, str], Job] = {}
+    for job in JobStore(ws).all():  # oldest first: the last one wins
+        latest[(job.slug, job.lang)] = job
+    pending = list(latest.values())
+    consumed = broker.consumed_queues() if needs_workers(pending) else None
+    notes = waiting_notes(pending, consumed, APPLY_QUEUE)
+    return {(job.slug, job.lang): notes[job.id] for job in pending if job.id in notes}
 
 
 Reviewer = Annotated[TokenRecord, Depends(require(Permission.JOBS))]
@@ -112,7 +135,7 @@ def get_job(
     _: Reviewer,
     app: State,
 ) -> BaseModel:
-    return JobOut.model_validate(JobStore(app.ws).get(_known_id(job_id)).to_dict())
+    return JobOut.model_validate(jobs_out([JobStore(app.ws).get(_known_id(job_id))])[0])
 
 
 @router.post(

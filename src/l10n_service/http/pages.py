@@ -17,6 +17,7 @@ from ..core.locales import direction, display_name
 from .articles import article_summaries
 from .deps import State
 from .errorpage import HTML_CSP
+from .jobs import waiting_by_language
 
 __all__ = ["router"]
 
@@ -46,6 +47,7 @@ _PAGE = _env.from_string(
     .article h2{margin:.2rem 0;font-size:1.2rem}
     table{border-collapse:collapse;width:100%}
     td{padding:.2rem .5rem .2rem 0;vertical-align:middle;font-size:.9rem}
+    td.waiting{color:#9a6700}
     td.lang{width:9rem} td.nums{width:16rem;color:#59636e;white-space:nowrap}
     .bar{display:flex;height:.8rem;border-radius:.4rem;overflow:hidden;background:#eee;
          min-width:10rem}
@@ -77,6 +79,9 @@ _PAGE = _env.from_string(
         </span>{% endfor %}</div></td>
       <td class="nums">{{ r.done }}% reviewed or translated</td>
     </tr>
+    {% if r.waiting %}
+    <tr><td></td><td class="waiting" colspan="2">{{ r.waiting }}</td></tr>
+    {% endif %}
   {% endfor %}
   </table>
   {% endif %}
@@ -90,7 +95,7 @@ _PAGE = _env.from_string(
 )
 
 
-def _row(row: Any) -> dict[str, Any]:
+def _row(row: Any, waiting: str | None = None) -> dict[str, Any]:
     total = row.total or 1
     counts = {state: getattr(row, state) for state in _STATES}
     return {
@@ -101,6 +106,7 @@ def _row(row: Any) -> dict[str, Any]:
         ],
         "label": ", ".join(f"{n} {s}" for s, n in counts.items()) + f" of {row.total}",
         "done": round(100 * (row.approved + row.translated) / total),
+        "waiting": waiting,
     }
 
 
@@ -112,6 +118,7 @@ def _row(row: Any) -> dict[str, Any]:
 )
 def index(app: State, request: Request) -> Response:
     prefix = request.scope.get("root_path", "").rstrip("/")
+    waiting = waiting_by_language(app.ws)
     articles = [
         {
             "slug": a.slug,
@@ -125,7 +132,7 @@ def index(app: State, request: Request) -> Response:
                 }
                 for code in a.published
             ],
-            "rows": [_row(r) for r in a.catalogs],
+            "rows": [_row(r, waiting.get((a.slug, getattr(r, "lang", "")))) for r in a.catalogs],
             "problem": a.problem,
         }
         for a in article_summaries(app, prefix)

@@ -36,6 +36,7 @@ from ..errors import (
     JobError,
     L10nError,
     NotFoundError,
+    StorageError,
     UploadError,
 )
 from .errorpage import HTML_CSP, error_page
@@ -178,12 +179,15 @@ def _classify(exc: L10nError) -> tuple[int, str]:
         return 422, "engine-unavailable"
     if isinstance(exc, JobError):
         return 503, "job-queue-unavailable"
+    if isinstance(exc, StorageError):
+        return 507, "insufficient-storage"
     return 500, "internal-error"
 
 
 _SERVER_FAULTS = {
     "job-queue-unavailable": "the job queue is unavailable (is the broker running?); "
     "see the server log",
+    "insufficient-storage": "the server's disk is full; nothing was stored",
 }
 
 

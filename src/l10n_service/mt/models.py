@@ -4,11 +4,15 @@ extracts it (its ``install_from_path`` extracts with no limits at all)."""
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..errors import EngineUnavailable, ModelPackageError, NotFoundError
+from ..storage import disk_full
 from .registry import close_engines
 
 __all__ = ["ModelInfo", "install_model", "list_models", "remove_model", "validate_package"]
@@ -77,15 +81,10 @@ def validate_package(path: Path) -> dict[str, object]:
 
 
 def install_model(path_or_name: str) -> ModelInfo:
-    from argostranslate import package
-
     path = Path(path_or_name)
     if path.suffix == ".argosmodel" or path.exists():
         metadata = validate_package(path)
-        try:
-            package.install_from_path(path)
-        except Exception as exc:  # argostranslate raises bare Exception
-            raise ModelPackageError(f"{path}: argostranslate could not install it: {exc}") from exc
+        _install_atomically(path)
     else:
         metadata = _install_from_index(path_or_name)
     close_engines()  # engines started in this process re-read the installed packages
@@ -114,9 +113,52 @@ def _install_from_index(name: str) -> dict[str, object]:
         if (candidate.from_code, candidate.to_code) == tuple(pair):
             downloaded = Path(candidate.download())
             metadata = validate_package(downloaded)
-            package.install_from_path(downloaded)
+            _install_atomically(downloaded)
             return metadata
     raise EngineUnavailable(f"no package {name!r} in the package index")
+
+
+def _install_atomically(path: Path) -> None:
+    """Unpack a checked package beside argostranslate's package folder, then rename
+    it into place, so the package is there whole or not at all.
+
+    argostranslate's own ``install_from_path`` extracts straight into its package
+    folder: an archive that fails half-way (a bad CRC, a size header that lies, a
+    full disk) left a half-written package that ``models list`` showed and the
+    engine then failed to load. The staging folder is a sibling of the package
+    folder (same file system, so the rename is atomic) and not inside it, where
+    argostranslate would list it as a package."""
+    from argostranslate import package, settings
+
+    packages = Path(settings.package_data_dir)
+    packages.mkdir(parents=True, exist_ok=True)
+    with package.package_lock:
+        staging = Path(tempfile.mkdtemp(prefix=".l10n-install-", dir=packages.parent))
+        try:
+            try:
+                with zipfile.ZipFile(path) as archive:
+                    top = PurePosixPath(archive.infolist()[0].filename).parts[0]
+                    archive.extractall(staging)  # checked names and sizes: validate_package
+            except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
+                raise ModelPackageError(
+                    f"{path}: corrupt package ({_one_line(exc)}); nothing was installed"
+                ) from None
+            except OSError as exc:
+                raise disk_full(exc, packages) or exc from None
+            target = packages / top
+            old = staging / ".replaced"
+            if target.exists():
+                target.rename(old)  # a reinstall: the old version until the new one is in
+            (staging / top).rename(target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    from argostranslate.translate import get_installed_languages
+
+    get_installed_languages.cache_clear()
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def list_models() -> list[ModelInfo]:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 
 from ..core.provenance import KINDS, provenance_field
-from ..errors import EngineError, EngineUnavailable
+from ..errors import EngineError, EngineUnavailable, UnknownEngine
 from .base import Engine
 
 __all__ = [
@@ -161,7 +161,7 @@ def check_choice(name: str) -> str:
             f"no MT engines are registered (entry point group {ENTRY_POINT_GROUP}): "
             "reinstall l10n-service (`pip install -e .`) so that its entry points are written"
         )
-    raise EngineUnavailable(f"unknown engine {name!r}; known: {', '.join(engine_choices())}")
+    raise UnknownEngine(f"unknown engine {name!r}; known: {', '.join(engine_choices())}")
 
 
 def get_engine(name: str) -> Engine:

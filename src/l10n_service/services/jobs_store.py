@@ -33,6 +33,9 @@ class JobFigures(TypedDict):
     progress: float
     segments_per_s: float
     eta_s: float | None
+    # "waiting: no worker consumes mt.en-es", filled in by the callers that can ask
+    # the workers (``services.monitoring.waiting_note``); None otherwise.
+    waiting: str | None
 
 
 @dataclass
@@ -76,6 +79,7 @@ class Job:
             "progress": round(self.progress, 4),
             "segments_per_s": round(self.rate(), 2),
             "eta_s": self.eta(),
+            "waiting": None,
         }
 
     def to_dict(self) -> dict[str, Any]:

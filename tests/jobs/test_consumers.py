@@ -1,0 +1,115 @@
+"""A job whose queue no worker consumes says so (status, API, front page), and a
+worker started without --queues serves pairs installed after it started. Real
+Redis, real worker processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from l10n_service.auth import TokenStore
+from l10n_service.http.app import create_app
+from l10n_service.jobs import broker
+from l10n_service.workspace import Workspace
+from tests.conftest import BIN, run_cli
+
+
+@pytest.fixture
+def broker_env(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+    broker.forget()
+    env = {"L10N_BROKER_URL": redis_url, "L10N_RESULT_BACKEND": redis_url}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return env
+
+
+@pytest.fixture
+def start_worker(
+    ws: Workspace, broker_env: dict[str, str]
+) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start(*args: str, **env: str) -> subprocess.Popen[bytes]:
+        log = open(ws.root.parent / f"worker-{len(started)}.log", "wb")  # noqa: SIM115
+        process = subprocess.Popen(
+            [str(BIN / "l10n"), "worker", "--root", str(ws.root), "--pool", "solo", *args],
+            env={**os.environ, **broker_env, **env}, stdout=log, stderr=log,
+        )  # fmt: skip
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+def _until(check: Callable[[], bool], what: str) -> None:
+    """Poll a condition that depends on other processes starting (not a speed limit)."""
+    for _ in range(600):
+        if check():
+            return
+        time.sleep(0.2)
+    pytest.fail(f"never happened: {what}")
+
+
+def _consumes(queue: str) -> bool:
+    broker.forget()
+    return queue in (broker.consumed_queues() or set())
+
+
+def test_a_job_nobody_consumes_says_so(
+    ws: Workspace, broker_env: dict[str, str], start_worker: Callable[..., subprocess.Popen[bytes]]
+) -> None:
+    run_cli("translate", "post", "--to", "de", "--engine", "pseudo", root=ws.root, env=broker_env)
+    job = json.loads(run_cli("status", "--json", root=ws.root).stdout)["jobs"][0]
+    assert job["state"] == "queued"
+    assert job["waiting"] == "waiting: no worker consumes mt.pseudo, apply"
+
+    start_worker("--queues", "apply")
+    _until(lambda: _consumes("apply"), "the apply worker is up")
+    text = run_cli("status", root=ws.root).stdout
+    assert f"job {job['id']}: waiting: no worker consumes mt.pseudo" in text
+    _, secret = TokenStore.for_workspace(ws).create("admin")
+    with TestClient(create_app(ws.root)) as client:
+        api = client.get(f"/jobs/{job['id']}", headers={"Authorization": f"Bearer {secret}"})
+        assert api.json()["waiting"] == "waiting: no worker consumes mt.pseudo"
+        status = client.get("/articles/post/status", headers={"Authorization": f"Bearer {secret}"})
+        assert status.json()["jobs"][0]["waiting"] == "waiting: no worker consumes mt.pseudo"
+        assert "waiting: no worker consumes mt.pseudo" in client.get("/").text
+
+    start_worker("--queues", "mt.pseudo")
+    run_cli("jobs", "wait", job["id"], root=ws.root, env=broker_env)
+    broker.forget()
+    done = json.loads(run_cli("status", "--json", root=ws.root).stdout)["jobs"][0]
+    assert done["state"] == "done" and done["waiting"] is None
+    assert "waiting" not in run_cli("status", root=ws.root).stdout
+
+
+def test_worker_without_queues_follows_new_pairs(
+    tmp_path: Path, start_worker: Callable[..., subprocess.Popen[bytes]]
+) -> None:
+    package = tmp_path / "en-xq.argosmodel"
+    with zipfile.ZipFile(package, "w") as archive:
+        archive.writestr("pkg-xq/metadata.json", '{"from_code": "en", "to_code": "xq"}')
+        archive.writestr("pkg-xq/sentencepiece.model", "x")
+        archive.writestr("pkg-xq/model/model.bin", "x")
+    start_worker(L10N_QUEUE_REFRESH_S="0.5")
+    _until(lambda: _consumes("mt.pseudo"), "the worker consumes every installed pair")
+    assert not _consumes("mt.en-xq")
+    try:
+        run_cli("models", "install", str(package))
+        _until(lambda: _consumes("mt.en-xq"), "the new pair's queue is consumed")
+    finally:
+        run_cli("models", "remove", "en-xq", check=False)
