@@ -73,9 +73,7 @@ def parse(
     page chrome (:mod:`.chrome`) is left out unless ``include_chrome``."""
     from .document import parse as parse_document
 
-    return parse_document(
-        source, slug=slug, source_lang=source_lang, include_chrome=include_chrome
-    )
+    return parse_document(source, slug=slug, source_lang=source_lang, include_chrome=include_chrome)
 
 
 def _read_flag(value: Any) -> bool:

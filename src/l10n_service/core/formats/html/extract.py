@@ -153,8 +153,10 @@ class Extractor:
         if tag in VOID_INLINE:
             kind = "image" if tag == "img" else "break" if tag in ("br", "wbr") else "tag"
             self._add(event, "atom", kind, attributes)
-        elif tag in SKIP or (no_translate and tag in BLOCK) or (
-            chrome and tag in BLOCK and is_landmark(tag, event.attrs, self._open)
+        elif (
+            tag in SKIP
+            or (no_translate and tag in BLOCK)
+            or (chrome and tag in BLOCK and is_landmark(tag, event.attrs, self._open))
         ):
             self._flush()
             if not closed:
