@@ -43,6 +43,7 @@ _TAB = 8
 # Where a wrapper may break a line: a no-break space (U+00A0) keeps "Section 4.4" whole.
 _WORD_BREAK = re.compile(r"[ \t]+")
 _BREAK = re.compile(r"\s*[\r\n]\s*")
+_SCHEME_END = re.compile(r"\b(?:https?|ftp):$")  # "(https:" + "//www.debian.org/...)"
 
 
 def width_of(text: str) -> int:
@@ -87,7 +88,11 @@ def _join(line: Line, nxt: Line, width: int) -> Joined | None:
     if width_of(line.text) + 1 + len(first_word) <= width:
         return None  # the next word would have fitted: the author broke the line
     last_word = _WORD_BREAK.split(line.content)[-1]
-    if last_word.endswith("://") or (last_word.endswith("/") and len(last_word) > 1):
+    if (
+        last_word.endswith("://")
+        or (last_word.endswith("/") and len(last_word) > 1)
+        or (_SCHEME_END.search(last_word) and first_word.startswith("//"))
+    ):
         return Joined("", "a URL or path cut after '/' is rejoined without a space")
     # "(https://www.gnu.org" + "/software)", "GNU" + "/Hurd"; not "in" + "/usr/share".
     if first_word.startswith("/") and ("/" in last_word or "/" not in first_word[1:]):
