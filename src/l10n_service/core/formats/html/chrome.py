@@ -7,7 +7,7 @@ all) with the site, so by default they are left out of the segments and kept byt
 for byte in every rendition (``--include-chrome`` keeps them in). Two rules decide:
 
 * **landmarks**, the elements and roles HTML-AAM maps to navigation landmarks:
-  ``nav``, ``aside``, ``role="navigation|banner|contentinfo|complementary|search"``,
+  ``nav``, ``aside``, ``search``, ``role="navigation|banner|contentinfo|complementary|search"``,
   and ``header``/``footer`` of the *page* (not inside ``article``, ``aside``,
   ``main``, ``nav`` or ``section``, where they are the article's own byline);
 * **link bars**: a block whose text is only navigation links and the names of the
@@ -27,7 +27,7 @@ from html import unescape
 
 __all__ = ["LinkBars", "is_landmark", "is_nav_link", "nav_title", "normal"]
 
-_LANDMARK_TAGS = frozenset({"nav", "aside"})
+_LANDMARK_TAGS = frozenset({"nav", "aside", "search"})
 _PAGE_LANDMARK_TAGS = frozenset({"header", "footer"})
 # header/footer inside these belong to the content around them (HTML-AAM).
 _SECTIONING = ("article", "aside", "main", "nav", "section")
