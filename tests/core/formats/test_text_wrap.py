@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -251,3 +252,31 @@ def test_wrapped_paragraphs_are_found_and_rebuild(
         assert joined == paragraphs
     out = translated(article, mark="_")
     assert "".join(out.split()).replace("_", "").casefold() == "".join(source.split()).casefold()
+
+
+# --- cost ----------------------------------------------------------------------------
+
+
+def _wrapped(paragraphs: int) -> str:
+    text = "The storm closed the harbour on Tuesday, the authority said. " * 5
+    body = "\n\n".join(textwrap.fill(f"{n} {text}", 68) for n in range(paragraphs))
+    return "Title\n\n" + body + "\n"
+
+
+def _classify_cost(text: str, repeat: int) -> tuple[float, list[str]]:
+    """CPU seconds to classify ``text`` (best of ``repeat``: the least disturbed run)."""
+    best, kinds = float("inf"), []
+    for _ in range(repeat):
+        start = time.process_time()
+        kinds = [info.kind for info in classify(text)]
+        best = min(best, time.process_time() - start)
+    return best, kinds
+
+
+def test_joining_is_linear() -> None:
+    """4x the paragraphs must cost about 4x (quadratic would be 16x); CPU time against
+    a baseline in the same process."""
+    small, _ = _classify_cost(_wrapped(1_000), repeat=3)
+    big, kinds = _classify_cost(_wrapped(4_000), repeat=1)
+    assert big < 10 * small, (small, big)
+    assert kinds.count("paragraph") == 4_000 * 5  # every wrapped line found its paragraph
