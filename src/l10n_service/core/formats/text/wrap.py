@@ -8,8 +8,10 @@ reader can check:
 
 * the document is **hard-wrapped** when its wrap width (the 90th percentile of the
   lengths of lines followed by another text line) is between :data:`WRAP_MIN` and
-  :data:`WRAP_MAX` columns; a document of one-line paragraphs (news copy pasted
-  from the web) is not, and is read line by line as before;
+  :data:`WRAP_MAX` columns, and at least half of its nearly full lines (within 15
+  columns of the width) that another text line follows end mid-sentence; a document
+  of one-line paragraphs (news copy pasted from the web) or of one-sentence lines (a
+  feed) is not, and is read line by line as before;
 * in such a document a line **continues** on the next one when the next line's first
   word would not have fitted on it (so the break was the wrapper's, not the
   author's), unless the next line starts a list item (a bullet or ``1.2.``), is
@@ -40,6 +42,8 @@ WRAP_MAX = 100  # wider lines are paragraphs that were never wrapped
 
 _ITEM_RE = re.compile(r"(?:[-*•+]|\d{1,3}(?:\.\d{1,3})*[.)]|[a-z][.)])\s+\S")
 _TAB = 8
+_FULL_SLACK = 15  # a line this close to the width was (probably) filled by a wrapper
+_SENTENCE_END = tuple(".!?…。！？\"'”’»)")
 # Where a wrapper may break a line: a no-break space (U+00A0) keeps "Section 4.4" whole.
 _WORD_BREAK = re.compile(r"[ \t]+")
 _BREAK = re.compile(r"\s*[\r\n]\s*")
@@ -62,7 +66,17 @@ def wrap_width(lines: Sequence[Line]) -> int | None:
     if len(lengths) < 2:
         return None
     width = lengths[(len(lengths) - 1) * 9 // 10]
-    return width if WRAP_MIN <= width <= WRAP_MAX else None
+    if not WRAP_MIN <= width <= WRAP_MAX:
+        return None
+    # A wrapper breaks lines mid-sentence; a list of one-sentence lines of about the
+    # same length (a feed, a log) is not wrapped text.
+    full = [
+        line.content
+        for line, nxt in pairwise(lines)
+        if line.content and nxt.content and width_of(line.text) >= width - _FULL_SLACK
+    ]
+    mid_sentence = sum(1 for text in full if not text.endswith(_SENTENCE_END))
+    return width if mid_sentence * 2 >= len(full) else None
 
 
 @dataclass(frozen=True)
