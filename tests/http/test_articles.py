@@ -57,6 +57,28 @@ def test_upload_markdown_then_reupload_updates_catalogs(api: Api) -> None:
     assert {r["lang"] for r in marathon["catalogs"]} == {"ar", "de", "pt"}
 
 
+def test_upload_with_include_chrome(api: Api) -> None:
+    admin = {**api.auth(api.token("admin")), "Content-Type": "text/html"}
+    page = (
+        b"<html><head><title>Storm</title></head><body><nav><a href='/'>Home page</a></nav>"
+        b"<p>The river rose overnight.</p></body></html>"
+    )
+    plain = api.client.post("/articles?slug=plain", content=page, headers=admin)
+    query = "/articles?slug=chrome&include_chrome=true"
+    chrome = api.client.post(query, content=page, headers=admin)
+    assert plain.status_code == chrome.status_code == 201, chrome.text
+    assert (plain.json()["segments"], chrome.json()["segments"]) == (2, 3)
+    ws = Workspace.at(api.root)
+    assert ws.article_settings("chrome")["include_chrome"] is True
+    text = api.client.post(
+        "/articles?slug=txt&include_chrome=true",
+        content=b"Title\n\nBody.\n",
+        headers={**admin, "Content-Type": "text/plain"},
+    )
+    assert text.status_code == 422 and "include_chrome" in text.text
+    assert not ws.has_article("txt")
+
+
 def test_multipart_upload_takes_slug_and_format_from_the_file_name(api: Api) -> None:
     admin = api.auth(api.token("admin"))
     page = b"<html><body><h1>Election night</h1><p>Polls closed at eight.</p></body></html>"

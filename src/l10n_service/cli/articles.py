@@ -38,6 +38,14 @@ def add(
         str | None,
         typer.Option(help="Markdown: translatable front matter keys, e.g. title,summary,tags."),
     ] = None,
+    include_chrome: Annotated[
+        bool,
+        typer.Option(
+            "--include-chrome",
+            help="HTML: keep page chrome (nav, page header/footer, aside, Prev/Next bars) "
+            "in the segments; kept for later updates.",
+        ),
+    ] = False,
     root: RootOption = Path("."),
 ) -> None:
     """Ingest an article: write it under articles/, make its .pot, update its .po files."""
@@ -57,6 +65,7 @@ def add(
         ws, path.read_bytes(), name=path.name, slug=slug, fmt=format,
         source_lang=source_lang, overrides=overrides,
         front_matter_keys=split([front_matter_keys]) if front_matter_keys else None,
+        options={"include_chrome": True} if include_chrome else None,
     )  # fmt: skip
     update_languages(ws, article.slug)
     segments = len(article.unique_segments())

@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .inline import Piece, RawBlock, Text
-from .model import Article, Block, BlockType, Segment
-from .placeholders import TOKEN_RE, mask, protect_text
+from .inline import Piece, RawBlock, RawPiece, Space, Text, merge_texts
+from .model import Article, Block, BlockType, Segment, respace
+from .placeholders import TOKEN_RE, mask, protect_text, restore
 from .sentences import sentence_spans
 
 __all__ = ["build_article", "entry_id_for", "protect_pieces", "split_segments"]
@@ -223,7 +223,8 @@ def build_article(
     section_text = ""
     first_entry: dict[str, str] = {}
     for raw in raw_blocks:
-        pieces = protect_pieces(raw.pieces)
+        shown, spaces = _unspace(raw.pieces)
+        pieces = protect_pieces(shown)
         if not _has_words(pieces):
             continue  # nothing to translate: the block stays in the source as it is
         prefix = _PREFIX[raw.type]
@@ -237,18 +238,19 @@ def build_article(
             section_id, section_text = block_id, _plain(pieces).strip()
 
         split = split_segments(pieces, source_lang)
+        spacings, separators = _place_spaces(split, spaces)
         segments: list[Segment] = []
         for k, (masked, legend) in enumerate(zip(split.sources, split.legends, strict=True)):
             path = f"{block_id}.s{k + 1}"
             entry = first_entry.setdefault(masked, entry_id_for(path, masked))
-            segments.append(Segment(path, entry, masked, tuple(legend.items())))
+            segments.append(Segment(path, entry, masked, tuple(legend.items()), spacings[k]))
         blocks.append(
             Block(
                 id=block_id,
                 type=raw.type,
                 span=raw.span,
                 segments=tuple(segments),
-                separators=tuple(split.separators),
+                separators=separators,
                 level=raw.level,
                 attrs=raw.attrs,
                 section=section_text if raw.type not in _SECTION_TYPES else "",
@@ -267,6 +269,54 @@ def build_article(
     )
     _check_lossless(article)
     return article
+
+
+_Spacing = tuple[int, int, str]
+
+
+def _unspace(pieces: Sequence[RawPiece]) -> tuple[list[Piece], list[_Spacing]]:
+    """Layout whitespace as translators see it, and where each original lies in the
+    block's shown text (the pieces' originals joined, markup included)."""
+    out: list[Piece] = []
+    spaces: list[_Spacing] = []
+    length = 0
+    for piece in pieces:
+        if isinstance(piece, Space):
+            if piece.original != piece.shown:
+                spaces.append((length, len(piece.shown), piece.original))
+            piece = Text(piece.shown)
+        out.append(piece)
+        length += len(piece.original)
+    return merge_texts(out), spaces
+
+
+def _place_spaces(
+    split: _Split, spaces: Sequence[_Spacing]
+) -> tuple[list[tuple[_Spacing, ...]], tuple[str, ...]]:
+    """Each layout space given to the segment it falls in (relative to the segment's
+    restored text), or written back into the separator it falls in: separators are
+    never translated, so they keep the source's line breaks as they are."""
+    regions: list[tuple[int, int]] = []
+    pos = 0
+    for k, separator in enumerate(split.separators):
+        regions.append((pos, pos + len(separator)))
+        pos += len(separator)
+        if k < len(split.sources):
+            text = restore(split.sources[k], split.legends[k])
+            regions.append((pos, pos + len(text)))
+            pos += len(text)
+    found: list[list[_Spacing]] = [[] for _ in regions]
+    r = 0
+    for at, length, original in spaces:  # in order, like the regions: one pass
+        while not regions[r][0] <= at <= at + length <= regions[r][1]:
+            r += 1
+        start = regions[r][0]
+        found[r].append((at - start, length, original))
+    separators = tuple(
+        respace(sep, found[2 * k]) if found[2 * k] else sep
+        for k, sep in enumerate(split.separators)
+    )
+    return [tuple(found[2 * k + 1]) for k in range(len(split.sources))], separators
 
 
 def _check_lossless(article: Article) -> None:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar, cast
 
 from .model import BlockType
 
-__all__ = ["Markup", "Piece", "RawBlock", "Text", "merge_texts"]
+__all__ = ["Markup", "Piece", "RawBlock", "RawPiece", "Space", "Text", "merge_texts"]
 
 
 @dataclass(frozen=True)
@@ -37,14 +37,30 @@ class Markup:
     kind: str = "tag"  # tag, code, url, email, number, var, image, ...
 
 
-Piece = Text | Markup
+@dataclass(frozen=True)
+class Space:
+    """Layout whitespace inside a block's text: a source line break with the next
+    line's indentation, a run of spaces. Translators see ``shown`` (one space, or
+    nothing where a URL or a word was cut at a line end); the builder remembers
+    ``original`` so the source language rebuilds byte for byte, while a translation
+    gets the format's own layout (the text format re-wraps it)."""
+
+    original: str
+    shown: str = " "
+
+
+Piece = Text | Markup  # what the core masks
+RawPiece = Text | Markup | Space  # what a parser may hand in
+
+
+_P = TypeVar("_P", Piece, RawPiece)
 
 
 @dataclass(frozen=True)
 class RawBlock:
     type: BlockType
     span: tuple[int, int]
-    pieces: tuple[Piece, ...]
+    pieces: tuple[RawPiece, ...]
     level: int = 0
     attrs: tuple[tuple[str, str], ...] = field(default=())
     # Container prefix repeated after each newline inside the block ("> " in a block
@@ -54,12 +70,12 @@ class RawBlock:
     line_prefix: str = ""
 
 
-def merge_texts(pieces: Sequence[Piece]) -> list[Piece]:
+def merge_texts(pieces: Sequence[_P]) -> list[_P]:
     """Adjacent text pieces as one, so protection (URLs, numbers) sees whole words."""
-    out: list[Piece] = []
+    out: list[_P] = []
     for piece in pieces:
         if isinstance(piece, Text) and out and isinstance(out[-1], Text):
-            out[-1] = Text(out[-1].text + piece.text)
+            out[-1] = cast(_P, Text(out[-1].text + piece.text))
         elif not isinstance(piece, Text) or piece.text:
             out.append(piece)
     return out

@@ -8,7 +8,7 @@ the original and everything else (markup, whitespace, code) survives byte for by
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -20,6 +20,7 @@ __all__ = [
     "BlockType",
     "Segment",
     "SegmentState",
+    "respace",
 ]
 
 
@@ -57,16 +58,34 @@ class Segment:
     way wherever it appears; ``placeholders`` maps each token to the original text.
     ``entry_id`` is the msgctxt of the catalog entry that translates it: identical
     sentences in one article share the entry of their first occurrence.
+
+    ``spacing`` is the layout whitespace translators do not see: ``(at, length,
+    original)`` says that ``restore(source)[at:at + length]`` (one space, or nothing)
+    stands for ``original`` in the article (a line break and indentation), so the
+    source text rebuilds exactly; a translation keeps its own spacing.
     """
 
     path: str
     entry_id: str
     source: str
     placeholders: tuple[tuple[str, str], ...] = ()
+    spacing: tuple[tuple[int, int, str], ...] = ()
 
     @property
     def legend(self) -> dict[str, str]:
         return dict(self.placeholders)
+
+
+def respace(text: str, spacing: Iterable[tuple[int, int, str]]) -> str:
+    """``text`` with its layout whitespace put back (see :attr:`Segment.spacing`)."""
+    parts: list[str] = []
+    pos = 0
+    for at, length, original in spacing:
+        parts.append(text[pos:at])
+        parts.append(original)
+        pos = at + length
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 @dataclass(frozen=True)
@@ -94,11 +113,16 @@ class Block:
 
     def text(self, texts: Mapping[str, str] | None = None) -> str:
         """The block's text in the source format, each segment replaced by
-        ``texts[entry_id]`` (masked) when given, placeholders restored."""
+        ``texts[entry_id]`` (masked) when given, placeholders restored. A segment not
+        in ``texts`` is the source as written (its layout whitespace put back); one
+        in it, even unchanged, is the text as translators see it."""
         parts = [self.separators[0]]
         for segment, sep in zip(self.segments, self.separators[1:], strict=True):
             masked = texts.get(segment.entry_id) if texts else None
-            parts.append(restore(segment.source if masked is None else masked, segment.legend))
+            if masked is None:
+                parts.append(respace(restore(segment.source, segment.legend), segment.spacing))
+            else:
+                parts.append(restore(masked, segment.legend))
             parts.append(sep)
         text = "".join(parts)
         return text.replace("\n", "\n" + self.line_prefix) if self.line_prefix else text

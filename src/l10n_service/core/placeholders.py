@@ -56,7 +56,7 @@ def mask(pieces: Iterable[Piece]) -> tuple[str, dict[str, str], list[tuple[int, 
     ``<1>`` in an article can't pass for a token.
 
     Open/close markup is paired by nesting; an unbalanced one becomes an atom so the
-    masked text is always well formed.
+    masked text is always well formed, and so does an empty pair.
     """
     items = list(pieces)
     pair_of: dict[int, int] = {}
@@ -77,6 +77,14 @@ def mask(pieces: Iterable[Piece]) -> tuple[str, dict[str, str], list[tuple[int, 
     for i, piece in enumerate(items):
         if isinstance(piece, Text):
             token = piece.text
+        elif i - 1 in pair_of and pair_of[i - 1] == i:
+            token = ""  # the close of an empty pair: already in the atom before it
+        elif piece.role == "open" and pair_of.get(i) == i + 1:
+            # An empty pair (an anchor, an icon element) holds nothing to translate:
+            # one atom, so translators never see a hollow <1></1>.
+            counter += 1
+            token = f"<{counter}/>"
+            legend[token] = piece.original + items[i + 1].original
         elif piece.role == "open" and i in pair_of:
             counter += 1
             numbers[pair_of[i]] = counter

@@ -127,6 +127,13 @@ def upload_article(
         ),
     ] = None,
     source_lang: Annotated[str, Query(min_length=2, max_length=35)] = "en",
+    include_chrome: Annotated[
+        bool,
+        Query(
+            description="HTML: keep page chrome (nav, page header/footer, aside, Prev/Next "
+            "bars) in the segments; stored with the article."
+        ),
+    ] = False,
 ) -> ArticleSaved:
     ws = app.ws
     fmt = checked_format(format)
@@ -135,8 +142,9 @@ def upload_article(
     name = upload.filename or f"{slug or 'article'}{upload.suffix}"
     existing = set(ws.slugs())
     article = add_article(
-        ws, upload.data, name=name, slug=slug, fmt=fmt, source_lang=source_lang
-    )
+        ws, upload.data, name=name, slug=slug, fmt=fmt, source_lang=source_lang,
+        options={"include_chrome": True} if include_chrome else None,
+    )  # fmt: skip
     reports = update_languages(ws, article.slug)
     created = article.slug not in existing
     prefix = request.scope.get("root_path", "")

@@ -21,8 +21,10 @@ FIXTURE = Path(__file__).parents[2] / "data" / "articles" / "blog-post.html"
 _WORDS = re.compile(r"(</?\d+/?>|&#?\w+;)|[a-z]+")
 
 
-def parse(source: str) -> Article:
-    return html.parse(source, slug="post")
+def parse(source: str, *, include_chrome: bool = True) -> Article:
+    """With its chrome by default: most tests here are about the whole page's
+    structure; tests/core/formats/test_html_chrome.py leaves chrome out."""
+    return html.parse(source, slug="post", include_chrome=include_chrome)
 
 
 def shout(masked: str) -> str:
@@ -38,7 +40,12 @@ def dom(source: str) -> str:
 def assert_lossless(article: Article) -> None:
     assert rebuild(article) == article.source
     pseudo = rebuild(article, {s.entry_id: shout(s.source) for s in article.unique_segments()})
-    assert dom(pseudo).lower() == dom(article.source).lower()
+    # A translation's spacing is its own (line breaks inside a sentence become spaces).
+    assert squash(dom(pseudo)).lower() == squash(dom(article.source)).lower()
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
 
 
 def segment_sources(article: Article) -> list[str]:
@@ -109,7 +116,8 @@ def test_post_link_is_a_placeholder_pair_without_its_url(post: Article) -> None:
     sources = segment_sources(post)
     assert "<1>Home</1>" in sources
     [read] = [s for _, s in post.segments() if s.source.startswith("Read the")]
-    assert read.source.startswith("Read the <1>original\n      proposal</1> first &mdash; it<2/>s")
+    # the source line break inside the link is one space for the translator
+    assert read.source.startswith("Read the <1>original proposal</1> first &mdash; it<2/>s")
     assert read.legend["<1>"] == '<a href="https://example.com/proposal" title="Proposal, 2023">'
     assert read.legend["<2/>"] == "&#8217;"
     assert not any("example.com" in s for s in sources)

@@ -171,7 +171,8 @@ def test_options_read_and_dump(
         ("md", {"overrides": {1: "title"}},
          "the md format (Markdown) has no parse option 'overrides'; it takes: front_matter_keys"),
         ("html", {"front_matter_keys": ["title"]},
-         "the html format (HTML) has no parse option 'front_matter_keys'; it takes: none"),
+         "the html format (HTML) has no parse option 'front_matter_keys'; it takes: "
+         "include_chrome"),
         ("text", {"overrides": {"x": "heading"}}, "bad block override: invalid literal"),
         ("text", {"overrides": {2: "banner"}}, "bad block override: 'banner' is not a valid"),
         ("text", {"overrides": ["2=heading"]}, "bad block override: expected LINE=TYPE"),

@@ -22,12 +22,25 @@ from typing import Any, ClassVar
 
 from ...errors import ArticleError
 from ..chosen import LocalizedSegment, block_texts
-from ..model import Article
+from ..model import Article, Block
 from ..tokens import TOKEN_RE
 from .blocks import blocks_html, blocks_markdown
 from .escape import defuse_plain, mentions_script_url, source_tags
 
-__all__ = ["ExplainRow", "Format", "ParseOption"]
+__all__ = ["ExplainRow", "Format", "ParseOption", "splice_blocks"]
+
+
+def splice_blocks(article: Article, text_of: Callable[[Block], str]) -> str:
+    """The source with each block's span replaced by ``text_of(block)``."""
+    parts: list[str] = []
+    pos = 0
+    for block in sorted(article.blocks, key=lambda b: b.span):
+        start, end = block.span
+        parts.append(article.source[pos:start])
+        parts.append(text_of(block))
+        pos = end
+    parts.append(article.source[pos:])
+    return "".join(parts)
 
 
 def _same(value: Any) -> Any:
@@ -150,15 +163,7 @@ class Format(ABC):
         """The article in its own format with the chosen texts spliced into the block
         spans; everything between the spans is the source's, byte for byte."""
         texts = block_texts(chosen)
-        parts: list[str] = []
-        pos = 0
-        for block in sorted(article.blocks, key=lambda b: b.span):
-            start, end = block.span
-            parts.append(article.source[pos:start])
-            parts.append(block.text(texts))
-            pos = end
-        parts.append(article.source[pos:])
-        return "".join(parts)
+        return splice_blocks(article, lambda block: block.text(texts))
 
     def clean_translation_piece(self, piece: str, *, allowed: frozenset[str], defuse: bool) -> str:
         """Translator text between two placeholders, made safe for this format.

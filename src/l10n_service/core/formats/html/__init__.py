@@ -32,6 +32,10 @@ elements are atoms. Named character references (``&amp;``, ``&nbsp;``) stay in t
 text as written, so a translator reads ``Q&amp;A`` rather than a bare placeholder;
 numeric ones would be mangled by number protection (``&#<1/>;``), so they are atoms.
 
+Page chrome (``nav``, the page's ``header``/``footer``, ``aside``, landmark roles,
+"Prev | Home | Next" link bars: :mod:`.chrome`) is left out unless the article was
+added with ``include_chrome``; it stays byte for byte in every rendition.
+
 ``script``, ``style``, ``pre``, ``template``, ``textarea``, ``svg``, ``math``,
 ``noscript``, embedded content, and elements with ``translate="no"`` or class
 ``notranslate`` are left untouched (an atom when inline).
@@ -52,7 +56,7 @@ import nh3
 
 from ...chosen import LocalizedSegment
 from ...model import Article
-from ..base import Format
+from ..base import Format, ParseOption
 from ..escape import SAFE_URL_SCHEMES, defuse_urls, inert_markup
 
 __all__ = ["FORMAT", "HtmlFormat", "parse"]
@@ -62,11 +66,21 @@ _TAG = re.compile(r"<[^>]*>")
 _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S | re.I)
 
 
-def parse(source: str, *, slug: str, source_lang: str = "en") -> Article:
-    """Parse an HTML article into blocks whose spans rebuild the source exactly."""
+def parse(
+    source: str, *, slug: str, source_lang: str = "en", include_chrome: bool = False
+) -> Article:
+    """Parse an HTML article into blocks whose spans rebuild the source exactly;
+    page chrome (:mod:`.chrome`) is left out unless ``include_chrome``."""
     from .document import parse as parse_document
 
-    return parse_document(source, slug=slug, source_lang=source_lang)
+    return parse_document(source, slug=slug, source_lang=source_lang, include_chrome=include_chrome)
+
+
+def _read_flag(value: Any) -> bool:
+    """A yes/no option from the command line (bool) or the settings (bool)."""
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, got {value!r}")
+    return value
 
 
 class HtmlFormat(Format):
@@ -74,6 +88,14 @@ class HtmlFormat(Format):
     label = "HTML"
     extensions = (".html", ".htm")
     media_types = ("text/html",)
+    options = (
+        ParseOption(
+            "include_chrome",
+            "keep page chrome (nav, page header/footer, aside, link bars) in the segments "
+            "(l10n add --include-chrome)",
+            read=_read_flag,
+        ),
+    )
 
     def detect(self, name: str, text: str) -> bool:
         return text.lstrip()[:512].lower().startswith(_HEAD)
@@ -81,7 +103,12 @@ class HtmlFormat(Format):
     def parse(
         self, source: str, *, slug: str, source_lang: str, options: Mapping[str, Any]
     ) -> Article:
-        return parse(source, slug=slug, source_lang=source_lang)
+        return parse(
+            source,
+            slug=slug,
+            source_lang=source_lang,
+            include_chrome=options.get("include_chrome", False),
+        )
 
     def clean_translation_piece(self, piece: str, *, allowed: frozenset[str], defuse: bool) -> str:
         # Entities first, so they cannot hide a tag or a scheme; then every "&" is

@@ -43,9 +43,11 @@ def _with_title(source: str, blocks: Sequence[RawBlock]) -> tuple[list[RawBlock]
     return out, _plain(source, out[chosen])
 
 
-def parse(source: str, *, slug: str, source_lang: str = "en") -> Article:
+def parse(
+    source: str, *, slug: str, source_lang: str = "en", include_chrome: bool = False
+) -> Article:
     """Parse an HTML article into blocks whose spans rebuild the source exactly."""
-    extractor = Extractor(source)
+    extractor = Extractor(source, include_chrome=include_chrome)
     extractor.feed(tokenize(source))
     blocks, title = _with_title(source, extractor.blocks)
     article = build_article(
@@ -58,5 +60,6 @@ def parse(source: str, *, slug: str, source_lang: str = "en") -> Article:
         published=extractor.published,
     )
     if not article.blocks:
-        raise ArticleError(f"{slug}: the HTML article has no translatable text")
+        chrome = "" if include_chrome else " outside page chrome (nav, header, footer, aside)"
+        raise ArticleError(f"{slug}: the HTML article has no translatable text{chrome}")
     return article

@@ -14,9 +14,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from ...inline import Markup, Piece, RawBlock, Text, merge_texts
+from ...inline import Markup, Piece, RawBlock, RawPiece, Space, Text, merge_texts
 from ...model import BlockType
 from ...placeholders import protect_text
+from .chrome import LinkBars, is_landmark, is_nav_link, nav_title, normal
 from .structure import (
     BLOCK,
     CAPTURE,
@@ -81,6 +82,7 @@ class Extractor:
     one element being skipped or captured."""
 
     source: str
+    include_chrome: bool = False  # see .chrome: landmarks and link bars are left out
     blocks: list[RawBlock] = field(default_factory=list)
     published: str | None = None
     _stack: list[tuple[str, Context]] = field(default_factory=list)
@@ -89,6 +91,9 @@ class Extractor:
     _run_context: Context = field(default_factory=Context)
     _skip: _Nested | None = None
     _capture: _Nested | None = None
+    _bars: LinkBars = field(default_factory=LinkBars)
+    _nav_links: set[int] = field(default_factory=set)  # start offsets of nav <a> tags
+    _nav_titles: set[str] = field(default_factory=set)  # names of neighbouring pages
 
     @property
     def _context(self) -> Context:
@@ -100,6 +105,7 @@ class Extractor:
         if self._capture is not None:
             self._end_capture(len(self.source))
         self._flush()
+        self._pop_to(0)  # unclosed elements end with the document (a bar may be one)
 
     def _event(self, event: Event) -> None:
         if self._skip is not None:
@@ -135,10 +141,23 @@ class Extractor:
         no_translate = marked_no_translate(event.attrs)
         closed = event.kind == "startend" or tag in VOID
         attributes = () if no_translate else self._attributes(event)
+        chrome = not self.include_chrome
+        if chrome and tag == "link":
+            title = nav_title(event.attrs)
+            if title:
+                self._nav_titles.add(title)
+            attributes = ()  # a <link>'s title names another document
+        if chrome and is_nav_link(tag, event.attrs):
+            self._nav_links.add(event.start)
+            self._bars.link()
         if tag in VOID_INLINE:
             kind = "image" if tag == "img" else "break" if tag in ("br", "wbr") else "tag"
             self._add(event, "atom", kind, attributes)
-        elif tag in SKIP or (no_translate and tag in BLOCK):
+        elif (
+            tag in SKIP
+            or (no_translate and tag in BLOCK)
+            or (chrome and tag in BLOCK and is_landmark(tag, event.attrs, self._open))
+        ):
             self._flush()
             if not closed:
                 self._skip = _Nested(tag, event.start)
@@ -176,18 +195,25 @@ class Extractor:
         context = child_context(self._context, tag, len(self._stack))
         self._stack.append((tag, context))
         self._open[tag] += 1
+        self._bars.push(len(self.blocks))
+
+    def _popped(self, tag: str) -> None:
+        self._open[tag] -= 1
+        chrome_from = self._bars.pop()
+        if chrome_from is not None and not self.include_chrome:
+            del self.blocks[chrome_from:]  # a link bar: its blocks stay as they are
 
     def _close_block(self, tag: str) -> None:
         while self._stack:
             popped, _ = self._stack.pop()
-            self._open[popped] -= 1
+            self._popped(popped)
             if popped == tag:
                 return
 
     def _pop_to(self, index: int) -> None:
         while len(self._stack) > index:
             popped, _ = self._stack.pop()
-            self._open[popped] -= 1
+            self._popped(popped)
 
     def _add(
         self,
@@ -243,6 +269,7 @@ class Extractor:
         if not items:
             return
         texts = [Text(self.source[i.start : i.end]) for i in items if i.role == "text"]
+        self._count_words(items, texts)
         if not has_words(texts):
             for item in items:
                 tag = _tag_name(self.source[item.start : item.end])
@@ -261,10 +288,35 @@ class Extractor:
             RawBlock(context.type, (start, end), tuple(pieces), level=context.level, attrs=attrs)
         )
 
-    def _pieces(self, item: _Item) -> list[Piece]:
+    def _count_words(self, items: Sequence[_Item], texts: Sequence[Text]) -> None:
+        """Tell the open link bar whether this run is navigation: words only inside
+        navigation links (an icon's alt included), or a neighbouring page's name.
+        The page's ``<title>`` names it too."""
+        if self.include_chrome:
+            return
+        plain = normal("".join(t.text for t in texts))
+        if self._run_context.type is BlockType.TITLE and self._open["head"] > 0:
+            self._nav_titles.add(plain)
+            return
+        if plain in self._nav_titles:
+            return
+        inside = False
+        for item in items:
+            if item.role == "open" and item.start in self._nav_links:
+                inside = True
+            elif item.role == "close" and _tag_name(self.source[item.start + 1 : item.end]) == "a":
+                inside = False
+            elif not inside and (
+                (item.role == "text" and has_words([Text(self.source[item.start : item.end])]))
+                or item.attributes
+            ):
+                self._bars.words()
+                return
+
+    def _pieces(self, item: _Item) -> list[RawPiece]:
         original = self.source[item.start : item.end]
         if item.role == "text":
-            return [Text(original)]
+            return _spaced(original)
         alt = dict((name, (s, e)) for name, s, e in item.attributes).get("alt")
         if item.kind == "image" and alt is not None and alt[1] > alt[0]:
             s, e = alt
@@ -274,6 +326,24 @@ class Extractor:
                 Markup("close", self.source[e : item.end], "image"),
             ]
         return [Markup(item.role, original, item.kind)]
+
+
+_LAYOUT = re.compile(r"[ \t\n\r\f]+")
+
+
+def _spaced(text: str) -> list[RawPiece]:
+    """Text with each whitespace run other than one space as layout: a reader sees one
+    space wherever the source breaks a line or indents, and so does the translator."""
+    out: list[RawPiece] = []
+    pos = 0
+    for match in _LAYOUT.finditer(text):
+        if match.group() == " ":
+            continue
+        out.append(Text(text[pos : match.start()]))
+        out.append(Space(match.group()))
+        pos = match.end()
+    out.append(Text(text[pos:]))
+    return [p for p in out if not isinstance(p, Text) or p.text]
 
 
 def _tag_name(tag_text: str) -> str:
@@ -307,10 +377,30 @@ def _trim(source: str, items: Sequence[_Item]) -> tuple[int, int, list[_Item]] |
             return not source[item.start : item.end].strip(_WHITESPACE)
         return item.role == "atom" and item.kind in _TRIMMABLE_KINDS
 
-    first = next((i for i, item in enumerate(items) if not blank(item)), None)
-    if first is None:
+    def empty_pair(i: int) -> bool:
+        """``<a id="x"></a>``: an anchor before a heading's text is layout too."""
+        return (
+            0 <= i < len(items) - 1
+            and items[i].role == "open"
+            and items[i + 1].role == "close"
+            and _tag_name(source[items[i].start : items[i].end])
+            == _tag_name(source[items[i + 1].start : items[i + 1].end].replace("/", "", 1))
+        )
+
+    first, last = 0, len(items) - 1
+    while first <= last:
+        if blank(items[first]):
+            first += 1
+        elif empty_pair(first) and first + 1 <= last:
+            first += 2
+        elif blank(items[last]):
+            last -= 1
+        elif empty_pair(last - 1) and last - 1 >= first:
+            last -= 2
+        else:
+            break
+    if first > last:
         return None
-    last = max(i for i, item in enumerate(items) if not blank(item))
     kept = list(items[first : last + 1])
     if kept[0].role == "text":
         text = source[kept[0].start : kept[0].end]
@@ -321,7 +411,7 @@ def _trim(source: str, items: Sequence[_Item]) -> tuple[int, int, list[_Item]] |
     return kept[0].start, kept[-1].end, kept
 
 
-def has_words(pieces: Iterable[Piece]) -> bool:
+def has_words(pieces: Iterable[RawPiece]) -> bool:
     """What the builder keeps: some letter in text that is not a URL, number, ..."""
     for piece in pieces:
         if isinstance(piece, Text):

@@ -21,8 +21,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from ....errors import ArticleError
+from ...chosen import LocalizedSegment, block_texts
 from ...model import Article, BlockType
-from ..base import ExplainRow, Format, ParseOption
+from ..base import ExplainRow, Format, ParseOption, splice_blocks
 from .classify import BLANK, DATELINE, KEYWORDS, LineInfo, classify
 
 __all__ = ["BLANK", "DATELINE", "FORMAT", "KEYWORDS", "LineInfo", "TextFormat", "classify", "parse"]
@@ -84,16 +85,32 @@ class TextFormat(Format):
         return parse(source, slug=slug, source_lang=source_lang, overrides=options.get("overrides"))
 
     def explain(self, article: Article, options: Mapping[str, Any]) -> list[ExplainRow]:
-        """Every non-blank line with the rule that decided what it is."""
+        """Every paragraph (a line, or wrapped lines joined: ``12-14``) with the rule
+        that decided what it is, and why its lines were joined."""
+        from .classify import decide
+        from .lines import scan
+
         rows = []
-        for info in classify(article.source, options.get("overrides")):
+        _, units, decisions = decide(scan(article.source), options.get("overrides"))
+        for unit, decision in zip(units, decisions, strict=True):
+            info = decision.info
             if info.kind == BLANK:
                 continue
             kind = info.kind + (f" {info.level}" if info.level else "")
             if info.speaker:
                 kind += f" ({info.speaker})"
-            rows.append(ExplainRow(str(info.line), kind, info.text, info.reason))
+            where = f"{unit.number}-{unit.last}" if unit.parts else str(unit.number)
+            rows.append(ExplainRow(where, kind, info.text, info.reason))
         return rows
+
+    def rebuild(self, article: Article, chosen: Mapping[str, LocalizedSegment]) -> str:
+        """The source's own line breaks where the source text is kept; a translated
+        block of a hard-wrapped document re-wrapped at the document's width."""
+        from .layout import Layout
+
+        texts = block_texts(chosen)
+        layout = Layout(article.source)
+        return splice_blocks(article, lambda block: layout.text(block, texts))
 
 
 FORMAT = TextFormat()

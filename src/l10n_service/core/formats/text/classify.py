@@ -24,6 +24,7 @@ from .lines import (
     parse_dateline,
     scan,
 )
+from .wrap import join_lines
 
 __all__ = ["BLANK", "DATELINE", "KEYWORDS", "Decision", "LineInfo", "classify", "decide"]
 
@@ -76,9 +77,20 @@ class _Frame:
 
 
 def classify(source: str, overrides: Mapping[int, BlockType] | None = None) -> list[LineInfo]:
-    """One :class:`LineInfo` per source line: what it is and the rule that said so."""
-    _, decisions = decide(scan(source), overrides)
-    return [d.info for d in decisions]
+    """One :class:`LineInfo` per source line: what it is and the rule that said so.
+    The lines of a wrapped paragraph share its kind; the first says why they were
+    joined, the others which line they continue."""
+    _, units, decisions = decide(scan(source), overrides)
+    infos: list[LineInfo] = []
+    for unit, decision in zip(units, decisions, strict=True):
+        infos.append(decision.info)
+        info = decision.info
+        for part in unit.parts[1:]:
+            reason = f"continues line {unit.number}"
+            infos.append(
+                LineInfo(part.number, info.kind, part.text, reason, info.level, info.speaker)
+            )
+    return infos
 
 
 # --- deciding -----------------------------------------------------------------
@@ -86,12 +98,15 @@ def classify(source: str, overrides: Mapping[int, BlockType] | None = None) -> l
 
 def decide(
     lines: Sequence[Line], overrides: Mapping[int, BlockType] | None
-) -> tuple[_Frame, list[Decision]]:
+) -> tuple[_Frame, list[Line], list[Decision]]:
+    """The frame, the paragraphs (wrapped lines joined: :mod:`.wrap`) and what each
+    paragraph is."""
     forced = _check_overrides(lines, overrides or {})
-    frame = _frame(lines, forced)
-    classifier = _Classifier(frame, forced, _repeated_speakers(lines))
-    decisions = [classifier.decide(line) for line in lines]
-    return frame, _pair_questions(lines, decisions, forced)
+    units, _ = join_lines(lines, forced)
+    frame = _frame(units, forced)
+    classifier = _Classifier(frame, forced, _repeated_speakers(units))
+    decisions = [classifier.decide(unit) for unit in units]
+    return frame, units, _pair_questions(units, decisions, forced)
 
 
 def _check_overrides(
@@ -265,6 +280,8 @@ def _block(
     speaker = line.speaker if kind is BlockType.TURN else None
     if speaker is not None:
         attrs = (*attrs, ("speaker", speaker))
+    if line.joined:
+        reason = f"{reason}; {line.joined}"
     info = LineInfo(line.number, kind.value, line.text, reason, level, speaker)
     return Decision(info, (_text_start(line, kind), line.end), attrs)
 

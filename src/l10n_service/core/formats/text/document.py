@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from ....errors import ArticleError
 from ...builder import build_article
-from ...inline import RawBlock, Text
+from ...inline import RawBlock, RawPiece, Space, Text
 from ...model import Article, BlockType
 from .classify import KEYWORDS, Decision, decide
 from .lines import Line, scan
@@ -27,9 +27,12 @@ def parse(
     when a heuristic guessed wrong. Raises :class:`ArticleError` when no line holds
     anything to translate.
     """
-    lines = scan(source)
-    frame, decisions = decide(lines, overrides)
-    blocks = [_raw_block(source, d, d.span) for d in decisions if d.span is not None]
+    frame, units, decisions = decide(scan(source), overrides)
+    blocks = [
+        _raw_block(source, unit, d, d.span)
+        for unit, d in zip(units, decisions, strict=True)
+        if d.span is not None
+    ]
     title = next((d.info.text.strip() for d in decisions if d.kind == BlockType.TITLE), "")
     article = build_article(
         slug=slug,
@@ -39,7 +42,7 @@ def parse(
         raw_blocks=blocks,
         title=title,
         published=frame.published,
-        metadata=_metadata(lines, decisions),
+        metadata=_metadata(units, decisions),
     )
     if not article.blocks:
         raise ArticleError(
@@ -49,15 +52,29 @@ def parse(
     return article
 
 
-def _raw_block(source: str, decision: Decision, span: tuple[int, int]) -> RawBlock:
+def _raw_block(source: str, unit: Line, decision: Decision, span: tuple[int, int]) -> RawBlock:
     start, end = span
     return RawBlock(
         type=BlockType(decision.kind),
         span=(start, end),
-        pieces=(Text(source[start:end]),),
+        pieces=tuple(_pieces(source, unit, start, end)),
         level=decision.info.level,
         attrs=decision.attrs,
     )
+
+
+def _pieces(source: str, unit: Line, start: int, end: int) -> list[RawPiece]:
+    """A wrapped paragraph's lines as text, the breaks between them as layout (shown
+    as one space, or nothing where a URL was cut)."""
+    if not unit.parts:
+        return [Text(source[start:end])]
+    pieces: list[RawPiece] = []
+    for k, part in enumerate(unit.parts):
+        if k:
+            previous = unit.parts[k - 1]
+            pieces.append(Space(source[previous.end : part.start], unit.shown[k - 1]))
+        pieces.append(Text(source[max(start, part.start) : part.end]))
+    return pieces
 
 
 def _metadata(lines: Sequence[Line], decisions: Sequence[Decision]) -> list[tuple[str, str]]:

@@ -79,10 +79,21 @@ class Line:
     bullet: int = 0  # length of a leading "- " / "* " / "• ", 0 without one
     speaker: str | None = None  # the name of a "Name: text" line
     turn_at: int = 0  # where the text after "Name: " starts, within content
+    # A paragraph of wrapped lines (.wrap): the physical lines, what each break
+    # between them is shown as, and why they were joined. ``content`` is then the
+    # joined text as shown; bullet and speaker are the first line's.
+    parts: tuple[Line, ...] = ()
+    shown: tuple[str, ...] = ()
+    joined: str = ""
 
     @property
     def end(self) -> int:
-        return self.start + len(self.content)
+        return self.parts[-1].end if self.parts else self.start + len(self.content)
+
+    @property
+    def last(self) -> int:
+        """The number of the paragraph's last physical line."""
+        return self.parts[-1].number if self.parts else self.number
 
     @property
     def turn_text(self) -> str:
