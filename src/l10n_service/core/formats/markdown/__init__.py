@@ -38,15 +38,14 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ...chosen import LocalizedSegment
+from ...chosen import LocalizedSegment, block_texts
 from ...model import Article
 from ..base import Format, ParseOption
 from ..escape import inert_markup
 
 __all__ = ["FORMAT", "MarkdownFormat", "parse"]
 
-_HEAD = ("#", "---\n")
-_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
+_HEAD = ("#", "---\n", "+++\n")
 _INLINE_MARKS = re.compile(r"[*_`]|\[|\]\([^)]*\)")
 
 
@@ -109,10 +108,33 @@ class MarkdownFormat(Format):
     def plain(self, text: str) -> str:
         return _INLINE_MARKS.sub("", text).strip()
 
+    def rebuild(self, article: Article, chosen: Mapping[str, LocalizedSegment]) -> str:
+        """The generic splice for the body; the front matter is rewritten by its own
+        syntax's rules (:func:`.front_matter.rebuilt_front_matter`)."""
+        from .front_matter import rebuilt_front_matter
+
+        texts = block_texts(chosen)
+        head, pos = rebuilt_front_matter(article, texts)
+        parts = [head]
+        for block in sorted(article.blocks, key=lambda b: b.span):
+            start, end = block.span
+            if start < pos:
+                continue
+            parts += [article.source[pos:start], block.text(texts)]
+            pos = end
+        parts.append(article.source[pos:])
+        return "".join(parts)
+
     def render_body_html(self, article: Article, chosen: Mapping[str, LocalizedSegment]) -> str:
         from markdown_it import MarkdownIt
 
-        source = _FRONT_MATTER.sub("", self.rebuild(article, chosen), count=1)
+        from .front_matter import find_region
+
+        source = self.rebuild(article, chosen)
+        region = find_region(article.source)
+        if region is not None:  # the rebuilt head may be longer: find it again
+            found = find_region(source)
+            source = source[found.end :] if found is not None else source
         body: str = MarkdownIt("commonmark", {"html": True}).enable("table").render(source)
         return body
 
