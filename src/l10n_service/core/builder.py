@@ -48,6 +48,7 @@ class _Split:
     sources: list[str]
     legends: list[dict[str, str]]
     separators: list[str]
+    rewrites: list[dict[str, str]] | None = None
 
 
 def protect_pieces(pieces: Iterable[Piece]) -> list[Piece]:
@@ -60,9 +61,12 @@ def protect_pieces(pieces: Iterable[Piece]) -> list[Piece]:
     return out
 
 
-def _renumber(masked: str, legend: dict[str, str]) -> tuple[str, dict[str, str]]:
+def _renumber(
+    masked: str, legend: dict[str, str], alternates: dict[str, str]
+) -> tuple[str, dict[str, str], dict[str, str]]:
     numbers: dict[str, int] = {}
     local: dict[str, str] = {}
+    rewrites: dict[str, str] = {}
 
     def sub(match: re.Match[str]) -> str:
         token = match.group()
@@ -71,14 +75,21 @@ def _renumber(masked: str, legend: dict[str, str]) -> tuple[str, dict[str, str]]
             numbers[number] = len(numbers) + 1
         new = token.replace(number, str(numbers[number]))
         local[new] = legend[token]
+        if token in alternates:
+            rewrites[new] = alternates[token]
         return new
 
-    return TOKEN_RE.sub(sub, masked), local
+    return TOKEN_RE.sub(sub, masked), local, rewrites
 
 
 def split_segments(pieces: Sequence[Piece], lang: str) -> _Split:
     """Masked sentences of one block, with the whitespace between them."""
     masked, legend, spans = mask(pieces)
+    alternates = {
+        masked[start:end]: piece.translated
+        for piece, (start, end) in zip(pieces, spans, strict=True)
+        if not isinstance(piece, Text) and piece.translated is not None
+    }
     # Plain text for the splitter, and where each plain character lies in `masked`.
     plain: list[str] = []
     starts: list[int] = []
@@ -115,14 +126,16 @@ def split_segments(pieces: Sequence[Piece], lang: str) -> _Split:
     edges = [first] + [x for cut in cuts for x in cut] + [last]
     sources: list[str] = []
     legends: list[dict[str, str]] = []
+    rewrites: list[dict[str, str]] = []
     separators = [masked[:first]]
     for i in range(0, len(edges), 2):
-        source, local = _renumber(masked[edges[i] : edges[i + 1]], legend)
+        source, local, alt = _renumber(masked[edges[i] : edges[i + 1]], legend, alternates)
         sources.append(source)
         legends.append(local)
+        rewrites.append(alt)
         nxt = edges[i + 2] if i + 2 < len(edges) else len(masked)
         separators.append(masked[edges[i + 1] : nxt])
-    return _Split(sources, legends, separators)
+    return _Split(sources, legends, separators, rewrites)
 
 
 def _drop_wordless(
@@ -238,10 +251,12 @@ def build_article(
 
         split = split_segments(pieces, source_lang)
         segments: list[Segment] = []
+        rewrites = split.rewrites or [{} for _ in split.sources]
         for k, (masked, legend) in enumerate(zip(split.sources, split.legends, strict=True)):
             path = f"{block_id}.s{k + 1}"
             entry = first_entry.setdefault(masked, entry_id_for(path, masked))
-            segments.append(Segment(path, entry, masked, tuple(legend.items())))
+            alt = tuple(rewrites[k].items())
+            segments.append(Segment(path, entry, masked, tuple(legend.items()), alt))
         blocks.append(
             Block(
                 id=block_id,

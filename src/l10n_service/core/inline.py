@@ -35,6 +35,10 @@ class Markup:
     role: Literal["open", "close", "atom"]
     original: str
     kind: str = "tag"  # tag, code, url, email, number, var, image, ...
+    # What to write instead of ``original`` once the segment's text is translated,
+    # when the markup depends on the source text: a Markdown shortcut reference
+    # ``[Guide]`` closes as ``][Guide]`` around other words, so it still resolves.
+    translated: str | None = None
 
 
 Piece = Text | Markup

@@ -63,10 +63,18 @@ class Segment:
     entry_id: str
     source: str
     placeholders: tuple[tuple[str, str], ...] = ()
+    # Tokens written differently in a translation (``Markup.translated``).
+    rewrites: tuple[tuple[str, str], ...] = ()
 
     @property
     def legend(self) -> dict[str, str]:
         return dict(self.placeholders)
+
+    def legend_for(self, masked: str) -> dict[str, str]:
+        """The legend that restores ``masked``: the source's own text, or a translation."""
+        if not self.rewrites or masked == self.source:
+            return self.legend
+        return {**self.legend, **dict(self.rewrites)}
 
 
 @dataclass(frozen=True)
@@ -98,7 +106,8 @@ class Block:
         parts = [self.separators[0]]
         for segment, sep in zip(self.segments, self.separators[1:], strict=True):
             masked = texts.get(segment.entry_id) if texts else None
-            parts.append(restore(segment.source if masked is None else masked, segment.legend))
+            text = segment.source if masked is None else masked
+            parts.append(restore(text, segment.legend_for(text)))
             parts.append(sep)
         text = "".join(parts)
         return text.replace("\n", "\n" + self.line_prefix) if self.line_prefix else text

@@ -222,12 +222,30 @@ def _legend(block: Block) -> list[tuple[str, str]]:
     return [item for segment in block.segments for item in segment.placeholders]
 
 
-def test_shortcut_and_collapsed_references_are_atoms() -> None:
-    article = parse(
-        "See [Guide] and [the docs][] or [full text][Guide].\n\n[guide]: /g\n[the docs]: /d\n"
+def test_shortcut_and_collapsed_reference_text_is_translatable() -> None:
+    """Their text is the label: a translation closes them as a full reference."""
+    source = (
+        "See [Guide] and [the docs][] or [full text][Guide].\n\n"
+        "Read the [Code of\nConduct] first.\n\n[guide]: /g\n[the docs]: /d\n[code of conduct]: /c\n"
     )
-    [segment] = article.blocks[0].segments
-    assert segment.source == "See <1/> and <2/> or <3>full text</3>."
+    article = parse(source)
+    assert segment_sources(article) == [
+        "See <1>Guide</1> and <2>the docs</2> or <3>full text</3>.",
+        "Read the <1>Code of\nConduct</1> first.",
+    ]
+    assert rebuild(article) == source
+    translated = rebuild(article, {
+        article.blocks[0].segments[0].entry_id:
+            "Siehe <1>Leitfaden</1>, <2>die Doku</2>, <3>Volltext</3>.",
+        article.blocks[1].segments[0].entry_id: "Lies den <1>Verhaltenskodex</1>.",
+    })  # fmt: skip
+    assert translated.startswith(
+        "Siehe [Leitfaden][Guide], [die Doku][the docs], [Volltext][Guide].\n\n"
+        "Lies den [Verhaltenskodex][Code of Conduct].\n\n"
+    )
+    html = RENDERER.render(translated)
+    assert '<a href="/g">Leitfaden</a>' in html and '<a href="/c">Verhaltenskodex</a>' in html
+    assert '<a href="/d">die Doku</a>' in html and '<a href="/g">Volltext</a>' in html
 
 
 def test_nested_list_levels_and_quote_in_list() -> None:

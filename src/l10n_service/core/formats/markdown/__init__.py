@@ -47,6 +47,32 @@ __all__ = ["FORMAT", "MarkdownFormat", "parse"]
 
 _HEAD = ("#", "---\n", "+++\n")
 _INLINE_MARKS = re.compile(r"[*_`]|\[|\]\([^)]*\)")
+# In a translator's text: an escape pair (kept), a ``[`` (which could start a link,
+# an image, a reference or a reference definition), a URL scheme's ``:`` or a
+# ``www.`` (which GFM-style renderers turn into links), a dangling backslash.
+_LIVE = re.compile(
+    r"(?P<pair>\\[!-/:-@\[-`{-~])|(?P<bracket>\[)"
+    r"|(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]*):(?=//)|(?P<www>\bwww)\.(?=\w)|(?P<tail>\\\Z)",
+    re.I,
+)
+
+
+def _dead_links(piece: str) -> str:
+    """``piece`` with every way of making a link escaped, and rendered the same: the
+    source's links come back through their placeholders, a translator's never."""
+
+    def escape(match: re.Match[str]) -> str:
+        if match["pair"]:
+            return match["pair"]
+        if match["bracket"]:
+            return "\\["
+        if match["scheme"]:
+            return match["scheme"] + "\\:"
+        if match["www"]:
+            return match["www"] + "\\."
+        return "\\\\"
+
+    return _LIVE.sub(escape, piece)
 
 
 def _keys(value: Any) -> tuple[str, ...]:
@@ -101,9 +127,12 @@ class MarkdownFormat(Format):
         )  # fmt: skip
 
     def clean_translation_piece(self, piece: str, *, allowed: frozenset[str], defuse: bool) -> str:
-        """A typed tag or autolink would be live HTML, and ``](`` a new link."""
+        """A typed tag or autolink would be live HTML, and a ``[``, ``](``, a URL or a
+        reference definition a new link. The source's raw tags are placeholders in a
+        Markdown sentence, so a translator never needs to type one (``allowed`` is
+        not used: an ``<a href>`` typed again would be a new link)."""
         piece = super().clean_translation_piece(piece, allowed=allowed, defuse=defuse)
-        return inert_markup(piece, allowed).replace("](", "]\\(")
+        return _dead_links(inert_markup(piece, frozenset())).replace("](", "]\\(")
 
     def plain(self, text: str) -> str:
         return _INLINE_MARKS.sub("", text).strip()

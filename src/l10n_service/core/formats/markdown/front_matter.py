@@ -148,7 +148,9 @@ def rebuilt_front_matter(article: Article, texts: Mapping[str, str]) -> tuple[st
         value = located.get(block.span[0])
         if value is None or value.region[0] < pos:
             continue
-        text = block.text(texts)
+        # Not Markdown: the backslashes that kept a translator's ``[`` from making a
+        # link (MarkdownFormat.clean_translation_piece) would show in a title.
+        text = _MD_ESCAPE.sub(r"\1", block.text(texts))
         if block.line_prefix:
             text = text.replace("\n" + block.line_prefix, "\n")
         try:
@@ -203,6 +205,7 @@ _PLAIN = re.compile(r"(.*?)(?:[ \t]+#.*)?$")
 _NOT_PLAIN = tuple("[]{}&*!|>%@`\"',#?:-")
 _JSON_STRING = re.compile(r'"(?:[^"\\\x00-\x1f]|\\.)*"')
 _JSON_SPACE = re.compile(r"[ \t\r\n]*")
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 def _key_lines(lines: Lines, region: Region) -> Iterator[tuple[int, str, str, int]]:
