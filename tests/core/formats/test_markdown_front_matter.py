@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -155,3 +156,32 @@ def test_any_translation_keeps_front_matter_parseable(msgstr: str, syntax: str) 
     if syntax == "yaml":  # a plain scalar: YAML folds a single line break into a space
         title = re.sub(r"\n(\n*)", lambda m: m.group(1) or " ", title)
     assert front["title"] == title
+
+
+DATA = Path(__file__).parents[2] / "data"
+WITH_FRONT_MATTER = [
+    path
+    for path in (
+        *sorted((DATA / "realworld" / "md").glob("*.md")),
+        DATA / "articles" / "blog-post.md",
+    )
+    if find_region(path.read_text("utf-8")) is not None
+]
+
+
+@pytest.mark.parametrize("msgstr", ["Hallo Welt: der erste Beitrag #1", "[Ĥéĺĺö]", "a\n---\nb: c"])
+@pytest.mark.parametrize("path", WITH_FRONT_MATTER, ids=lambda p: p.name)
+def test_vendored_front_matter_survives_hostile_translation(path: Path, msgstr: str) -> None:
+    source = path.read_text("utf-8")
+    article = parse_article(source, fmt="md", slug="fm")
+    assert rebuild_source(article, localize(article, "en", {})) == source
+    syntax = find_region(source).syntax  # type: ignore[union-attr]
+    before, (rebuilt, values) = _front(syntax, source), _translate(article, msgstr)
+    after = _front(syntax, rebuilt)
+    assert list(after) == list(before)
+    assert {k: type(v) for k, v in after.items()} == {k: type(v) for k, v in before.items()}
+    assert all(after[key].split() == value.split() for key, value in values.items())
+
+
+def test_vendored_documents_with_front_matter_exist() -> None:
+    assert {p.name for p in WITH_FRONT_MATTER} >= {"systemd--TRANSLATORS.md", "blog-post.md"}
