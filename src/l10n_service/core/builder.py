@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -49,12 +50,13 @@ class _Split:
     legends: list[dict[str, str]]
     separators: list[str]
     rewrites: list[dict[str, str]] | None = None
+    spellings: list[str] | None = None  # each source as spelled in the source ("" = same)
 
 
 def protect_pieces(pieces: Iterable[Piece]) -> list[Piece]:
     out: list[Piece] = []
     for piece in pieces:
-        if isinstance(piece, Text):
+        if isinstance(piece, Text) and piece.source is None:
             out.extend(protect_text(piece.text))
         else:
             out.append(piece)
@@ -85,6 +87,11 @@ def _renumber(
 def split_segments(pieces: Sequence[Piece], lang: str) -> _Split:
     """Masked sentences of one block, with the whitespace between them."""
     masked, legend, spans = mask(pieces)
+    spelled_at = {
+        start: piece.source
+        for piece, (start, _) in zip(pieces, spans, strict=True)
+        if isinstance(piece, Text) and piece.source is not None
+    }
     alternates = {
         masked[start:end]: piece.translated
         for piece, (start, end) in zip(pieces, spans, strict=True)
@@ -127,15 +134,30 @@ def split_segments(pieces: Sequence[Piece], lang: str) -> _Split:
     sources: list[str] = []
     legends: list[dict[str, str]] = []
     rewrites: list[dict[str, str]] = []
+    spellings: list[str] = []
     separators = [masked[:first]]
     for i in range(0, len(edges), 2):
         source, local, alt = _renumber(masked[edges[i] : edges[i + 1]], legend, alternates)
+        spellings.append(_spelled(masked, edges[i], edges[i + 1], spelled_at, legend))
         sources.append(source)
         legends.append(local)
         rewrites.append(alt)
         nxt = edges[i + 2] if i + 2 < len(edges) else len(masked)
         separators.append(masked[edges[i + 1] : nxt])
-    return _Split(sources, legends, separators, rewrites)
+    return _Split(sources, legends, separators, rewrites, spellings)
+
+
+def _spelled(
+    masked: str, start: int, end: int, spelled_at: dict[int, str], legend: dict[str, str]
+) -> str:
+    """``masked[start:end]`` renumbered, with each differently spelled character (a
+    one-character piece) as the source spells it; "" when there is none."""
+    positions = sorted(spelled_at)
+    i = bisect_left(positions, start)
+    if i == len(positions) or positions[i] >= end:
+        return ""
+    chars = [spelled_at.get(at, masked[at]) for at in range(start, end)]
+    return _renumber("".join(chars), legend, {})[0]
 
 
 def _drop_wordless(
@@ -252,11 +274,12 @@ def build_article(
         split = split_segments(pieces, source_lang)
         segments: list[Segment] = []
         rewrites = split.rewrites or [{} for _ in split.sources]
+        spellings = split.spellings or ["" for _ in split.sources]
         for k, (masked, legend) in enumerate(zip(split.sources, split.legends, strict=True)):
             path = f"{block_id}.s{k + 1}"
             entry = first_entry.setdefault(masked, entry_id_for(path, masked))
             alt = tuple(rewrites[k].items())
-            segments.append(Segment(path, entry, masked, tuple(legend.items()), alt))
+            segments.append(Segment(path, entry, masked, tuple(legend.items()), alt, spellings[k]))
         blocks.append(
             Block(
                 id=block_id,

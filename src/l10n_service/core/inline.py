@@ -20,11 +20,17 @@ __all__ = ["Markup", "Piece", "RawBlock", "Text", "merge_texts"]
 
 @dataclass(frozen=True)
 class Text:
+    """Translatable text. ``source``: how the source spells it, when that differs
+    from what translators should read (a Markdown escape ``\\&`` is read as ``&``);
+    such a piece is kept whole, never merged or cut, so the spelling comes back
+    exactly when the text is not translated."""
+
     text: str
+    source: str | None = None
 
     @property
     def original(self) -> str:
-        return self.text
+        return self.text if self.source is None else self.source
 
 
 @dataclass(frozen=True)
@@ -62,8 +68,12 @@ def merge_texts(pieces: Sequence[Piece]) -> list[Piece]:
     """Adjacent text pieces as one, so protection (URLs, numbers) sees whole words."""
     out: list[Piece] = []
     for piece in pieces:
-        if isinstance(piece, Text) and out and isinstance(out[-1], Text):
-            out[-1] = Text(out[-1].text + piece.text)
+        last = out[-1] if out else None
+        if (
+            isinstance(piece, Text) and piece.source is None
+            and isinstance(last, Text) and last.source is None
+        ):  # fmt: skip
+            out[-1] = Text(last.text + piece.text)
         elif not isinstance(piece, Text) or piece.text:
             out.append(piece)
     return out

@@ -65,6 +65,9 @@ class Segment:
     placeholders: tuple[tuple[str, str], ...] = ()
     # Tokens written differently in a translation (``Markup.translated``).
     rewrites: tuple[tuple[str, str], ...] = ()
+    # ``source`` as the source spells it, when that differs (``Text.source``: Markdown
+    # escapes shown unescaped to translators); "" when it does not.
+    spelled: str = ""
 
     @property
     def legend(self) -> dict[str, str]:
@@ -107,7 +110,10 @@ class Block:
         for segment, sep in zip(self.segments, self.separators[1:], strict=True):
             masked = texts.get(segment.entry_id) if texts else None
             text = segment.source if masked is None else masked
-            parts.append(restore(text, segment.legend_for(text)))
+            legend = segment.legend_for(text)
+            if text == segment.source and segment.spelled:
+                text = segment.spelled
+            parts.append(restore(text, legend))
             parts.append(sep)
         text = "".join(parts)
         return text.replace("\n", "\n" + self.line_prefix) if self.line_prefix else text

@@ -33,7 +33,13 @@ def shout(masked: str) -> str:
 
 
 def shouted(article: Article) -> dict[str, str]:
-    return {s.entry_id: shout(s.source) for s in article.unique_segments()}
+    """The pseudo-translation as published: made literal by the format's sanitiser
+    (translators read escapes unescaped; the format escapes again)."""
+    fmt = markdown.FORMAT
+    return {
+        s.entry_id: fmt.sanitize_translation(s.source, shout(s.source))
+        for s in article.unique_segments()
+    }
 
 
 def assert_lossless(article: Article) -> None:
@@ -199,12 +205,23 @@ def test_article_title(source: str, title: str) -> None:
     assert parse(source).title == title
 
 
-def test_escapes_and_entities_stay_readable() -> None:
-    article = parse("Use \\*stars\\* &amp; more &#8217; here.\n")
-    [block] = article.blocks
-    [segment] = block.segments
-    assert segment.source == "Use \\*stars\\* &amp; more <1/> here."
-    assert segment.legend == {"<1/>": "&#8217;"}
+def test_escapes_are_read_unescaped_and_entities_as_written() -> None:
+    source = "Use \\*stars\\* &amp; more &#8217; here.\n\n# Docs \\& Community\n"
+    article = parse(source)
+    assert segment_sources(article) == ["Use *stars* &amp; more <1/> here.", "Docs & Community"]
+    assert article.blocks[0].segments[0].legend == {"<1/>": "&#8217;"}
+    assert rebuild(article) == source
+    # A translation is escaped again where Markdown would read markup: same page.
+    from l10n_service.core.localize import CatalogText, localize, rebuild_source
+    from l10n_service.core.model import SegmentState
+
+    catalog = {
+        s.entry_id: CatalogText(s.source.replace("Use", "Nimm"), SegmentState.TRANSLATED)
+        for s in article.unique_segments()
+    }
+    translated = rebuild_source(article, localize(article, "de", catalog))
+    assert translated.startswith("Nimm \\*stars\\* &amp; more &#8217; here.")
+    assert RENDERER.render(translated) == RENDERER.render(source).replace("Use", "Nimm")
 
 
 def test_atoms() -> None:

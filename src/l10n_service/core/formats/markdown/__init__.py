@@ -47,29 +47,41 @@ __all__ = ["FORMAT", "MarkdownFormat", "parse"]
 
 _HEAD = ("#", "---\n", "+++\n")
 _INLINE_MARKS = re.compile(r"[*_`]|\[|\]\([^)]*\)")
-# In a translator's text: an escape pair (kept), a ``[`` (which could start a link,
-# an image, a reference or a reference definition), a URL scheme's ``:`` or a
-# ``www.`` (which GFM-style renderers turn into links), a dangling backslash.
+# In a translator's text: an escape pair (kept as typed); a ``[`` (which could start
+# a link, an image, a reference or a reference definition); a URL scheme's ``:`` or a
+# ``www.`` (which GFM-style renderers turn into links); emphasis, code, strikethrough
+# and table delimiters; what starts a heading, quote or list at a line's start; a
+# dangling backslash (it would escape the placeholder's markup after it).
 _LIVE = re.compile(
-    r"(?P<pair>\\[!-/:-@\[-`{-~])|(?P<bracket>\[)"
-    r"|(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]*):(?=//)|(?P<www>\bwww)\.(?=\w)|(?P<tail>\\\Z)",
-    re.I,
+    r"(?P<pair>\\[!-/:-@\[-`{-~])"
+    r"|(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]*):(?=//)|(?P<www>\bwww)\.(?=\w)"
+    r"|(?P<line>^[ \t]*)(?P<lead>[#>+=-]|\d{1,9}(?=[.)]))"
+    r"|(?P<mark>[\[*`~|]|(?<!\w)_|_(?!\w))"
+    r"|(?P<tail>\\\Z)",
+    re.I | re.M,
 )
 
 
-def _dead_links(piece: str) -> str:
-    """``piece`` with every way of making a link escaped, and rendered the same: the
-    source's links come back through their placeholders, a translator's never."""
+def _literal_markdown(piece: str) -> str:
+    """``piece`` escaped so that it renders as the very text typed: no link, image,
+    emphasis, code span or block structure of the translator's own. Markdown
+    escapes render as the character, so the page reads the same; the source's
+    markup comes back through its placeholders."""
 
     def escape(match: re.Match[str]) -> str:
         if match["pair"]:
             return match["pair"]
-        if match["bracket"]:
-            return "\\["
         if match["scheme"]:
             return match["scheme"] + "\\:"
         if match["www"]:
             return match["www"] + "\\."
+        if match["lead"] is not None:
+            lead = match["lead"]
+            if lead.isdigit():  # "2024. war" must not become an ordered list
+                return match["line"] + lead + "\\"
+            return match["line"] + "\\" + lead
+        if match["mark"]:
+            return "\\" + match["mark"]
         return "\\\\"
 
     return _LIVE.sub(escape, piece)
@@ -132,7 +144,7 @@ class MarkdownFormat(Format):
         Markdown sentence, so a translator never needs to type one (``allowed`` is
         not used: an ``<a href>`` typed again would be a new link)."""
         piece = super().clean_translation_piece(piece, allowed=allowed, defuse=defuse)
-        return _dead_links(inert_markup(piece, frozenset())).replace("](", "]\\(")
+        return _literal_markdown(inert_markup(piece, frozenset())).replace("](", "]\\(")
 
     def plain(self, text: str) -> str:
         return _INLINE_MARKS.sub("", text).strip()

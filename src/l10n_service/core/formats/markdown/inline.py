@@ -251,6 +251,9 @@ def _assemble(
             original = original.replace("\n" + prefix, "\n")
         if role == "break":
             pieces.extend(_break_pieces(original))
+        elif role == "text" and kind == "escape" and len(original) == 2:
+            # Translators read the character; the source keeps its backslash.
+            pieces.append(Text(original[1], source=original))
         elif role == "text":
             pieces.append(Text(original))
         else:
