@@ -11,25 +11,28 @@ What becomes what:
 * paragraphs -> PARAGRAPH, or LIST_ITEM (level = list depth) / QUOTE (level = quote
   depth) after the innermost list item or block quote that holds them;
 * GFM table cells -> TABLE_CELL;
-* front matter ``title``/``description``/``summary``/``subtitle`` -> ATTRIBUTE with
-  ``(("key", name),)``; span = the value without quotes; single-line and block (``|``,
-  ``>``) scalars only; the rest of the front matter stays verbatim;
+* front matter (YAML ``---``, TOML ``+++``, JSON ``{}``) ``title``/``description``/
+  ``summary``/``subtitle`` -> ATTRIBUTE with ``(("key", name),)`` when the syntax's
+  parser reads a string there; span = the value without quotes; a translation is
+  written as a new scalar of the syntax (:mod:`.front_matter`); the rest stays
+  verbatim;
 * emphasis, strong, strikethrough and links -> Markup open/close pairs, a link's
   ``](url "title")`` being its close (so link titles stay untranslated);
 * images -> an ``![`` open / ``](src "title")`` close pair around the alt text, which
   is translated in the context of its sentence (a separate ATTRIBUTE block would have
   to cut the sentence in two, as block spans cannot overlap);
-* code spans, autolinks, raw inline HTML, hard breaks, numeric character references,
-  and shortcut/collapsed reference links and images (``[label]``, ``[label][]``: their
-  text is the reference label, so translating it would break the link) -> atoms;
-* backslash escapes and named entities stay in the text as written (``\\*``,
-  ``&amp;``), so translators see the character they stand for;
+* shortcut/collapsed reference links (``[label]``, ``[label][]``) -> a pair too; their
+  text is the label, so a translation closes with ``][label]`` (``Markup.translated``);
+* code spans, autolinks, raw inline HTML, hard breaks, numeric character references
+  and shortcut/collapsed reference images -> atoms;
+* backslash escapes are read as the character (``\\&`` -> ``&``, ``Text.source``
+  keeps the spelling); named entities stay as written (``&amp;``);
 * code blocks, fences, HTML blocks, thematic breaks, link reference definitions -> no
   block.
 
 Rebuilt and rendered: ``article.md`` is the rebuilt source; the page is that source
-rendered by markdown-it (front matter left out). A translator's ``<``-markup and
-``](`` stay literal text (see :meth:`MarkdownFormat.clean_translation_piece`).
+rendered by markdown-it (front matter left out). A translator's markup, links and
+URLs stay literal text (see :meth:`MarkdownFormat.clean_translation_piece`).
 """
 
 from __future__ import annotations
