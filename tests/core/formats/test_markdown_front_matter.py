@@ -185,3 +185,20 @@ def test_vendored_front_matter_survives_hostile_translation(path: Path, msgstr: 
 
 def test_vendored_documents_with_front_matter_exist() -> None:
     assert {p.name for p in WITH_FRONT_MATTER} >= {"systemd--TRANSLATORS.md", "blog-post.md"}
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "---\r\ntitle: Hello world\r\ndraft: true\r\n---\r\n\r\nBody text.\r\n",
+        "+++\r\ntitle = 'Hello world'\r\ndraft = true\r\n+++\r\n\r\nBody text.\r\n",
+    ],
+    ids=["yaml", "toml"],
+)
+def test_crlf_front_matter(source: str) -> None:
+    article = parse_article(source, fmt="md", slug="crlf")
+    assert [b.attr.get("key") for b in article.blocks] == ["title", None]
+    assert rebuild_source(article, localize(article, "en", {})) == source
+    syntax = "yaml" if source.startswith("-") else "toml"
+    rebuilt, _ = _translate(article, "Titel\n---\ndraft: false")
+    assert _front(syntax, rebuilt.replace("\r\n", "\n"))["draft"] is True

@@ -42,8 +42,8 @@ DEFAULT_KEYS = ("title", "description", "summary", "subtitle")
 DATE_KEYS = ("date", "published", "pubDate", "publishDate")
 
 _FENCES: dict[str, tuple[Syntax, re.Pattern[str]]] = {
-    "-": ("yaml", re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)),
-    "+": ("toml", re.compile(r"^\+\+\+[ \t]*$", re.M)),
+    "-": ("yaml", re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)),
+    "+": ("toml", re.compile(r"^\+\+\+[ \t]*\r?$", re.M)),
 }
 _OPEN = re.compile(r"\A(?:---|\+\+\+)[ \t]*(?:\r\n|\r|\n)")
 _LINE_END = re.compile(r"[ \t]*(?:\r\n|\r|\n|\Z)")
