@@ -55,14 +55,16 @@ def sentence_spans(text: str, lang: str = "en") -> list[tuple[int, int]]:
 
 
 _ENDS = ".!?…‽。！？．｡؟۔।॥"
-_MAY_END = re.compile(f"[{_ENDS}]")
+# pysbd also ends a sentence after a whole parenthesis: "(see Classes) The method".
+_MAY_END = re.compile(f"[{_ENDS})）]")
 _TRAILING = _ENDS + "\"'”’»)]}」』 \t\n\r\f\v\u00a0"
 
 
 def _one_sentence(text: str) -> bool:
-    """No terminal punctuation before the text's own end: one sentence, whatever
-    pysbd would say (it says the same, on every vendored document: headings, list
-    items, table cells), without its fixed cost of a few hundred regex passes."""
+    """No terminal punctuation (or closing parenthesis) before the text's own end:
+    one sentence, whatever pysbd would say (it says the same, on every vendored
+    document: headings, list items, table cells), without its fixed cost of a few
+    hundred regex passes."""
     return _MAY_END.search(text.rstrip(_TRAILING)) is None
 
 
