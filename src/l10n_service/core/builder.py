@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -48,21 +49,26 @@ class _Split:
     sources: list[str]
     legends: list[dict[str, str]]
     separators: list[str]
+    rewrites: list[dict[str, str]] | None = None
+    spellings: list[str] | None = None  # each source as spelled in the source ("" = same)
 
 
 def protect_pieces(pieces: Iterable[Piece]) -> list[Piece]:
     out: list[Piece] = []
     for piece in pieces:
-        if isinstance(piece, Text):
+        if isinstance(piece, Text) and piece.source is None:
             out.extend(protect_text(piece.text))
         else:
             out.append(piece)
     return out
 
 
-def _renumber(masked: str, legend: dict[str, str]) -> tuple[str, dict[str, str]]:
+def _renumber(
+    masked: str, legend: dict[str, str], alternates: dict[str, str]
+) -> tuple[str, dict[str, str], dict[str, str]]:
     numbers: dict[str, int] = {}
     local: dict[str, str] = {}
+    rewrites: dict[str, str] = {}
 
     def sub(match: re.Match[str]) -> str:
         token = match.group()
@@ -71,14 +77,26 @@ def _renumber(masked: str, legend: dict[str, str]) -> tuple[str, dict[str, str]]
             numbers[number] = len(numbers) + 1
         new = token.replace(number, str(numbers[number]))
         local[new] = legend[token]
+        if token in alternates:
+            rewrites[new] = alternates[token]
         return new
 
-    return TOKEN_RE.sub(sub, masked), local
+    return TOKEN_RE.sub(sub, masked), local, rewrites
 
 
 def split_segments(pieces: Sequence[Piece], lang: str) -> _Split:
     """Masked sentences of one block, with the whitespace between them."""
     masked, legend, spans = mask(pieces)
+    spelled_at = {
+        start: piece.source
+        for piece, (start, _) in zip(pieces, spans, strict=True)
+        if isinstance(piece, Text) and piece.source is not None
+    }
+    alternates = {
+        masked[start:end]: piece.translated
+        for piece, (start, end) in zip(pieces, spans, strict=True)
+        if not isinstance(piece, Text) and piece.translated is not None
+    }
     # Plain text for the splitter, and where each plain character lies in `masked`.
     plain: list[str] = []
     starts: list[int] = []
@@ -115,14 +133,31 @@ def split_segments(pieces: Sequence[Piece], lang: str) -> _Split:
     edges = [first] + [x for cut in cuts for x in cut] + [last]
     sources: list[str] = []
     legends: list[dict[str, str]] = []
+    rewrites: list[dict[str, str]] = []
+    spellings: list[str] = []
     separators = [masked[:first]]
     for i in range(0, len(edges), 2):
-        source, local = _renumber(masked[edges[i] : edges[i + 1]], legend)
+        source, local, alt = _renumber(masked[edges[i] : edges[i + 1]], legend, alternates)
+        spellings.append(_spelled(masked, edges[i], edges[i + 1], spelled_at, legend))
         sources.append(source)
         legends.append(local)
+        rewrites.append(alt)
         nxt = edges[i + 2] if i + 2 < len(edges) else len(masked)
         separators.append(masked[edges[i + 1] : nxt])
-    return _Split(sources, legends, separators)
+    return _Split(sources, legends, separators, rewrites, spellings)
+
+
+def _spelled(
+    masked: str, start: int, end: int, spelled_at: dict[int, str], legend: dict[str, str]
+) -> str:
+    """``masked[start:end]`` renumbered, with each differently spelled character (a
+    one-character piece) as the source spells it; "" when there is none."""
+    positions = sorted(spelled_at)
+    i = bisect_left(positions, start)
+    if i == len(positions) or positions[i] >= end:
+        return ""
+    chars = [spelled_at.get(at, masked[at]) for at in range(start, end)]
+    return _renumber("".join(chars), legend, {})[0]
 
 
 def _drop_wordless(
@@ -240,10 +275,15 @@ def build_article(
         split = split_segments(pieces, source_lang)
         spacings, separators = _place_spaces(split, spaces)
         segments: list[Segment] = []
+        rewrites = split.rewrites or [{} for _ in split.sources]
+        spellings = split.spellings or ["" for _ in split.sources]
         for k, (masked, legend) in enumerate(zip(split.sources, split.legends, strict=True)):
             path = f"{block_id}.s{k + 1}"
             entry = first_entry.setdefault(masked, entry_id_for(path, masked))
-            segments.append(Segment(path, entry, masked, tuple(legend.items()), spacings[k]))
+            alt = tuple(rewrites[k].items())
+            segments.append(
+                Segment(path, entry, masked, tuple(legend.items()), spacings[k], alt, spellings[k])
+            )
         blocks.append(
             Block(
                 id=block_id,

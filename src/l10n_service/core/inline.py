@@ -20,11 +20,17 @@ __all__ = ["Markup", "Piece", "RawBlock", "RawPiece", "Space", "Text", "merge_te
 
 @dataclass(frozen=True)
 class Text:
+    """Translatable text. ``source``: how the source spells it, when that differs
+    from what translators should read (a Markdown escape ``\\&`` is read as ``&``);
+    such a piece is kept whole, never merged or cut, so the spelling comes back
+    exactly when the text is not translated."""
+
     text: str
+    source: str | None = None
 
     @property
     def original(self) -> str:
-        return self.text
+        return self.text if self.source is None else self.source
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,10 @@ class Markup:
     role: Literal["open", "close", "atom"]
     original: str
     kind: str = "tag"  # tag, code, url, email, number, var, image, ...
+    # What to write instead of ``original`` once the segment's text is translated,
+    # when the markup depends on the source text: a Markdown shortcut reference
+    # ``[Guide]`` closes as ``][Guide]`` around other words, so it still resolves.
+    translated: str | None = None
 
 
 @dataclass(frozen=True)
@@ -74,8 +84,12 @@ def merge_texts(pieces: Sequence[_P]) -> list[_P]:
     """Adjacent text pieces as one, so protection (URLs, numbers) sees whole words."""
     out: list[_P] = []
     for piece in pieces:
-        if isinstance(piece, Text) and out and isinstance(out[-1], Text):
-            out[-1] = cast(_P, Text(out[-1].text + piece.text))
+        last = out[-1] if out else None
+        if (
+            isinstance(piece, Text) and piece.source is None
+            and isinstance(last, Text) and last.source is None
+        ):  # fmt: skip
+            out[-1] = cast(_P, Text(last.text + piece.text))
         elif not isinstance(piece, Text) or piece.text:
             out.append(piece)
     return out

@@ -70,10 +70,21 @@ class Segment:
     source: str
     placeholders: tuple[tuple[str, str], ...] = ()
     spacing: tuple[tuple[int, int, str], ...] = ()
+    # Tokens written differently in a translation (``Markup.translated``).
+    rewrites: tuple[tuple[str, str], ...] = ()
+    # ``source`` as the source spells it, when that differs (``Text.source``: Markdown
+    # escapes shown unescaped to translators); "" when it does not.
+    spelled: str = ""
 
     @property
     def legend(self) -> dict[str, str]:
         return dict(self.placeholders)
+
+    def legend_for(self, masked: str) -> dict[str, str]:
+        """The legend that restores ``masked``: the source's own text, or a translation."""
+        if not self.rewrites or masked == self.source:
+            return self.legend
+        return {**self.legend, **dict(self.rewrites)}
 
 
 def respace(text: str, spacing: Iterable[tuple[int, int, str]]) -> str:
@@ -119,10 +130,15 @@ class Block:
         parts = [self.separators[0]]
         for segment, sep in zip(self.segments, self.separators[1:], strict=True):
             masked = texts.get(segment.entry_id) if texts else None
-            if masked is None:
-                parts.append(respace(restore(segment.source, segment.legend), segment.spacing))
+            if masked is None or masked == segment.source:
+                if segment.spelled:  # Markdown escapes as the source wrote them
+                    parts.append(restore(segment.spelled, segment.legend))
+                elif masked is None:  # the source's own layout whitespace
+                    parts.append(respace(restore(segment.source, segment.legend), segment.spacing))
+                else:
+                    parts.append(restore(masked, segment.legend))
             else:
-                parts.append(restore(masked, segment.legend))
+                parts.append(restore(masked, segment.legend_for(masked)))
             parts.append(sep)
         text = "".join(parts)
         return text.replace("\n", "\n" + self.line_prefix) if self.line_prefix else text

@@ -1,8 +1,10 @@
-"""Add an article to the workspace and load it back (always re-parsed from source,
-so the source file is the single truth)."""
+"""Add an article to the workspace and load it back (always read from its source
+file, so that file is the single truth; the parse of the very same text with the
+same options is reused, see ``_extract``)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +51,7 @@ def add_article(
     if front_matter_keys:
         given["front_matter_keys"] = front_matter_keys
     read = form.read_options(given)
-    article = form.extract(text, slug=slug, source_lang=lang, options=read)
+    article = _extract(form, text, slug, lang, read)
     filename = f"{slug}{form.extension}"
     if ws.has_article(slug):
         old = ws.article_settings(slug)
@@ -80,9 +82,26 @@ def _stored(ws: Workspace, slug: str) -> tuple[Format, str, dict[str, Any], dict
     return form, text, settings, options
 
 
+# The last article parsed, by what it was parsed from: ``l10n add`` parses the new
+# article, then the catalog template loads it again; a 5 MB document is parsed once.
+_last: tuple[tuple[str, str, str, str], str, Article] | None = None
+
+
+def _extract(form: Format, text: str, slug: str, lang: str, options: dict[str, Any]) -> Article:
+    """``form.extract``, remembering the last article (frozen, so safe to share)."""
+    global _last
+    key = (form.name, slug, lang, json.dumps(form.dump_options(options), sort_keys=True))
+    last = _last
+    if last is not None and last[0] == key and last[1] == text:
+        return last[2]
+    article = form.extract(text, slug=slug, source_lang=lang, options=options)
+    _last = (key, text, article)
+    return article
+
+
 def load_article(ws: Workspace, slug: str) -> Article:
     form, text, settings, options = _stored(ws, slug)
-    return form.extract(text, slug=slug, source_lang=settings["source_lang"], options=options)
+    return _extract(form, text, slug, settings["source_lang"], options)
 
 
 def explain_article(ws: Workspace, slug: str) -> list[ExplainRow]:

@@ -33,7 +33,13 @@ def shout(masked: str) -> str:
 
 
 def shouted(article: Article) -> dict[str, str]:
-    return {s.entry_id: shout(s.source) for s in article.unique_segments()}
+    """The pseudo-translation as published: made literal by the format's sanitiser
+    (translators read escapes unescaped; the format escapes again)."""
+    fmt = markdown.FORMAT
+    return {
+        s.entry_id: fmt.sanitize_translation(s.source, shout(s.source))
+        for s in article.unique_segments()
+    }
 
 
 def assert_lossless(article: Article) -> None:
@@ -199,12 +205,23 @@ def test_article_title(source: str, title: str) -> None:
     assert parse(source).title == title
 
 
-def test_escapes_and_entities_stay_readable() -> None:
-    article = parse("Use \\*stars\\* &amp; more &#8217; here.\n")
-    [block] = article.blocks
-    [segment] = block.segments
-    assert segment.source == "Use \\*stars\\* &amp; more <1/> here."
-    assert segment.legend == {"<1/>": "&#8217;"}
+def test_escapes_are_read_unescaped_and_entities_as_written() -> None:
+    source = "Use \\*stars\\* &amp; more &#8217; here.\n\n# Docs \\& Community\n"
+    article = parse(source)
+    assert segment_sources(article) == ["Use *stars* &amp; more <1/> here.", "Docs & Community"]
+    assert article.blocks[0].segments[0].legend == {"<1/>": "&#8217;"}
+    assert rebuild(article) == source
+    # A translation is escaped again where Markdown would read markup: same page.
+    from l10n_service.core.localize import CatalogText, localize, rebuild_source
+    from l10n_service.core.model import SegmentState
+
+    catalog = {
+        s.entry_id: CatalogText(s.source.replace("Use", "Nimm"), SegmentState.TRANSLATED)
+        for s in article.unique_segments()
+    }
+    translated = rebuild_source(article, localize(article, "de", catalog))
+    assert translated.startswith("Nimm \\*stars\\* &amp; more &#8217; here.")
+    assert RENDERER.render(translated) == RENDERER.render(source).replace("Use", "Nimm")
 
 
 def test_atoms() -> None:
@@ -223,12 +240,30 @@ def _legend(block: Block) -> list[tuple[str, str]]:
     return [item for segment in block.segments for item in segment.placeholders]
 
 
-def test_shortcut_and_collapsed_references_are_atoms() -> None:
-    article = parse(
-        "See [Guide] and [the docs][] or [full text][Guide].\n\n[guide]: /g\n[the docs]: /d\n"
+def test_shortcut_and_collapsed_reference_text_is_translatable() -> None:
+    """Their text is the label: a translation closes them as a full reference."""
+    source = (
+        "See [Guide] and [the docs][] or [full text][Guide].\n\n"
+        "Read the [Code of\nConduct] first.\n\n[guide]: /g\n[the docs]: /d\n[code of conduct]: /c\n"
     )
-    [segment] = article.blocks[0].segments
-    assert segment.source == "See <1/> and <2/> or <3>full text</3>."
+    article = parse(source)
+    assert segment_sources(article) == [
+        "See <1>Guide</1> and <2>the docs</2> or <3>full text</3>.",
+        "Read the <1>Code of\nConduct</1> first.",
+    ]
+    assert rebuild(article) == source
+    translated = rebuild(article, {
+        article.blocks[0].segments[0].entry_id:
+            "Siehe <1>Leitfaden</1>, <2>die Doku</2>, <3>Volltext</3>.",
+        article.blocks[1].segments[0].entry_id: "Lies den <1>Verhaltenskodex</1>.",
+    })  # fmt: skip
+    assert translated.startswith(
+        "Siehe [Leitfaden][Guide], [die Doku][the docs], [Volltext][Guide].\n\n"
+        "Lies den [Verhaltenskodex][Code of Conduct].\n\n"
+    )
+    html = RENDERER.render(translated)
+    assert '<a href="/g">Leitfaden</a>' in html and '<a href="/c">Verhaltenskodex</a>' in html
+    assert '<a href="/d">die Doku</a>' in html and '<a href="/g">Volltext</a>' in html
 
 
 def test_nested_list_levels_and_quote_in_list() -> None:

@@ -30,7 +30,7 @@ def _segments_html(block: Block, chosen: Mapping[str, LocalizedSegment], source_
     parts = [block.separators[0]]
     for segment, sep in zip(block.segments, block.separators[1:], strict=True):
         loc = chosen[segment.entry_id]
-        text = html.escape(restore(loc.masked, segment.legend))
+        text = html.escape(restore(loc.masked, segment.legend_for(loc.masked)))
         parts.append(f"{mark}{text}</span>" if loc.state == "source-fallback" else text)
         parts.append(sep)
     return "".join(parts).strip()

@@ -18,7 +18,7 @@ from ...builder import build_article
 from ...inline import RawBlock, Text
 from ...model import Article, BlockType
 from ...placeholders import protect_text
-from .front_matter import DEFAULT_KEYS, FrontMatter, front_matter
+from .front_matter import DEFAULT_KEYS, blank, front_matter
 from .inline import PARSER, raw_block
 from .source_map import Content, Lines, map_atx, map_lines, map_row
 
@@ -156,12 +156,9 @@ def parse(
 
     The article title is the TITLE heading's text, else the front matter ``title``,
     else the first heading's text."""
-    tokens = PARSER.parse(source)
     lines = Lines(source)
-    front = FrontMatter([])
-    if tokens and tokens[0].type == "front_matter":
-        keys = tuple(front_matter_keys or DEFAULT_KEYS)
-        front = front_matter(tokens[0], lines, keys)
+    front, region = front_matter(lines, tuple(front_matter_keys or DEFAULT_KEYS))
+    tokens = PARSER.parse(blank(source, region))
     found = list(_Walker(lines).walk(tokens))
     body, title = _with_title(found)
     first_heading = next((f.plain for f in found if _is_heading(f.block)), "")

@@ -82,7 +82,8 @@ class _Mismatch(Exception):
 
 
 _Role = Literal["text", "break", "open", "close", "atom"]
-_CPiece = tuple[_Role, str, int, int]  # role, kind, start, end in content coordinates
+# role, kind, start, end in content coordinates, and Markup.translated
+_CPiece = tuple[_Role, str, int, int, str | None]
 
 
 class _Scanner:
@@ -133,13 +134,13 @@ class _Scanner:
         if not self.text.startswith(expected, self.pos):
             raise _Mismatch
         if expected:
-            self.out.append((role, kind, self.pos, self.pos + len(expected)))
+            self.out.append((role, kind, self.pos, self.pos + len(expected), None))
         self.pos += len(expected)
 
-    def _until(self, end: int, role: _Role, kind: str) -> None:
+    def _until(self, end: int, role: _Role, kind: str, translated: str | None = None) -> None:
         if end <= self.pos:
             raise _Mismatch
-        self.out.append((role, kind, self.pos, end))
+        self.out.append((role, kind, self.pos, end, translated))
         self.pos = end
 
     def _link_close(self, end: int) -> None:
@@ -147,10 +148,10 @@ class _Scanner:
             raise _Mismatch
         opened = self._links.pop()
         if self.text[self.pos : end] in _UNREFERENCED_CLOSES:
-            start = self.out[opened][2]
-            del self.out[opened:]
-            self.pos = start
-            self._until(end, "atom", "link")
+            # The text is the reference label: a translation closes with the label
+            # as a full reference, ``[Verhaltenskodex][Code of Conduct]``.
+            label = self.text[self.out[opened][3] : self.pos].replace("\n", " ")
+            self._until(end, "close", "link", f"][{label}]")
         else:
             self._until(end, "close", "link")
 
@@ -192,11 +193,11 @@ def _line_pieces(text: str) -> list[_CPiece]:
     pos = 0
     for match in re.finditer("\n", text):
         if match.start() > pos:
-            out.append(("text", "text", pos, match.start()))
-        out.append(("break", "break", match.start(), match.end()))
+            out.append(("text", "text", pos, match.start(), None))
+        out.append(("break", "break", match.start(), match.end(), None))
         pos = match.end()
     if pos < len(text):
-        out.append(("text", "text", pos, len(text)))
+        out.append(("text", "text", pos, len(text), None))
     return out
 
 
@@ -244,16 +245,19 @@ def _assemble(
     """Source pieces and line prefix for content pieces, if they rebuild the span."""
     prefix = _line_prefix(source, content)
     pieces: list[Piece] = []
-    for role, kind, start, end in cpieces:
+    for role, kind, start, end, translated in cpieces:
         original = source[content.offsets[start] : content.offsets[end]]
         if prefix:
             original = original.replace("\n" + prefix, "\n")
         if role == "break":
             pieces.extend(_break_pieces(original))
+        elif role == "text" and kind == "escape" and len(original) == 2:
+            # Translators read the character; the source keeps its backslash.
+            pieces.append(Text(original[1], source=original))
         elif role == "text":
             pieces.append(Text(original))
         else:
-            pieces.append(Markup(role, original, kind))
+            pieces.append(Markup(role, original, kind, translated))
     merged = merge_texts(pieces)
     joined = "".join(p.original for p in merged)
     if prefix:

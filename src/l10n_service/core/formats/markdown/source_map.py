@@ -9,6 +9,7 @@ of each of its characters, rebuilt here for paragraphs, ATX headings and table c
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -38,6 +39,10 @@ class Lines:
 
     def text(self, line: int) -> str:
         return self.norm[self.starts[line] : self.ends[line]]
+
+    def line_of(self, pos: int) -> int:
+        """The line that holds source index ``pos``."""
+        return bisect_right(self.starts, pos) - 1
 
 
 @dataclass(frozen=True)
