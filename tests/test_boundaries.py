@@ -29,6 +29,7 @@ OWNERS = {
     "polib": ("catalog/", "services/", "tm/"),
     "redis": ("locking.py", "jobs/", "http/"),
     "sqlalchemy": ("tm/", "jobs/"),
+    "sqlite3": ("services/index.py",),
 }
 CORE_FORBIDDEN = {"os", "subprocess", "socket", "shutil", "tempfile", "polib", "celery",
                   "argostranslate", "ctranslate2", "fastapi", "redis", "sqlalchemy"}  # fmt: skip
