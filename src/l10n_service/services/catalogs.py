@@ -5,7 +5,7 @@ approve entries. All writes go through the catalog lock."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -27,17 +27,15 @@ from ..errors import CatalogError, InputError, NotFoundError
 from ..locking import catalog_lock
 from ..workspace import Workspace, load_glossary
 from . import index
-from .articles import load_article
-from .index import count_states
-from .qa import Issue, entry_issues
-from .review import ImportReport, _import_upload
+from .index import StatusRow, catalog_status, count_states
 
 if TYPE_CHECKING:
     from ..catalog.update import UpdateReport
+    from .qa import Issue
+    from .review import ImportReport
 
 __all__ = [
     "ApprovalReport",
-    "ImportReport",
     "StatusRow",
     "approve_entries",
     "catalog_status",
@@ -62,6 +60,8 @@ def refresh_template(ws: Workspace, slug: str) -> polib.POFile:
             pot = read_po(path)
             index.record_template(ws, slug, index.template_hash(pot), stamp=stamp)
         return pot
+    from .articles import load_article  # the format parsers, only for a rebuild
+
     article = load_article(ws, slug)
     settings = ws.article_settings(slug)
     pot = article_template(article, f"articles/{settings['file']}")
@@ -122,50 +122,6 @@ def update_languages(
     return reports
 
 
-@dataclass(frozen=True)
-class StatusRow:
-    slug: str
-    lang: str
-    total: int
-    untranslated: int
-    machine: int
-    translated: int
-    approved: int
-    fuzzy: int
-
-    @property
-    def done_ratio(self) -> float:
-        return (self.translated + self.approved) / self.total if self.total else 1.0
-
-    def to_dict(self) -> dict[str, object]:
-        return asdict(self)
-
-
-def catalog_status(
-    ws: Workspace, slug: str | None = None, *, recheck: bool = False
-) -> list[StatusRow]:
-    """Counts by state per catalog, from the workspace index (checked against the
-    files, see :func:`.index.catalog_rows`). A catalog that cannot be read is an
-    error here, as when status parsed every file."""
-    rows = []
-    for r in index.catalog_rows(ws, slug, recheck=recheck):
-        if r.problem is not None:
-            raise CatalogError(r.problem)
-        rows.append(
-            StatusRow(
-                slug=r.slug,
-                lang=r.lang,
-                total=r.total,
-                untranslated=r.untranslated,
-                machine=r.machine,
-                translated=r.translated,
-                approved=r.approved,
-                fuzzy=r.fuzzy,
-            )
-        )
-    return rows
-
-
 def import_po(
     ws: Workspace,
     data: bytes,
@@ -180,6 +136,8 @@ def import_po(
     it was made from, so machine translation or another translator's work that
     landed since is never overwritten silently (an upload without an export stamp
     only fills gaps). What it brings feeds the translation memory."""
+    from .review import _import_upload  # merge planning, only for an import
+
     report = _import_upload(ws, data, slug=slug, lang=lang, name=name, prefer=prefer, take=take)
     if report.updated:
         from .memory import feed_memory  # the memory's database, only when it is fed
@@ -216,6 +174,8 @@ def approve_entries(
     approved only when asked for by id or with ``include_machine``. Entries with QA
     errors are refused unless ``force``: asked for by id, the whole call fails; with
     all, they are skipped and listed in the report."""
+    from .qa import entry_issues  # the checks, only when approving
+
     path = ws.po_path(slug, lang)
     if not path.exists():
         raise NotFoundError(f"no catalog for {slug!r} in {lang!r}")

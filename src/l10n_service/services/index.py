@@ -30,7 +30,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Final
 
@@ -42,7 +42,7 @@ from ..catalog.template import template_signature
 from ..core.locales import normalize_locale
 from ..core.model import SegmentState
 from ..core.states import entry_state
-from ..errors import InputError, L10nError
+from ..errors import CatalogError, InputError, L10nError
 from ..workspace import SETTLED_NS, Workspace, is_slug
 
 __all__ = [
@@ -53,9 +53,11 @@ __all__ = [
     "ArticlePage",
     "CatalogRow",
     "ListQuery",
+    "StatusRow",
     "article_stamp",
     "catalog_row",
     "catalog_rows",
+    "catalog_status",
     "count_states",
     "fresh_row",
     "list_articles",
@@ -123,6 +125,27 @@ class CatalogRow:
     @property
     def total(self) -> int:
         return self.untranslated + self.machine + self.fuzzy + self.translated + self.approved
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    """One line of ``l10n status`` and the API's catalog counts."""
+
+    slug: str
+    lang: str
+    total: int
+    untranslated: int
+    machine: int
+    translated: int
+    approved: int
+    fuzzy: int
+
+    @property
+    def done_ratio(self) -> float:
+        return (self.translated + self.approved) / self.total if self.total else 1.0
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -471,6 +494,22 @@ def catalog_rows(
     if gone:
         with _write(conn):
             conn.executemany("DELETE FROM catalogs WHERE slug = ? AND lang = ?", gone)
+    return rows
+
+
+def catalog_status(
+    ws: Workspace, slug: str | None = None, *, recheck: bool = False
+) -> list[StatusRow]:
+    """Counts by state per catalog, from the index (:func:`catalog_rows`). A catalog
+    that cannot be read is an error here, as when status parsed every file."""
+    rows = []
+    for r in catalog_rows(ws, slug, recheck=recheck):
+        if r.problem is not None:
+            raise CatalogError(r.problem)
+        rows.append(
+            StatusRow(r.slug, r.lang, r.total, r.untranslated, r.machine, r.translated,
+                      r.approved, r.fuzzy)
+        )  # fmt: skip
     return rows
 
 
