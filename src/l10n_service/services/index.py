@@ -535,11 +535,11 @@ def _checked(
     wanted = list(found)
     if everything:
         stored = {
-            (r[0], r[1]): r
+            (r[2], r[3]): r
             for r in conn.execute(f"SELECT size, mtime_ns, {_ROW_COLUMNS} FROM catalogs")
         }
         keys = {(s, lang) for s, lang, _ in wanted}
-        gone = [k for k in stored if (k[0], k[1]) not in keys]
+        gone = [k for k in stored if k not in keys]
     else:
         stored = {}
         for s, lang, _ in wanted:
@@ -550,7 +550,6 @@ def _checked(
             if hit is not None:
                 stored[(s, lang)] = hit
         gone = []
-    stored = {(v[2], v[3]): v for v in stored.values()}
     rows: list[CatalogRow] = []
     for s, lang, path in wanted:
         stamp = _stamp(path)
