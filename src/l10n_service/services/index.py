@@ -43,7 +43,7 @@ from ..core.locales import normalize_locale
 from ..core.model import SegmentState
 from ..core.states import entry_state
 from ..errors import CatalogError, InputError, L10nError
-from ..workspace import SETTLED_NS, Workspace, is_slug
+from ..workspace import SETTLED_NS, Workspace, is_slug, validate_slug
 
 __all__ = [
     "INDEX_NAME",
@@ -72,6 +72,7 @@ __all__ = [
 INDEX_NAME = "index.sqlite"
 _SCHEMA_VERSION = 1
 _BUSY_TIMEOUT_S = 60.0
+_RECHECK_S = 1.0
 _COUNTS = ("untranslated", "machine", "fuzzy", "translated", "approved")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS catalogs (
@@ -204,7 +205,7 @@ def template_hash(pot: polib.POFile) -> str:
     return hashlib.sha256(data).hexdigest()[:32]
 
 
-def _stamp(path: Path) -> tuple[int, int] | None:
+def _stamp(path: Path | str) -> tuple[int, int] | None:
     try:
         st = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
@@ -212,7 +213,7 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return st.st_size, st.st_mtime_ns
 
 
-def _stamp_text(path: Path) -> str:
+def _stamp_text(path: Path | str) -> str:
     found = _stamp(path)
     return "-" if found is None else f"{found[0]}:{found[1]}"
 
@@ -223,22 +224,27 @@ _local = threading.local()
 
 
 def _db(ws: Workspace) -> sqlite3.Connection:
-    """This thread's connection to the workspace's index (reopened when the file was
-    deleted or replaced, or after a fork)."""
+    """This thread's connection to the workspace's index, reopened after a fork or
+    when the file was deleted or replaced (checked at most once a second: a
+    long-lived server must notice, a loop of lookups must not pay a stat each)."""
+    cache: dict[Path, tuple[int, int, float, sqlite3.Connection]]
+    cache = _local.__dict__.setdefault("c", {})
+    held = cache.get(ws.root)
+    now = time.monotonic()
+    if held is not None and held[0] == os.getpid() and now - held[2] < _RECHECK_S:
+        return held[3]
     path = ws.state_dir / INDEX_NAME
-    cache: dict[str, tuple[int, int, sqlite3.Connection]] = _local.__dict__.setdefault("c", {})
-    key = str(path)
     try:
         inode = os.stat(path).st_ino
     except FileNotFoundError:
         inode = -1
-    held = cache.get(key)
-    if held is not None and held[0] == os.getpid() and held[1] == inode:
-        return held[2]
     if held is not None and held[0] == os.getpid():
-        held[2].close()
+        if held[1] == inode:
+            cache[ws.root] = (held[0], inode, now, held[3])
+            return held[3]
+        held[3].close()
     conn = _open(path)
-    cache[key] = (os.getpid(), os.stat(path).st_ino, conn)
+    cache[ws.root] = (os.getpid(), os.stat(path).st_ino, now, conn)
     return conn
 
 
@@ -337,15 +343,12 @@ def record_catalog(
 def fresh_row(ws: Workspace, slug: str, lang: str) -> CatalogRow | None:
     """The catalog's row if it still describes the file (same size and mtime);
     None when it is missing or stale. Reads nothing but the index and one stat."""
-    stamp = _stamp(ws.po_path(slug, lang))
-    hit = (
-        _db(ws)
-        .execute(
-            f"SELECT size, mtime_ns, {_ROW_COLUMNS} FROM catalogs WHERE slug = ? AND lang = ?",
-            (slug, normalize_locale(lang)),
-        )
-        .fetchone()
-    )
+    lang = normalize_locale(lang)
+    # Plain strings: in a no-op update of thousands of articles, building Path
+    # objects cost more than the stats and lookups themselves.
+    stamp = _stamp(f"{ws.root}/locales/{lang}/LC_MESSAGES/{validate_slug(slug)}.po")
+    query = f"SELECT size, mtime_ns, {_ROW_COLUMNS} FROM catalogs WHERE slug = ? AND lang = ?"
+    hit = _db(ws).execute(query, (slug, lang)).fetchone()
     if stamp is None or hit is None or (hit[0], hit[1]) != stamp:
         return None
     return _row(hit[2:])
@@ -379,7 +382,7 @@ def _upsert(
 
 
 def _article_stamp(ws: Workspace, file: str | None) -> str:
-    source = _stamp_text(ws.articles_dir / file) if file else "-"
+    source = _stamp_text(f"{ws.root}/articles/{file}") if file else "-"
     return f"{__version__}|{source}"
 
 
@@ -387,20 +390,15 @@ def stored_template(ws: Workspace, slug: str) -> str | None:
     """The hash of the article's template if neither the article (source, settings,
     package version) nor the ``.pot`` changed since it was recorded; else None, and
     the caller rebuilds the template."""
-    row = (
-        _db(ws)
-        .execute(
-            "SELECT file, stamp, template_hash, pot_stamp FROM articles WHERE slug = ?", (slug,)
-        )
-        .fetchone()
-    )
+    query = "SELECT file, stamp, template_hash, pot_stamp FROM articles WHERE slug = ?"
+    row = _db(ws).execute(query, (validate_slug(slug),)).fetchone()
     if row is None or row[2] is None:
         return None
     file, stamp, digest, pot_stamp = row
-    settings = _stamp_text(ws.article_settings_path(slug))
+    settings = _stamp_text(f"{ws.root}/.l10n/articles/{slug}.json")
     if stamp != f"{_article_stamp(ws, file)}|{settings}":
         return None
-    return str(digest) if pot_stamp == _stamp_text(ws.pot_path(slug)) else None
+    return str(digest) if pot_stamp == _stamp_text(f"{ws.root}/locales/{slug}.pot") else None
 
 
 def article_stamp(ws: Workspace, slug: str) -> str:
