@@ -48,9 +48,15 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 # run the real CLI and server). If a refactor moves one of these, fix the imports here.
 from l10n_service.catalog.store import read_po, write_po  # noqa: E402
 from l10n_service.core.states import approval_comment  # noqa: E402
-from l10n_service.services.articles import add_article  # noqa: E402
+from l10n_service.services.articles import add_article, load_article  # noqa: E402
 from l10n_service.services.catalogs import update_languages  # noqa: E402
-from l10n_service.services.index import sync  # noqa: E402
+from l10n_service.services.index import (  # noqa: E402
+    article_stamp,
+    record_catalog,
+    record_template,
+    sync,
+    template_hash,
+)
 from l10n_service.services.machine import translate_texts  # noqa: E402
 from l10n_service.workspace import Workspace  # noqa: E402
 
@@ -314,28 +320,37 @@ def cached_workspace(size: int, *, fresh: bool = False, jobs: int = 2) -> Path:
     return target
 
 
-def _update_block(job: tuple[Path, list[str]]) -> int:
+def _record_block(job: tuple[Path, list[str]]) -> int:
+    """Record articles in the index as their writes would have: the build above
+    merged each catalog with the article's template (``update_languages``), then
+    filled it like an MT job and translators (``write_po``: no merge, same template),
+    so each catalog is recorded as merged with that template, after a recount."""
     root, slugs = job
     ws = Workspace.at(root)
     for slug in slugs:
-        update_languages(ws, slug)
+        stamp = article_stamp(ws, slug)
+        pot = read_po(ws.pot_path(slug))
+        digest = template_hash(pot)
+        record_template(ws, slug, digest, stamp=stamp, title=load_article(ws, slug).title)
+        for lang in ws.languages(slug):
+            record_catalog(ws, slug, lang, read_po(ws.po_path(slug, lang)), template=digest)
     return len(slugs)
 
 
 def _warm_index(target: Path, jobs: int) -> None:
-    """Give the workspace the index it has in use: the catalogs above were filled with
-    ``write_po`` directly (as an outside tool would), so one ``update`` of every
-    article records what each catalog is merged with, and a full check records the
-    folders. Done once per cached workspace (``.l10n/index.sqlite`` marks it)."""
+    """Give the workspace the index it has in use (every write of the package records
+    its catalog; the build's ``write_po`` calls did not): each catalog recorded as
+    merged with its template (:func:`_record_block`), then a full check records the
+    folders. Done once per cached workspace (a marker in ``.l10n/``)."""
     marker = target / ".l10n" / "bench-index-warm"
     if marker.exists():
         return
-    print(f"  warming the index of {target.name} (one update of every article, once)")
+    print(f"  warming the index of {target.name} (each catalog recorded, once)")
     started = time.monotonic()
     slugs = Workspace.at(target).slugs()
     blocks = [(target, slugs[i : i + 100]) for i in range(0, len(slugs), 100)]
     with multiprocessing.get_context("fork").Pool(max(1, jobs)) as pool:
-        for _ in pool.imap_unordered(_update_block, blocks):
+        for _ in pool.imap_unordered(_record_block, blocks):
             pass
     time.sleep(0.5)  # folder mtimes settle before the check records them
     sync(Workspace.at(target))
