@@ -155,15 +155,13 @@ def status(
     width = max([len("article"), *(len(r.slug) for r in rows)])
     lang_width = max([4, *(len(r.lang) for r in rows)])
     widths = (lang_width, 6, 12, 8, 10, 8, 6)
-    cells = [
-        f"{'article':<{width}}",
-        *(f"{n:>{w}}" for n, w in zip(_STATUS_COLUMNS, widths, strict=True)),
-    ]
-    lines = ["catalogs", "  ".join(cells).rstrip()]
+    header = ["article".ljust(width), "lang".ljust(lang_width)]
+    header += [name.rjust(w) for name, w in zip(_STATUS_COLUMNS[1:], widths[1:], strict=True)]
+    line = f"{{:<{width}}}  {{:<{lang_width}}}  " + "  ".join(f"{{:>{w}}}" for w in widths[1:])
+    lines = ["catalogs", "  ".join(header)]
     for r in rows:
-        values = (r.total, r.untranslated, r.machine, r.translated, r.approved, r.fuzzy)
-        numbers = "  ".join(f"{v:>{w}}" for v, w in zip(values, widths[1:], strict=True))
-        lines.append(f"{r.slug:<{width}}  {r.lang:<{lang_width}}  {numbers}")
+        lines.append(line.format(r.slug, r.lang, r.total, r.untranslated, r.machine,
+                                 r.translated, r.approved, r.fuzzy))  # fmt: skip
         if len(lines) >= 1000:
             _echo(lines)
     _echo(lines)
