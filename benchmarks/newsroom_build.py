@@ -52,8 +52,10 @@ from l10n_service.services.articles import add_article, load_article  # noqa: E4
 from l10n_service.services.catalogs import update_languages  # noqa: E402
 from l10n_service.services.index import (  # noqa: E402
     article_stamp,
+    fresh_row,
     record_catalog,
     record_template,
+    stored_template,
     sync,
     template_hash,
 )
@@ -328,11 +330,18 @@ def _record_block(job: tuple[Path, list[str]]) -> int:
     root, slugs = job
     ws = Workspace.at(root)
     for slug in slugs:
+        digest = stored_template(ws, slug)
+        langs = ws.languages(slug)
+        if digest is not None and all(
+            (row := fresh_row(ws, slug, lang)) is not None and row.template_hash == digest
+            for lang in langs
+        ):
+            continue  # recorded already (an interrupted warm-up)
         stamp = article_stamp(ws, slug)
         pot = read_po(ws.pot_path(slug))
         digest = template_hash(pot)
         record_template(ws, slug, digest, stamp=stamp, title=load_article(ws, slug).title)
-        for lang in ws.languages(slug):
+        for lang in langs:
             record_catalog(ws, slug, lang, read_po(ws.po_path(slug, lang)), template=digest)
     return len(slugs)
 
