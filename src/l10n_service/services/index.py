@@ -55,7 +55,6 @@ __all__ = [
     "ListQuery",
     "StatusRow",
     "article_stamp",
-    "catalog_row",
     "catalog_rows",
     "catalog_status",
     "count_states",
@@ -459,13 +458,6 @@ def _reread(conn: sqlite3.Connection, slug: str, lang: str, path: Path) -> None:
         counts, problem = dict.fromkeys(SegmentState, 0), " ".join(str(exc).split())
     with _write(conn):
         _upsert(conn, slug, lang, stamp, counts, problem, None)
-
-
-def catalog_row(ws: Workspace, slug: str, lang: str) -> CatalogRow | None:
-    """One catalog's row, re-read from the file first if it is stale; None when there
-    is no such catalog."""
-    rows = _checked(ws, [(slug, lang, ws.po_path(slug, lang))])
-    return rows[0] if rows else None
 
 
 def catalog_rows(
