@@ -30,7 +30,6 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Final
 
@@ -39,10 +38,18 @@ import polib
 from .. import __version__
 from ..catalog.store import read_po, write_po
 from ..catalog.template import template_signature
+from ..core.listing import (
+    LIST_STATES,
+    ArticleEntry,
+    ArticlePage,
+    CatalogRow,
+    ListQuery,
+    StatusRow,
+)
 from ..core.locales import normalize_locale
 from ..core.model import SegmentState
 from ..core.states import entry_state
-from ..errors import CatalogError, InputError, L10nError
+from ..errors import CatalogError, L10nError
 from ..workspace import SETTLED_NS, Workspace, is_slug, validate_slug
 
 __all__ = [
@@ -97,8 +104,8 @@ class _Keep:
 
 KEEP: Final = _Keep()
 
-# ``?state=`` values of the lists, as conditions on one catalog row (constants only:
-# user input never reaches the SQL text).
+# ``?state=`` values of the lists (core.listing.LIST_STATES), as conditions on one
+# catalog row (constants only: user input never reaches the SQL text).
 STATE_FILTERS: Final[dict[str, str]] = {
     "untranslated": "c.untranslated > 0",
     "machine": "c.machine > 0",
@@ -108,82 +115,7 @@ STATE_FILTERS: Final[dict[str, str]] = {
     "approved": "(c.untranslated = 0 AND c.machine = 0 AND c.fuzzy = 0 AND c.translated = 0)",
     "problem": "c.problem IS NOT NULL",
 }
-
-
-@dataclass(frozen=True)
-class CatalogRow:
-    slug: str
-    lang: str
-    untranslated: int
-    machine: int
-    fuzzy: int
-    translated: int
-    approved: int
-    template_hash: str | None = None
-    problem: str | None = None  # why the file could not be read (counts are 0 then)
-
-    @property
-    def total(self) -> int:
-        return self.untranslated + self.machine + self.fuzzy + self.translated + self.approved
-
-
-@dataclass(frozen=True)
-class StatusRow:
-    """One line of ``l10n status`` and the API's catalog counts."""
-
-    slug: str
-    lang: str
-    total: int
-    untranslated: int
-    machine: int
-    translated: int
-    approved: int
-    fuzzy: int
-
-    @property
-    def done_ratio(self) -> float:
-        return (self.translated + self.approved) / self.total if self.total else 1.0
-
-    def to_dict(self) -> dict[str, object]:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class ArticleEntry:
-    slug: str
-    title: str
-    format: str | None
-    source_lang: str | None
-    catalogs: tuple[CatalogRow, ...]
-
-
-@dataclass(frozen=True)
-class ListQuery:
-    page: int = 1
-    per_page: int = 50
-    lang: str | None = None
-    state: str | None = None
-    q: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.page < 1:
-            raise InputError(f"page {self.page}: pages start at 1")
-        if not 1 <= self.per_page <= 500:
-            raise InputError(f"per_page {self.per_page}: use 1 to 500")
-        if self.state is not None and self.state not in STATE_FILTERS:
-            raise InputError(f"unknown state {self.state!r}: use one of {', '.join(STATE_FILTERS)}")
-
-
-@dataclass(frozen=True)
-class ArticlePage:
-    query: ListQuery
-    total: int  # articles matching the filters, all pages
-    articles: tuple[ArticleEntry, ...]
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.query.per_page))
-
+assert tuple(STATE_FILTERS) == LIST_STATES
 
 # ---- counting ---------------------------------------------------------------------
 
