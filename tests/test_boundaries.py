@@ -30,6 +30,7 @@ OWNERS = {
     "redis": ("locking.py", "jobs/", "http/"),
     "sqlalchemy": ("tm/", "jobs/"),
     "prometheus_client": ("services/metrics.py",),
+    "sqlite3": ("services/index.py",),
 }
 CORE_FORBIDDEN = {"os", "subprocess", "socket", "shutil", "tempfile", "polib", "celery",
                   "argostranslate", "ctranslate2", "fastapi", "redis", "sqlalchemy"}  # fmt: skip

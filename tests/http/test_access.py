@@ -380,7 +380,7 @@ def test_server_crash_is_a_bare_500(api: Api, monkeypatch: pytest.MonkeyPatch) -
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("secret internals at /srv/data")
 
-    monkeypatch.setattr(articles, "catalog_status", boom)
+    monkeypatch.setattr(articles, "list_articles", boom)
     body = assert_problem(api.client.get("/"), 500)
     assert "secret" not in json.dumps(body)
 

@@ -113,7 +113,7 @@ def test_every_kind_of_error_has_its_page(
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("secret internals at /srv/data")
 
-    monkeypatch.setattr(articles, "catalog_status", boom)
+    monkeypatch.setattr(articles, "list_articles", boom)
     page = _assert_error_page(api.client.get("/", headers=browser), 500)
     assert "secret" not in lxml.html.tostring(page, encoding="unicode")
     assert "secret" not in json.dumps(assert_problem(api.client.get("/"), 500))

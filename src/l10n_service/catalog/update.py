@@ -34,7 +34,6 @@ import polib
 from rapidfuzz import fuzz
 
 from ..core.allocation import gc_paused
-from ..core.fuzzy import FuzzyIndex
 from ..core.locales import plural_forms
 from ..core.states import FUZZY_FLAG, MT_COMMENT_PREFIX, strip_approval
 from .layout import copy_layout, copy_source
@@ -249,6 +248,8 @@ class _Merge:
                 sources.append(old)
         if not sources:
             return
+        from ..core.fuzzy import FuzzyIndex  # numpy: only when there is something to match
+
         index = FuzzyIndex([old.msgid for old in sources])
         found = index.best_many([new.msgid for new in pending], cutoff)
         for new, hit in zip(pending, found, strict=True):

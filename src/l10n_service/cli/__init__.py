@@ -16,6 +16,7 @@ from ..storage import disk_full
 # Importing a command module registers its commands; this order is the order of --help.
 # isort: off
 from . import articles, translate, review, servers, admin  # noqa: F401
+
 # isort: on
 from .base import app
 

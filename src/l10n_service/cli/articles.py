@@ -107,35 +107,56 @@ def update(
     ] = None,
     root: RootOption = Path("."),
 ) -> None:
-    """Re-sync every language's .po with the .pot (msgmerge semantics)."""
+    """Re-sync every language's .po with the .pot (msgmerge semantics). Catalogs
+    already merged with the current template and unchanged since are not read."""
     from ..services.catalogs import update_languages
 
     ws = workspace(root)
+    out = []
     for slug in slugs or ws.slugs():
         targets = sorted({*ws.languages(slug), *split(lang)}) or None
         if targets is None:
-            console.print(f"{slug}: template refreshed, no languages yet")
+            out.append(f"{slug}: template refreshed, no languages yet")
         for code, report in update_languages(ws, slug, targets).items():
-            console.print(
-                f"{slug} \\[{code}]: {report.exact} kept, {report.moved} moved, "
+            out.append(
+                f"{slug} [{code}]: {report.exact} kept, {report.moved} moved, "
                 f"{report.fuzzy} fuzzy, {report.new} new, {report.obsolete} obsolete"
             )
+        if len(out) >= 200:
+            _echo(out)
+    _echo(out)
+
+
+def _echo(lines: list[str]) -> None:
+    """Plain lines, written in batches: one rich render per line cost more than the
+    work behind it on a workspace of thousands of catalogs."""
+    if lines:
+        typer.echo("\n".join(lines))
+        lines.clear()
+
+
+_STATUS_COLUMNS = ("lang", "total", "untranslated", "machine", "translated", "approved", "fuzzy")
 
 
 @app.command()
 def status(
     slug: Annotated[str | None, typer.Argument()] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    recheck: Annotated[
+        bool,
+        typer.Option(help="Check every catalog file against the index (after editing in place)."),
+    ] = False,
     root: RootOption = Path("."),
 ) -> None:
-    """Per article x language: total, untranslated, machine, translated, approved, fuzzy."""
-    from ..services.catalogs import catalog_status
+    """Per article x language: total, untranslated, machine, translated, approved, fuzzy
+    (from the workspace index, .l10n/index.sqlite)."""
+    from ..services.index import catalog_status
     from ..services.jobs_store import JobStore
 
     ws = workspace(root)
-    if slug is not None and slug not in ws.slugs():
+    rows = catalog_status(ws, slug, recheck=recheck)
+    if slug is not None and not rows and not ws.has_article(slug):
         raise NotFoundError(f"no article {slug!r} in {ws.root}")
-    rows = catalog_status(ws, slug)
     jobs = [j for j in JobStore(ws).all() if slug is None or j.slug == slug]
     notes = _waiting(jobs)
     if as_json:
@@ -143,16 +164,20 @@ def status(
         data = {"catalogs": [r.to_dict() for r in rows], "jobs": listed}
         typer.echo(json.dumps(data, indent=2))
         return
-    table = Table(title="catalogs")
-    table.add_column(
-        "article", overflow="fold", min_width=max((len(r.slug) for r in rows), default=7)
-    )
-    for name in ("lang", "total", "untranslated", "machine", "translated", "approved", "fuzzy"):
-        table.add_column(name, overflow="fold")
+    # A plain aligned table: tens of thousands of rows through rich took seconds.
+    width = max([len("article"), *(len(r.slug) for r in rows)])
+    lang_width = max([4, *(len(r.lang) for r in rows)])
+    widths = (lang_width, 6, 12, 8, 10, 8, 6)
+    header = ["article".ljust(width), "lang".ljust(lang_width)]
+    header += [name.rjust(w) for name, w in zip(_STATUS_COLUMNS[1:], widths[1:], strict=True)]
+    line = f"{{:<{width}}}  {{:<{lang_width}}}  " + "  ".join(f"{{:>{w}}}" for w in widths[1:])
+    lines = ["catalogs", "  ".join(header)]
     for r in rows:
-        table.add_row(r.slug, r.lang, *map(str, (r.total, r.untranslated, r.machine,
-                      r.translated, r.approved, r.fuzzy)))  # fmt: skip
-    console.print(table)
+        lines.append(line.format(r.slug, r.lang, r.total, r.untranslated, r.machine,
+                                 r.translated, r.approved, r.fuzzy))  # fmt: skip
+        if len(lines) >= 1000:
+            _echo(lines)
+    _echo(lines)
     recent = jobs[-10:]
     if recent:
         jt = Table("job", "article", "lang", "engine", "state", "chunks", "seg/s", title="jobs")

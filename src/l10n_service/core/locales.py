@@ -22,6 +22,7 @@ _RTL_FALLBACK = {"ar", "he", "fa", "ur", "ps", "yi", "dv", "ckb", "sd", "ug"}
 
 
 @lru_cache(maxsize=512)
+@lru_cache(maxsize=4096)  # every path of a catalog goes through here
 def normalize_locale(code: str) -> str:
     raw = code.strip()
     if not _SHAPE.match(raw):

@@ -8,15 +8,18 @@ article re-merges every language's catalog), a build is ``build_bundles``.
 from __future__ import annotations
 
 import logging
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from ..auth import Permission, TokenRecord
-from ..errors import InputError, NotFoundError
-from ..services.articles import add_article, load_article, remove_article
+from ..errors import NotFoundError
+from ..services.articles import add_article, remove_article
 from ..services.bundles import build_bundles
 from ..services.catalogs import catalog_status, update_languages
+from ..services.index import ArticlePage, CatalogRow, ListQuery, StatusRow, list_articles
 from ..services.jobs_store import JobStore
 from ..workspace import validate_slug
 from .bundles import published_languages
@@ -30,12 +33,13 @@ from .schemas import (
     BuildRequest,
     BuiltBundleOut,
     BuiltBundles,
+    PageLinks,
     StatusOut,
     StatusRowOut,
 )
 from .uploads import Upload, openapi_body, read_upload
 
-__all__ = ["article_summaries", "router"]
+__all__ = ["ListParams", "article_summaries", "page_links", "router"]
 
 log = logging.getLogger("l10n_service.http")
 
@@ -48,55 +52,121 @@ async def _article_upload(request: Request, app: State) -> Upload:
     return await read_upload(request, article_types(), app.max_body_bytes)
 
 
-def _title(app: AppState, slug: str) -> str:
-    """The source title, parsed once per version of the article file."""
-    if not app.ws.has_article(slug):
-        return slug
-    cached = app.files.get(
-        app.ws.article_path(slug),
-        variant=("title", slug),
-        transform=lambda _: load_article(app.ws, slug).title.encode("utf-8"),
-    )
-    return cached.data.decode("utf-8") or slug
+_STATE_HELP = (
+    "Only articles with a catalog (in ``lang`` if given) in this state: untranslated, "
+    "machine, fuzzy or needs-review (machine or fuzzy entries), translated (nothing "
+    "left to translate or review), approved (every entry approved), problem (unreadable)."
+)
 
 
-def article_summaries(app: AppState, prefix: str = "") -> list[ArticleSummary]:
-    """Every article with its per-language catalog status and published bundles
-    (shared by ``GET /articles`` and the ``/`` page). One unreadable catalog or an
-    article deleted meanwhile must not take the whole listing down: the article is
-    listed with the problem (or skipped when gone) and the server log says why."""
+def list_query(
+    page: Annotated[int, Query(ge=1, description="Page number, from 1.")] = 1,
+    per_page: Annotated[int, Query(ge=1, le=500, description="Articles per page.")] = 50,
+    lang: Annotated[
+        str | None, Query(min_length=2, max_length=35, description="Catalog language.")
+    ] = None,
+    state: Annotated[
+        Literal[
+            "untranslated",
+            "machine",
+            "fuzzy",
+            "needs-review",
+            "translated",
+            "approved",
+            "problem",
+        ]
+        | None,
+        Query(description=_STATE_HELP),
+    ] = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Words in the title (or slug).")
+    ] = None,
+) -> ListQuery:
+    """The list parameters of ``GET /`` and ``GET /articles``."""
+    return ListQuery(page, per_page, lang, state, q.strip() if q and q.strip() else None)
+
+
+ListParams = Annotated[ListQuery, Depends(list_query)]
+
+
+def page_links(page: ArticlePage, url: str, query: Mapping[str, str]) -> dict[str, str | None]:
+    """self/first/last/prev/next URLs: ``url`` with the same filters, another page."""
+
+    def at(number: int) -> str:
+        params = {k: v for k, v in query.items() if k != "page"}
+        params["page"] = str(number)
+        return f"{url}?{urlencode(params)}"
+
+    current = page.query.page
+    return {
+        "self": at(current),
+        "first": at(1),
+        "last": at(page.pages),
+        "prev": at(current - 1) if current > 1 else None,
+        "next": at(current + 1) if current < page.pages else None,
+    }
+
+
+def article_summaries(
+    app: AppState, query: ListQuery, prefix: str = ""
+) -> tuple[ArticlePage, list[ArticleSummary]]:
+    """One page of articles with their per-language catalog counts and published
+    bundles (shared by ``GET /articles`` and the ``/`` page), from the workspace
+    index: a newsroom's front page reads one page's rows, never every catalog. An
+    unreadable catalog does not take the listing down: its article is listed with
+    the problem and the server log says why."""
     ws = app.ws
+    page = list_articles(ws, query)
     out = []
-    for slug in ws.slugs():
-        try:
-            settings = ws.article_settings(slug) if ws.has_article(slug) else {}
-            title = _title(app, slug)
-        except NotFoundError:
-            continue
-        try:
-            rows = [StatusRowOut.model_validate(r.to_dict()) for r in catalog_status(ws, slug)]
-            problem = None
-        except InputError as exc:
-            log.warning("status of %s: %s", slug, exc)
-            rows, problem = [], "a catalog of this article cannot be read"
+    for entry in page.articles:
+        problems = [r.problem for r in entry.catalogs if r.problem]
+        if problems:
+            log.warning("status of %s: %s", entry.slug, problems[0])
         out.append(
             ArticleSummary(
-                slug=slug,
-                title=title,
-                source_lang=settings.get("source_lang"),
-                format=settings.get("format"),
-                published=published_languages(ws, slug),
-                catalogs=rows,
-                problem=problem,
-                href=f"{prefix}/articles/{slug}",
+                slug=entry.slug,
+                title=entry.title,
+                source_lang=entry.source_lang,
+                format=entry.format,
+                published=published_languages(ws, entry.slug),
+                catalogs=[] if problems else [_status_row(r) for r in entry.catalogs],
+                problem="a catalog of this article cannot be read" if problems else None,
+                href=f"{prefix}/articles/{entry.slug}",
             )
         )
-    return out
+    return page, out
 
 
-@router.get("/articles", response_model=ArticleList, summary="List articles with catalog status")
-def list_articles(_: Admin, app: State, request: Request) -> ArticleList:
-    return ArticleList(articles=article_summaries(app, request.scope.get("root_path", "")))
+def _status_row(row: CatalogRow) -> StatusRowOut:
+    return StatusRowOut.model_validate(
+        StatusRow(row.slug, row.lang, row.total, row.untranslated, row.machine,
+                  row.translated, row.approved, row.fuzzy).to_dict()
+    )  # fmt: skip
+
+
+@router.get(
+    "/articles",
+    response_model=ArticleList,
+    summary="List articles with catalog status (paginated, filterable)",
+)
+def list_articles_route(
+    _: Admin, app: State, request: Request, response: Response, query: ListParams
+) -> ArticleList:
+    prefix = request.scope.get("root_path", "")
+    page, summaries = article_summaries(app, query, prefix)
+    links = page_links(page, str(request.url.remove_query_params("page")).split("?")[0],
+                       request.query_params)  # fmt: skip
+    response.headers["Link"] = ", ".join(
+        f'<{url}>; rel="{rel}"' for rel, url in links.items() if url and rel != "self"
+    )
+    return ArticleList(
+        articles=summaries,
+        page=query.page,
+        per_page=query.per_page,
+        total=page.total,
+        pages=page.pages,
+        links=PageLinks.model_validate(links),
+    )
 
 
 @router.post(

@@ -1,20 +1,22 @@
-"""The public front page: every article with a progress bar per language.
+"""The public front page: articles with a progress bar per language, a page at a
+time (``?page=&per_page=``), filtered by ``lang``, ``state`` and title words ``q``.
 
 Readers see how far each translation is (untranslated, fuzzy, machine,
-translated, approved, from ``catalog_status``) and follow a link to the localized
-page of each published language. Server-rendered HTML with no script, so it
-works under the same strict CSP as the bundle pages.
+translated, approved, from the workspace index) and follow a link to the localized
+page of each published language. Server-rendered HTML with no script and no form
+(the CSP forbids form actions): filters and pages are plain links.
 """
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, Response
 from jinja2 import Environment, select_autoescape
 
 from ..core.locales import direction, display_name
-from .articles import article_summaries
+from .articles import ListParams, article_summaries, page_links
 from .deps import State
 from .errorpage import HTML_CSP
 from .jobs import waiting_by_language
@@ -52,6 +54,7 @@ _PAGE = _env.from_string(
     .bar{display:flex;height:.8rem;border-radius:.4rem;overflow:hidden;background:#eee;
          min-width:10rem}
     .bar span{display:block;height:100%}
+    nav a{margin-right:.6rem} nav .current{font-weight:bold}
     .legend span{display:inline-block;width:.7rem;height:.7rem;margin:0 .2rem 0 .8rem;
                  border-radius:2px;vertical-align:middle}
     {% for state, color in colors.items() %}.s-{{ state }}{background:{{ color }}}
@@ -60,6 +63,12 @@ _PAGE = _env.from_string(
 </head>
 <body>
 <h1>Articles</h1>
+<p class="summary">{{ total }} article{{ "" if total == 1 else "s" }}{% if filters %}
+  matching {{ filters }} (<a href="{{ clear }}">all articles</a>){% endif %}
+  · page {{ page }} of {{ pages }}</p>
+<nav class="filters" aria-label="filters">{% for f in filter_links %}<a href="{{ f.href }}"
+  {% if f.current %}class="current" aria-current="true"{% endif %}>{{ f.label }}</a>
+{% endfor %}</nav>
 <p class="legend">{% for state in states %}<span class="s-{{ state }}"></span>{{ state }}
 {% endfor %}</p>
 {% for a in articles %}
@@ -87,8 +96,17 @@ _PAGE = _env.from_string(
   {% endif %}
 </section>
 {% else %}
+{% if filters %}<p>No articles match.</p>{% else %}
 <p>No articles yet. Add one with <code>l10n add</code> or <code>POST /articles</code>.</p>
+{% endif %}
 {% endfor %}
+{% if pages > 1 %}<nav class="pages" aria-label="pages">
+{% if links.first and page > 1 %}<a rel="first" href="{{ links.first }}">first</a>{% endif %}
+{% if links.prev %}<a rel="prev" href="{{ links.prev }}">previous</a>{% endif %}
+<span>page {{ page }} of {{ pages }}</span>
+{% if links.next %}<a rel="next" href="{{ links.next }}">next</a>{% endif %}
+{% if page < pages %}<a rel="last" href="{{ links.last }}">last</a>{% endif %}
+</nav>{% endif %}
 </body>
 </html>
 """
@@ -116,9 +134,10 @@ def _row(row: Any, waiting: str | None = None) -> dict[str, Any]:
     summary="Front page: articles and translation progress",
     responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}},
 )
-def index(app: State, request: Request) -> Response:
+def index(app: State, request: Request, query: ListParams) -> Response:
     prefix = request.scope.get("root_path", "").rstrip("/")
     waiting = waiting_by_language(app.ws)
+    page, summaries = article_summaries(app, query, prefix)
     articles = [
         {
             "slug": a.slug,
@@ -135,11 +154,58 @@ def index(app: State, request: Request) -> Response:
             "rows": [_row(r, waiting.get((a.slug, getattr(r, "lang", "")))) for r in a.catalogs],
             "problem": a.problem,
         }
-        for a in article_summaries(app, prefix)
+        for a in summaries
     ]
-    page = _PAGE.render(articles=articles, states=_STATES, colors=_COLORS)
+    params = dict(request.query_params)
+    links = page_links(page, f"{prefix}/", params)
+    shown = {"lang": query.lang, "state": query.state, "q": query.q}
+    filters = ", ".join(f"{k}={v}" for k, v in shown.items() if v)
+    page_html = _PAGE.render(
+        articles=articles,
+        states=_STATES,
+        colors=_COLORS,
+        total=page.total,
+        page=query.page,
+        pages=page.pages,
+        links=links,
+        filters=filters,
+        clear=f"{prefix}/",
+        filter_links=_filter_links(app.ws.language_dirs(), query, prefix, params),
+    )
     return Response(
-        page,
+        page_html,
         media_type="text/html; charset=utf-8",
         headers={"Cache-Control": "no-cache", "Content-Security-Policy": HTML_CSP},
     )
+
+
+def _filter_links(
+    langs: tuple[str, ...], query: Any, prefix: str, params: dict[str, str]
+) -> list[dict[str, Any]]:
+    """One link per language and per review state, each keeping the other filters
+    (page 1: the filtered list has its own pages)."""
+
+    def href(key: str, value: str | None) -> str:
+        kept = {k: v for k, v in params.items() if k not in ("page", key)}
+        if value is not None:
+            kept[key] = value
+        return f"{prefix}/?{urlencode(kept)}" if kept else f"{prefix}/"
+
+    out = [{"label": "all languages", "href": href("lang", None), "current": not query.lang}]
+    out += [
+        {
+            "label": display_name(lang, "en"),
+            "href": href("lang", lang),
+            "current": query.lang == lang,
+        }
+        for lang in langs
+    ]
+    out.append({"label": "any state", "href": href("state", None), "current": not query.state})
+    out += [
+        {"label": state, "href": href("state", state), "current": query.state == state}
+        for state in _FILTER_STATES
+    ]
+    return out
+
+
+_FILTER_STATES = ("untranslated", "needs-review", "translated", "approved")

@@ -34,6 +34,7 @@ __all__ = [
     "JobOut",
     "JobsCreated",
     "JobsRequest",
+    "PageLinks",
     "StatusOut",
     "StatusRowOut",
     "TokenCreateRequest",
@@ -84,8 +85,21 @@ class ArticleSummary(BaseModel):
     href: str
 
 
+class PageLinks(BaseModel):
+    self: str
+    first: str
+    last: str
+    prev: str | None = None
+    next: str | None = None
+
+
 class ArticleList(BaseModel):
     articles: list[ArticleSummary]
+    page: int = Field(default=1, description="This page (from 1).")
+    per_page: int = Field(default=50, description="Articles per page (1-500).")
+    total: int = Field(default=0, description="Articles matching the filters, all pages.")
+    pages: int = Field(default=1, description="Pages at this per_page.")
+    links: PageLinks | None = Field(default=None, description="URLs of the neighbour pages.")
 
 
 class ArticleSaved(BaseModel):

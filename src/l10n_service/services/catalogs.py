@@ -5,14 +5,14 @@ approve entries. All writes go through the catalog lock."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import polib
 
 from ..catalog.store import encode_po, read_po, write_po
 from ..catalog.template import article_template, template_signature
-from ..catalog.update import UpdateReport, touch_revision, update_catalog
 from ..core.checks import Severity
 from ..core.locales import normalize_locale
 from ..core.merge import Pick
@@ -26,17 +26,20 @@ from ..core.states import (
 from ..errors import CatalogError, InputError, NotFoundError
 from ..locking import catalog_lock
 from ..workspace import Workspace, load_glossary
-from .articles import load_article
-from .memory import feed_memory
-from .qa import Issue, entry_issues
-from .review import ImportReport, _import_upload
+from . import index
+from .index import StatusRow, catalog_status, count_states
+
+if TYPE_CHECKING:
+    from ..catalog.update import UpdateReport
+    from .qa import Issue
+    from .review import ImportReport
 
 __all__ = [
     "ApprovalReport",
-    "ImportReport",
     "StatusRow",
     "approve_entries",
     "catalog_status",
+    "count_states",
     "ensure_language",
     "import_po",
     "refresh_template",
@@ -45,12 +48,20 @@ __all__ = [
 
 
 def refresh_template(ws: Workspace, slug: str) -> polib.POFile:
-    """The article's .pot, rewritten only if its entries changed (dates aside)."""
+    """The article's .pot, rewritten only if its entries changed (dates aside).
+    Its hash goes to the index with the article's stamp, so the next update can
+    tell the template is current without rebuilding it."""
     path = ws.pot_path(slug)
+    stamp = index.article_stamp(ws, slug)  # before anything is read
     if not ws.has_article(slug):
         if not path.exists():
             raise NotFoundError(f"no article {slug!r} (and no template) in {ws.root}")
-        return read_po(path)
+        with catalog_lock(path):
+            pot = read_po(path)
+            index.record_template(ws, slug, index.template_hash(pot), stamp=stamp)
+        return pot
+    from .articles import load_article  # the format parsers, only for a rebuild
+
     article = load_article(ws, slug)
     settings = ws.article_settings(slug)
     pot = article_template(article, f"articles/{settings['file']}")
@@ -58,8 +69,12 @@ def refresh_template(ws: Workspace, slug: str) -> polib.POFile:
         if path.exists():
             old = read_po(path)
             if template_signature(old) == template_signature(pot):
-                return old
-        write_po(pot, path)
+                pot = old
+            else:
+                write_po(pot, path)
+        else:
+            write_po(pot, path)
+        index.record_template(ws, slug, index.template_hash(pot), stamp=stamp, title=article.title)
     return pot
 
 
@@ -70,12 +85,29 @@ def ensure_language(ws: Workspace, slug: str, lang: str) -> UpdateReport:
 def update_languages(
     ws: Workspace, slug: str, langs: list[str] | None = None
 ) -> dict[str, UpdateReport]:
-    pot = refresh_template(ws, slug)
+    """Merge the article's template into each language's catalog (msgmerge
+    semantics). Nothing is parsed for a catalog the index shows as already merged
+    with the current template and unchanged since, nor for a template whose
+    article did not change (update is idempotent, so merging again would change
+    nothing)."""
+    from ..catalog.update import UpdateReport, touch_revision, update_catalog
+
+    pot: polib.POFile | None = None
+    digest = index.stored_template(ws, slug)
+    if digest is None:
+        pot = refresh_template(ws, slug)
+        digest = index.template_hash(pot)
     targets = [normalize_locale(x) for x in langs] if langs else ws.languages(slug)
     reports: dict[str, UpdateReport] = {}
     for lang in targets:
+        row = index.fresh_row(ws, slug, lang)
+        if row is not None and row.template_hash == digest and row.problem is None:
+            reports[lang] = UpdateReport(exact=row.total)
+            continue
         path = ws.po_path(slug, lang)
         with catalog_lock(path):
+            if pot is None:
+                pot = read_po(ws.pot_path(slug))
             old = read_po(path) if path.exists() else None
             new, report = update_catalog(old, pot, lang)
             # The writer keeps unchanged entries byte for byte, so comparing bytes
@@ -83,57 +115,11 @@ def update_languages(
             if old is None or encode_po(new, str(path)) != path.read_bytes():
                 if old is not None:
                     touch_revision(new)
-                write_po(new, path)
+                index.write_catalog(ws, slug, lang, new, template=digest)
+            else:
+                index.record_catalog(ws, slug, lang, new, template=digest)
         reports[lang] = report
     return reports
-
-
-@dataclass(frozen=True)
-class StatusRow:
-    slug: str
-    lang: str
-    total: int
-    untranslated: int
-    machine: int
-    translated: int
-    approved: int
-    fuzzy: int
-
-    @property
-    def done_ratio(self) -> float:
-        return (self.translated + self.approved) / self.total if self.total else 1.0
-
-    def to_dict(self) -> dict[str, object]:
-        return asdict(self)
-
-
-def count_states(po: polib.POFile) -> dict[SegmentState, int]:
-    counts = dict.fromkeys(SegmentState, 0)
-    for entry in po:
-        if entry.obsolete:
-            continue
-        counts[entry_state(entry.msgstr, entry.flags, entry.tcomment or "")] += 1
-    return counts
-
-
-def catalog_status(ws: Workspace, slug: str | None = None) -> list[StatusRow]:
-    rows = []
-    for s in [slug] if slug else ws.slugs():
-        for lang in ws.languages(s):
-            counts = count_states(read_po(ws.po_path(s, lang)))
-            rows.append(
-                StatusRow(
-                    slug=s,
-                    lang=lang,
-                    total=sum(counts.values()),
-                    untranslated=counts[SegmentState.UNTRANSLATED],
-                    machine=counts[SegmentState.MACHINE],
-                    translated=counts[SegmentState.TRANSLATED],
-                    approved=counts[SegmentState.APPROVED],
-                    fuzzy=counts[SegmentState.FUZZY],
-                )
-            )
-    return rows
 
 
 def import_po(
@@ -150,8 +136,12 @@ def import_po(
     it was made from, so machine translation or another translator's work that
     landed since is never overwritten silently (an upload without an export stamp
     only fills gaps). What it brings feeds the translation memory."""
+    from .review import _import_upload  # merge planning, only for an import
+
     report = _import_upload(ws, data, slug=slug, lang=lang, name=name, prefer=prefer, take=take)
     if report.updated:
+        from .memory import feed_memory  # the memory's database, only when it is fed
+
         feed_memory(ws, slug, lang)
     return report
 
@@ -184,6 +174,8 @@ def approve_entries(
     approved only when asked for by id or with ``include_machine``. Entries with QA
     errors are refused unless ``force``: asked for by id, the whole call fails; with
     all, they are skipped and listed in the report."""
+    from .qa import entry_issues  # the checks, only when approving
+
     path = ws.po_path(slug, lang)
     if not path.exists():
         raise NotFoundError(f"no catalog for {slug!r} in {lang!r}")
@@ -215,9 +207,13 @@ def approve_entries(
         for entry in approved:
             _record_approval(entry, who, when)
         if approved:
+            from ..catalog.update import touch_revision
+
             touch_revision(po)
-            write_po(po, path)
+            index.write_catalog(ws, slug, lang, po)
     if approved:
+        from .memory import feed_memory  # the memory's database, only when it is fed
+
         feed_memory(ws, slug, lang)
     return ApprovalReport(len(approved), tuple(refused), tuple(warnings))
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from ..catalog.store import read_po, write_po
+from ..catalog.store import read_po
 from ..core.glossary import restore_terms
 from ..core.provenance import provenance_line
 from ..core.states import FUZZY_FLAG, MACHINE_FLAG, MT_COMMENT_PREFIX
@@ -31,6 +31,7 @@ from ..mt.registry import choose, get_engine
 from ..settings import load_settings
 from ..workspace import Workspace, load_glossary
 from .catalogs import ensure_language
+from .index import write_catalog
 from .jobs_store import Job, JobStore
 from .memory import reuse_exact_matches, source_language
 
@@ -205,7 +206,7 @@ def apply_chunk_result(
                 entry.comment = "\n".join([*notes, line])
                 written += 1
         if written:
-            write_po(po, path)
+            write_catalog(ws, job.slug, job.lang, po)
         # Still under the catalog lock: a redelivered copy of this chunk waits, then
         # finds its work done and the chunk counted, so it can't count it as skipped.
         _record(ws, job_id, chunk, written=written, skipped=skipped, failed=failed)

@@ -9,11 +9,12 @@ fuzzy, and an extracted ``tm:`` comment saying where it came from.
 
 from __future__ import annotations
 
-from ..catalog.store import read_po, write_po
+from ..catalog.store import read_po
 from ..core.states import FUZZY_FLAG
 from ..locking import catalog_lock
 from ..tm.memory import TranslationMemory
 from ..workspace import Workspace
+from .index import write_catalog
 
 __all__ = ["TM_COMMENT_PREFIX", "feed_memory", "reuse_exact_matches"]
 
@@ -52,5 +53,5 @@ def reuse_exact_matches(ws: Workspace, slug: str, lang: str) -> int:
             entry.comment = "\n".join([*(entry.comment or "").splitlines(), note])
             reused += 1
         if reused:
-            write_po(po, path)
+            write_catalog(ws, slug, lang, po)
     return reused

@@ -26,8 +26,7 @@ from typing import Any
 
 import polib
 
-from ..catalog.store import ReadOptions, read_po, render_po, write_po
-from ..catalog.update import touch_revision
+from ..catalog.store import ReadOptions, read_po, render_po
 from ..core.locales import normalize_locale
 from ..core.merge import Outcome, Pick
 from ..core.merge_plan import Entry, Plan, keep_orphan, plan_merge, settle
@@ -36,6 +35,7 @@ from ..errors import ConflictError, NotFoundError, UploadError
 from ..locking import catalog_lock
 from ..storage import write_atomic
 from ..workspace import Workspace, load_glossary, validate_slug
+from .index import write_catalog
 from .qa import Issue, entry_issues
 
 __all__ = [
@@ -312,8 +312,10 @@ def _import_upload(
             _write(active[step.ours.key], step.ours, after)
         _keep_orphans(current, plan.orphans)
         if changes or plan.orphans:
+            from ..catalog.update import touch_revision  # the merge's module, only here
+
             touch_revision(current)
-            write_po(current, path)
+            write_catalog(ws, slug, lang, current)
     glossary = load_glossary(ws, lang)
     return ImportReport(
         updated=len(changes),

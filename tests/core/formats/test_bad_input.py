@@ -188,7 +188,8 @@ def test_nothing_to_translate_is_a_clear_error(source: str, fmt: str) -> None:
 _NESTINGS: dict[str, tuple[Callable[[int], str], BlockType | None]] = {
     "div": (lambda n: "<div>" * n + "<p>Deep text here.</p>" + "</div>" * n, BlockType.PARAGRAPH),
     "blockquote": (
-        lambda n: "<blockquote>" * n + "Deep quote." + "</blockquote>" * n, BlockType.QUOTE
+        lambda n: "<blockquote>" * n + "Deep quote." + "</blockquote>" * n,
+        BlockType.QUOTE,
     ),
     "li": (lambda n: "<ul><li>" * n + "Deep item." + "</li></ul>" * n, BlockType.LIST_ITEM),
     "table": (lambda n: "<table><tr><td>" * n + "Deep cell." + "</td></tr></table>" * n, None),

@@ -1,0 +1,93 @@
+"""The values of the workspace index (``services/index.py``): a catalog's counts by
+state, a status line, one page of the article list and the query that asked for it.
+Plain data, so the HTTP and CLI layers can hold them without touching the index."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from ..errors import InputError
+
+__all__ = ["LIST_STATES", "ArticleEntry", "ArticlePage", "CatalogRow", "ListQuery", "StatusRow"]
+
+# ``?state=`` of the article lists: untranslated, machine or fuzzy entries present;
+# needs-review, machine or fuzzy ones; translated, nothing left to translate or
+# review; approved, every entry approved; problem, an unreadable catalog.
+LIST_STATES = (
+    "untranslated", "machine", "fuzzy", "needs-review", "translated", "approved", "problem",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CatalogRow:
+    slug: str
+    lang: str
+    untranslated: int
+    machine: int
+    fuzzy: int
+    translated: int
+    approved: int
+    template_hash: str | None = None
+    problem: str | None = None  # why the file could not be read (counts are 0 then)
+
+    @property
+    def total(self) -> int:
+        return self.untranslated + self.machine + self.fuzzy + self.translated + self.approved
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    """One line of ``l10n status`` and the API's catalog counts."""
+
+    slug: str
+    lang: str
+    total: int
+    untranslated: int
+    machine: int
+    translated: int
+    approved: int
+    fuzzy: int
+
+    @property
+    def done_ratio(self) -> float:
+        return (self.translated + self.approved) / self.total if self.total else 1.0
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ArticleEntry:
+    slug: str
+    title: str
+    format: str | None
+    source_lang: str | None
+    catalogs: tuple[CatalogRow, ...]
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    page: int = 1
+    per_page: int = 50
+    lang: str | None = None
+    state: str | None = None
+    q: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.page < 1:
+            raise InputError(f"page {self.page}: pages start at 1")
+        if not 1 <= self.per_page <= 500:
+            raise InputError(f"per_page {self.per_page}: use 1 to 500")
+        if self.state is not None and self.state not in LIST_STATES:
+            raise InputError(f"unknown state {self.state!r}: use one of {', '.join(LIST_STATES)}")
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    query: ListQuery
+    total: int  # articles matching the filters, all pages
+    articles: tuple[ArticleEntry, ...]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.query.per_page))
