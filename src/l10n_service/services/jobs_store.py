@@ -55,6 +55,9 @@ class Job:
     source: str = "en"
     resumed: int = 0
     reused: int = 0  # filled from the translation memory before MT, not sent to MT
+    # When its chunks were last all handed to the broker (None while being sent): the
+    # supervisor looks for lost chunks only in a job sent in full.
+    dispatched: float | None = None
 
     @property
     def progress(self) -> float:

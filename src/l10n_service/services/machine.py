@@ -142,22 +142,30 @@ def start_job(
             broken.state, broken.finished = "failed", time.time()
             broken.notice = f"could not enqueue: {exc}"
         raise JobError(f"could not enqueue job {job.id} on the broker: {exc}") from exc
-    return job
+    with store.editing(job.id) as sent:
+        sent.dispatched = time.time()
+    return sent
 
 
-def resume_job(ws: Workspace, job_id: str, dispatch: Dispatch) -> int:
+def resume_job(
+    ws: Workspace, job_id: str, dispatch: Dispatch, chunks: Iterable[int] | None = None
+) -> int:
     """Send again every chunk not yet applied (e.g. lost with a broker that crashed
-    between delivery and acknowledgement). Safe at any time: apply is idempotent and
-    each chunk is counted once."""
+    between delivery and acknowledgement), or only ``chunks`` of them (what the
+    supervisor found lost). Safe at any time: apply is idempotent and each chunk is
+    counted once."""
     store = JobStore(ws)
     job = store.get(job_id)
     if job.state in ("done", "failed", "cancelled"):
         return 0
-    missing = [i for i in range(job.chunks) if i not in set(job.done_chunks)]
+    done = set(job.done_chunks)
+    wanted = range(job.chunks) if chunks is None else sorted(set(chunks))
+    missing = [i for i in wanted if 0 <= i < job.chunks and i not in done]
     if missing:
         dispatch(str(ws.root), job, store.plans(job_id), missing)
         with store.editing(job_id) as edited:
             edited.resumed += 1
+            edited.dispatched = time.time()
     return len(missing)
 
 
