@@ -180,6 +180,7 @@ def apply_chunk_result(
     path = ws.po_path(job.slug, job.lang)
     line = provenance_line(result["provenance"])
     written = skipped = 0
+    changed = False
     failed: dict[str, str] = {}
     with catalog_lock(path):
         po = read_po(path)
@@ -198,6 +199,11 @@ def apply_chunk_result(
                     and entry.msgstr
                     and not (MACHINE_FLAG in entry.flags and FUZZY_FLAG in entry.flags)
                 )
+                if entry is not None and entry.msgstr == text and MACHINE_FLAG in entry.flags:
+                    # This chunk's own output, written by an earlier delivery that died
+                    # before counting it: the job did translate it.
+                    written += 1
+                    continue
                 if entry is None or human or entry.msgstr == text:
                     skipped += 1
                     continue
@@ -212,7 +218,8 @@ def apply_chunk_result(
                 ]
                 entry.comment = "\n".join([*notes, line])
                 written += 1
-        if written:
+                changed = True
+        if changed:
             write_po(po, path)
         # Still under the catalog lock: a redelivered copy of this chunk waits, then
         # finds its work done and the chunk counted, so it can't count it as skipped.
