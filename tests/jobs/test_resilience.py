@@ -81,10 +81,8 @@ class Worker:
             return
         with contextlib.suppress(ProcessLookupError):  # the group may be gone already
             os.killpg(self.process.pid, signal.SIGTERM)
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            pass
         with contextlib.suppress(ProcessLookupError):  # orphans of a killed main process
             os.killpg(self.process.pid, signal.SIGKILL)
 
