@@ -45,7 +45,10 @@ def catalog_lock(path: Path) -> Iterator[None]:
 
         client = redis.Redis.from_url(url)
         ttl = lock_ttl()
-        lock = client.lock(f"l10n:lock:{path}", timeout=ttl, blocking_timeout=LOCK_TIMEOUT_S)
+        # Not thread-local: the renewal thread must see the owner's token.
+        lock = client.lock(
+            f"l10n:lock:{path}", timeout=ttl, blocking_timeout=LOCK_TIMEOUT_S, thread_local=False
+        )
         if not lock.acquire():
             raise ConflictError(
                 f"catalog {path} is still locked by another writer after {LOCK_TIMEOUT_S} s"

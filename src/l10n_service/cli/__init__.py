@@ -15,6 +15,7 @@ from ..errors import InputError, L10nError
 # Importing a command module registers its commands; this order is the order of --help.
 # isort: off
 from . import articles, translate, review, servers, admin  # noqa: F401
+
 # isort: on
 from .base import app
 

@@ -133,9 +133,7 @@ def upload_article(
         validate_slug(slug)
     name = upload.filename or f"{slug or 'article'}{upload.suffix}"
     existing = set(ws.slugs())
-    article = add_article(
-        ws, upload.data, name=name, slug=slug, fmt=fmt, source_lang=source_lang
-    )
+    article = add_article(ws, upload.data, name=name, slug=slug, fmt=fmt, source_lang=source_lang)
     reports = update_languages(ws, article.slug)
     created = article.slug not in existing
     prefix = request.scope.get("root_path", "")
