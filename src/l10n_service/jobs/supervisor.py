@@ -18,6 +18,7 @@ imports the app.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -25,9 +26,8 @@ import threading
 from collections.abc import Set
 from typing import Any
 
-from celery.signals import worker_ready, worker_shutdown
+from celery.signals import worker_process_init, worker_ready, worker_shutdown
 from celery.worker import state as worker_state
-from filelock import FileLock, Timeout
 
 from ..core.recovery import parse_task_id
 from ..services.supervision import Supervisor, Survey
@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 # holding anything (its chunks will reach a worker before they could be lost).
 MAX_LISTED = 5000
 _stop = threading.Event()
+_lock_fd: int | None = None  # this process supervises while it holds this flock
 
 
 def supervisor_interval() -> float:
@@ -122,13 +123,9 @@ def _redis_waiting_ids(url: str, queue: str) -> set[str] | None:
 
 def _run(ws: Workspace, interval: float) -> None:
     supervisor = Supervisor(ws, CeleryView(), send_chunks)
-    lock = FileLock(str(ws.state_dir / "supervisor.lock"))
     while not _stop.wait(interval):
-        if not lock.is_locked:
-            try:
-                lock.acquire(timeout=0)
-            except Timeout:
-                continue  # another apply worker supervises this workspace
+        if not _elected(ws):
+            continue  # another apply worker supervises this workspace
         try:
             resent = supervisor.round()
         except Exception as exc:  # the broker is away: try again next round
@@ -137,6 +134,21 @@ def _run(ws: Workspace, interval: float) -> None:
             continue
         for job_id, chunks in resent.items():
             log.warning("supervisor: job %s: sent lost chunks %s again", job_id, chunks)
+
+
+def _elected(ws: Workspace) -> bool:
+    """Hold ``.l10n/supervisor.lock`` (an flock: the kernel drops it with the process)."""
+    global _lock_fd
+    if _lock_fd is not None:
+        return True
+    fd = os.open(ws.state_dir / "supervisor.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return False
+    _lock_fd = fd
+    return True
 
 
 def start(root: str | None = None, interval: float | None = None) -> threading.Thread:
@@ -159,6 +171,16 @@ def _on_ready(sender: Any = None, **_: Any) -> None:
     if url.startswith("sqla+") or APPLY_QUEUE not in app.amqp.queues.consume_from:
         return
     start()
+
+
+@worker_process_init.connect
+def _on_child(**_: Any) -> None:
+    """A pool process forked after the election shares the lock's open file: close
+    it, or an orphaned child would keep the lock after its main process died."""
+    global _lock_fd
+    if _lock_fd is not None:
+        os.close(_lock_fd)
+        _lock_fd = None
 
 
 @worker_shutdown.connect
