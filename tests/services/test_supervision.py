@@ -12,7 +12,7 @@ import pytest
 
 from l10n_service.core.recovery import ChunkRef
 from l10n_service.services.jobs_store import Job, JobStore
-from l10n_service.services.supervision import UNSENT_GRACE_S, Supervisor, Survey
+from l10n_service.services.supervision import MAX_LOSSES, UNSENT_GRACE_S, Supervisor, Survey
 from l10n_service.workspace import Workspace
 
 
@@ -43,7 +43,9 @@ def _job(ws: Workspace, chunks: int = 4, **fields: Any) -> Job:
     store = JobStore(ws)
     job = store.new(slug="post", lang="de", engine="argos", queue="mt.en-de",
                     segments=chunks, chunks=chunks)  # fmt: skip
-    store.save_plans(job.id, [{"texts": ["x"], "keys": [{"msgid": "x"}]}] * chunks)
+    store.save_plans(
+        job.id, [{"texts": ["x"], "keys": [{"msgid": "x", "contexts": ["c"]}]}] * chunks
+    )
     with store.editing(job.id) as edited:
         edited.state, edited.dispatched = "running", time.time()
         for name, value in fields.items():
@@ -106,3 +108,16 @@ def test_a_round_that_could_not_see_everything_is_forgotten(
     supervisor.forget()
     supervisor.round()
     assert sent.calls == []
+
+
+def test_a_chunk_lost_again_and_again_is_recorded_failed(
+    ws: Workspace, view: View, sent: Sent
+) -> None:
+    job = _job(ws, chunks=2, done_chunks=[0])
+    supervisor = Supervisor(ws, view, sent)
+    for _ in range(2 * (MAX_LOSSES + 1)):
+        supervisor.round()
+    assert sent.calls == [(job.id, [1])] * MAX_LOSSES
+    ended = JobStore(ws).get(job.id)
+    assert ended.state == "failed" and ended.lost == {"1": MAX_LOSSES + 1}
+    assert set(ended.failed.values()) == {"lost 4 times (a worker died with it each time)"}

@@ -18,13 +18,16 @@ from typing import Protocol
 from ..core.recovery import ChunkRef, judge
 from ..workspace import Workspace
 from .jobs_store import JobStore
-from .machine import Dispatch, resume_job
+from .machine import Dispatch, record_chunk_failure, resume_job
 
 __all__ = ["BrokerView", "Supervisor", "Survey"]
 
 # A job that was never marked sent in full (its sender died mid-way) is looked at
 # after this long anyway.
 UNSENT_GRACE_S = 60.0
+# A chunk lost this often (it kills the worker that takes it, say) is recorded as
+# failed instead of sent again forever.
+MAX_LOSSES = 3
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,24 @@ class Supervisor:
         resent: dict[str, list[int]] = {}
         for ref in sorted(verdict.lost):
             resent.setdefault(ref.job_id, []).append(ref.chunk)
-        for job_id, chunks in resent.items():
-            resume_job(self.ws, job_id, self.dispatch, chunks)
-        return resent
+        for job_id, chunks in list(resent.items()):
+            resent[job_id] = self._resend(job_id, chunks)
+        return {job_id: chunks for job_id, chunks in resent.items() if chunks}
+
+    def _resend(self, job_id: str, chunks: list[int]) -> list[int]:
+        store = JobStore(self.ws)
+        with store.editing(job_id) as job:
+            for chunk in chunks:
+                job.lost[str(chunk)] = job.lost.get(str(chunk), 0) + 1
+            counts = dict(job.lost)
+        plans = store.plans(job_id)
+        again = []
+        for chunk in chunks:
+            if counts[str(chunk)] > MAX_LOSSES:
+                reason = f"lost {counts[str(chunk)]} times (a worker died with it each time)"
+                record_chunk_failure(str(self.ws.root), job_id, chunk, plans[chunk]["keys"], reason)
+            else:
+                again.append(chunk)
+        if again:
+            resume_job(self.ws, job_id, self.dispatch, again)
+        return again
