@@ -148,7 +148,10 @@ def _wait(predicate: Callable[[], bool], what: str, log: Path | None = None) -> 
     while not predicate():
         if time.monotonic() > deadline:
             tail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
-            raise AssertionError(f"no {what} within the {DEADLINE_S:.0f} s hang guard\n{tail}")
+            job = JobStore(Workspace.at(log.parent / "ws")).all()[-1] if log else None
+            raise AssertionError(
+                f"no {what} within the {DEADLINE_S:.0f} s hang guard\n{job}\n{tail}"
+            )
         time.sleep(0.2)
 
 

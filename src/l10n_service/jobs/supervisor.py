@@ -43,6 +43,9 @@ log = logging.getLogger(__name__)
 # A Redis queue longer than this is not read message by message: it counts as
 # holding anything (its chunks will reach a worker before they could be lost).
 MAX_LISTED = 5000
+# Longer than any healthy round (inspect waits 2 s three times, publishing retries
+# for up to a minute while the broker restarts).
+ROUND_DEADLINE_S = 120.0
 _stop = threading.Event()
 _lock_fd: int | None = None  # this process supervises while it holds this flock
 
@@ -126,14 +129,30 @@ def _run(ws: Workspace, interval: float) -> None:
     while not _stop.wait(interval):
         if not _elected(ws):
             continue  # another apply worker supervises this workspace
+        if not _round_within(supervisor, ROUND_DEADLINE_S):
+            # A round that hangs (a broker connection that never answers) is left to
+            # itself; the next rounds start afresh.
+            log.warning("supervisor: a round took over %.0f s; starting afresh", ROUND_DEADLINE_S)
+            supervisor = Supervisor(ws, CeleryView(), send_chunks)
+
+
+def _round_within(supervisor: Supervisor, deadline: float) -> bool:
+    """One round in its own thread; False when it did not end within ``deadline``."""
+
+    def one() -> None:
         try:
             resent = supervisor.round()
         except Exception as exc:  # the broker is away: try again next round
             log.warning("supervisor: round skipped: %s", exc)
             supervisor.forget()
-            continue
+            return
         for job_id, chunks in resent.items():
             log.warning("supervisor: job %s: sent lost chunks %s again", job_id, chunks)
+
+    thread = threading.Thread(target=one, name="l10n-supervisor-round", daemon=True)
+    thread.start()
+    thread.join(deadline)
+    return not thread.is_alive()
 
 
 def _elected(ws: Workspace) -> bool:
