@@ -146,7 +146,10 @@ class RabbitServer(BrokerServer):
             "RABBITMQ_CONFIG_FILE": str(f / "rabbitmq"),
             "RABBITMQ_PID_FILE": str(f / "rabbitmq.pid"),
         }
-        return ["/usr/lib/rabbitmq/bin/rabbitmq-server"], env
+        # Debian's /usr/sbin wrapper switches to the rabbitmq user; the real script
+        # runs as whoever starts it.
+        direct = Path("/usr/lib/rabbitmq/bin/rabbitmq-server")
+        return [str(direct) if direct.exists() else "rabbitmq-server"], env
 
     def _ready(self) -> bool:
         if not _answers(self.port):
