@@ -14,6 +14,7 @@ ORDER = [
     "extract_speed.py",
     "sentence_splitters.py",
     "mt_throughput.py",
+    "job_recovery.py",
     "apertium_throughput.py",
     "http_bundle.py",
 ]

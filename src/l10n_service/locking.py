@@ -1,19 +1,35 @@
 """One writer per catalog at a time: a lock file across processes on one machine,
-and a Redis lock across machines when Redis is configured."""
+and a Redis lock across machines when Redis is configured.
+
+The Redis lock lives only ``L10N_LOCK_TTL`` seconds (default 10) unless its holder
+renews it, which a live holder does every third of that: a holder killed with
+SIGKILL (or a Redis restart that kept the key) blocks the catalog for seconds, not
+for the longest write anyone could make. The lock file is released by the kernel
+when its process dies.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from filelock import FileLock
 
+from .errors import ConflictError
 from .settings import load_settings
 
-__all__ = ["catalog_lock"]
+__all__ = ["catalog_lock", "lock_ttl"]
 
+# How long a writer waits for the catalog (a live holder may write for a while).
 LOCK_TIMEOUT_S = 120
+
+
+def lock_ttl() -> float:
+    return float(os.environ.get("L10N_LOCK_TTL", "10"))
 
 
 @contextlib.contextmanager
@@ -28,8 +44,39 @@ def catalog_lock(path: Path) -> Iterator[None]:
         import redis
 
         client = redis.Redis.from_url(url)
+        ttl = lock_ttl()
+        # Not thread-local: the renewal thread must see the owner's token.
         lock = client.lock(
-            f"l10n:lock:{path}", timeout=LOCK_TIMEOUT_S, blocking_timeout=LOCK_TIMEOUT_S
+            f"l10n:lock:{path}", timeout=ttl, blocking_timeout=LOCK_TIMEOUT_S, thread_local=False
         )
-        with lock:
-            yield
+        if not lock.acquire():
+            raise ConflictError(
+                f"catalog {path} is still locked by another writer after {LOCK_TIMEOUT_S} s"
+            )
+        try:
+            with _renewing(lock, ttl):
+                yield
+        finally:
+            # The work is done: a lock that expired meanwhile (Redis restarted) is
+            # no reason to fail it.
+            with contextlib.suppress(redis.exceptions.LockError, redis.exceptions.ConnectionError):
+                lock.release()
+
+
+@contextlib.contextmanager
+def _renewing(lock: Any, ttl: float) -> Iterator[None]:
+    """Keep ``lock`` alive while the block runs: a thread that resets its expiry."""
+    done = threading.Event()
+
+    def renew() -> None:
+        while not done.wait(ttl / 3):
+            with contextlib.suppress(Exception):  # Redis away: the key expires, and the
+                lock.reacquire()  # lock file still guards this machine
+
+    thread = threading.Thread(target=renew, name="l10n-lock-renewal", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()

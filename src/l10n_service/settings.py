@@ -33,7 +33,10 @@ def load_settings() -> Settings:
     tokens = env.get("L10N_TOKENS_FILE")
     return Settings(
         broker_url=broker,
-        result_backend=env.get("L10N_RESULT_BACKEND") or broker,
+        # No default: job state lives in the workspace's job store and every task
+        # ignores its result, so a broker URL is all a deployment needs (Celery 5 has
+        # no ``amqp://`` result backend to default to).
+        result_backend=env.get("L10N_RESULT_BACKEND") or None,
         redis_lock_url=redis_lock,
         chunk_size=int(env.get("L10N_CHUNK_SIZE", "32")),
         reviewer=env.get("L10N_USER") or env.get("USER") or "reviewer",

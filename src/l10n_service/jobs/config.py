@@ -22,6 +22,7 @@ def workspace_root() -> Path:
 
 def celery_config() -> dict[str, Any]:
     settings = load_settings()
+    backend: str | None
     if settings.embedded:
         state = workspace_root() / ".l10n"
         state.mkdir(parents=True, exist_ok=True)
@@ -29,14 +30,16 @@ def celery_config() -> dict[str, Any]:
         backend = f"db+sqlite:///{state / 'results.sqlite'}"
     else:
         broker = settings.broker_url or ""
-        backend = settings.result_backend or broker
+        backend = settings.result_backend
     config: dict[str, Any] = {
         "broker_url": broker,
-        "result_backend": backend,
         "task_serializer": "json",
         "result_serializer": "json",
         "accept_content": ["json"],
         "task_default_queue": APPLY_QUEUE,
+        # The job supervisor (a thread in the worker that applies chunks); named
+        # here, not imported by the app, because it sends chunks through the app.
+        "include": ["l10n_service.jobs.supervisor"],
         # A chunk is redelivered if its worker dies mid-task; apply is idempotent.
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
@@ -54,6 +57,8 @@ def celery_config() -> dict[str, Any]:
         # (Celery 6's default) rather than finishing with an ack that cannot be sent.
         "worker_cancel_long_running_tasks_on_connection_loss": True,
     }
+    if backend:  # optional: tasks ignore their results (progress is in the job store)
+        config["result_backend"] = backend
     # Publishing the next step of a chain must outlast a broker restart.
     config["task_publish_retry_policy"] = {
         "max_retries": 60, "interval_start": 0.5, "interval_step": 0.5, "interval_max": 2,

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+from uuid import uuid4
 
+from ..core.recovery import chunk_task_id
 from ..services.jobs_store import Job
 from .config import APPLY_QUEUE
 
@@ -28,7 +30,16 @@ def send_chunks(
 
     for index in indices:
         plan = plans[index]
-        on_error = chunk_failed.s(root, job.id, index, plan["keys"]).set(queue=APPLY_QUEUE)
-        translate = translate_chunk.s(job.engine, job.source, job.lang, plan["texts"])
-        apply = apply_chunk.s(root, job.id, index, plan["keys"]).set(queue=APPLY_QUEUE)
-        (translate.set(queue=job.queue).on_error(on_error) | apply).apply_async()
+        # Ids that name the chunk: the supervisor reads from a worker's task list
+        # which chunks it holds (core.recovery).
+        ident = {step: chunk_task_id(job.id, index, step, uuid4().hex[:10]) for step in "tae"}
+        on_error = chunk_failed.s(root, job.id, index, plan["keys"]).set(
+            queue=APPLY_QUEUE, task_id=ident["e"]
+        )
+        translate = translate_chunk.s(job.engine, job.source, job.lang, plan["texts"]).set(
+            queue=job.queue, task_id=ident["t"]
+        )
+        apply = apply_chunk.s(root, job.id, index, plan["keys"]).set(
+            queue=APPLY_QUEUE, task_id=ident["a"]
+        )
+        (translate.on_error(on_error) | apply).apply_async()

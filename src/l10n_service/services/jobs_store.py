@@ -58,6 +58,11 @@ class Job:
     source: str = "en"
     resumed: int = 0
     reused: int = 0  # filled from the translation memory before MT, not sent to MT
+    # When its chunks were last all handed to the broker (None while being sent): the
+    # supervisor looks for lost chunks only in a job sent in full.
+    dispatched: float | None = None
+    # Chunk (as a string: JSON keys) -> how often the supervisor found it lost.
+    lost: dict[str, int] = field(default_factory=dict)
 
     @property
     def progress(self) -> float:

@@ -143,22 +143,30 @@ def start_job(
             broken.state, broken.finished = "failed", time.time()
             broken.notice = f"could not enqueue: {exc}"
         raise JobError(f"could not enqueue job {job.id} on the broker: {exc}") from exc
-    return job
+    with store.editing(job.id) as sent:
+        sent.dispatched = time.time()
+    return sent
 
 
-def resume_job(ws: Workspace, job_id: str, dispatch: Dispatch) -> int:
+def resume_job(
+    ws: Workspace, job_id: str, dispatch: Dispatch, chunks: Iterable[int] | None = None
+) -> int:
     """Send again every chunk not yet applied (e.g. lost with a broker that crashed
-    between delivery and acknowledgement). Safe at any time: apply is idempotent and
-    each chunk is counted once."""
+    between delivery and acknowledgement), or only ``chunks`` of them (what the
+    supervisor found lost). Safe at any time: apply is idempotent and each chunk is
+    counted once."""
     store = JobStore(ws)
     job = store.get(job_id)
     if job.state in ("done", "failed", "cancelled"):
         return 0
-    missing = [i for i in range(job.chunks) if i not in set(job.done_chunks)]
+    done = set(job.done_chunks)
+    wanted = range(job.chunks) if chunks is None else sorted(set(chunks))
+    missing = [i for i in wanted if 0 <= i < job.chunks and i not in done]
     if missing:
         dispatch(str(ws.root), job, store.plans(job_id), missing)
         with store.editing(job_id) as edited:
             edited.resumed += 1
+            edited.dispatched = time.time()
     return len(missing)
 
 
@@ -173,6 +181,7 @@ def apply_chunk_result(
     path = ws.po_path(job.slug, job.lang)
     line = provenance_line(result["provenance"])
     written = skipped = 0
+    changed = False
     failed: dict[str, str] = {}
     with catalog_lock(path):
         po = read_po(path)
@@ -191,6 +200,11 @@ def apply_chunk_result(
                     and entry.msgstr
                     and not (MACHINE_FLAG in entry.flags and FUZZY_FLAG in entry.flags)
                 )
+                if entry is not None and entry.msgstr == text and MACHINE_FLAG in entry.flags:
+                    # This chunk's own output, written by an earlier delivery that died
+                    # before counting it: the job did translate it.
+                    written += 1
+                    continue
                 if entry is None or human or entry.msgstr == text:
                     skipped += 1
                     continue
@@ -205,7 +219,8 @@ def apply_chunk_result(
                 ]
                 entry.comment = "\n".join([*notes, line])
                 written += 1
-        if written:
+                changed = True
+        if changed:
             write_catalog(ws, job.slug, job.lang, po)
         # Still under the catalog lock: a redelivered copy of this chunk waits, then
         # finds its work done and the chunk counted, so it can't count it as skipped.
