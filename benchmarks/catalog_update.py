@@ -75,8 +75,15 @@ def pseudo_translation(text: str) -> str:
     return " ".join(word[::-1] for word in reversed(text.split(" ")))
 
 
-def make_catalogs(size: int, seed: int = 1) -> tuple[polib.POFile, polib.POFile, dict[str, str]]:
-    """(translated catalog, edited template, edited msgid -> its original msgid)."""
+def make_catalogs(
+    size: int, seed: int = 1, unusable_share: float = 0.0
+) -> tuple[polib.POFile, polib.POFile, dict[str, str]]:
+    """(translated catalog, edited template, edited msgid -> its original msgid).
+
+    ``unusable_share`` of the catalog's entries carry no usable translation: half of
+    them untranslated, half fuzzy (drawn from their own random stream, so the msgids
+    and edits are the same whatever the share)."""
+    states = random.Random(seed + 1)
     rng = random.Random(seed)
     words = article_words()
     msgids: list[str] = []
@@ -100,7 +107,13 @@ def make_catalogs(size: int, seed: int = 1) -> tuple[polib.POFile, polib.POFile,
     edited: dict[str, str] = {}
     for number, msgid in enumerate(msgids):
         where = [("articles/bench.txt", str(number + 1))]
-        po.append(polib.POEntry(msgid=msgid, msgstr=pseudo_translation(msgid), occurrences=where))
+        entry = polib.POEntry(msgid=msgid, msgstr=pseudo_translation(msgid), occurrences=where)
+        if states.random() < unusable_share:
+            if states.random() < 0.5:
+                entry.msgstr = ""
+            else:
+                entry.flags.append("fuzzy")
+        po.append(entry)
         new_id = msgid
         if rng.random() < EDITED_SHARE:
             new_id = edit_sentence(rng, words, msgid)

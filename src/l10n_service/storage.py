@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 __all__ = ["current_umask", "write_atomic"]
 
 
-def write_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
+def write_atomic(path: Path, data: bytes | Iterable[bytes], *, mode: int | None = None) -> None:
     """Replace ``path`` with ``data`` all at once: temp file, fsync, rename.
 
     The file keeps the mode it had (or gets the usual ``0666 & ~umask``), not
     mkstemp's private 0600: bundles and catalogs are read by web servers and
-    translators' tools. Pass ``mode`` for files that must stay private."""
+    translators' tools. Pass ``mode`` for files that must stay private. ``data`` may
+    be an iterable of pieces (a big catalog written as it is rendered); an error
+    while producing them leaves ``path`` as it was."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if mode is None:
         try:
@@ -32,7 +35,11 @@ def write_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
     try:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes | bytearray):
+                handle.write(data)
+            else:
+                for piece in data:
+                    handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
