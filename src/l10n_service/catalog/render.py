@@ -178,7 +178,7 @@ def render_po(po: polib.POFile) -> str:
         return "".join(_render(po))
 
 
-_CHUNK = 1 << 18  # characters encoded and written at a time
+_CHUNK = 1 << 16  # characters encoded and written at a time
 
 
 def encode_chunks(po: polib.POFile, name: str = "<catalog>") -> Iterator[bytes]:
