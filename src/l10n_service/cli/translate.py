@@ -106,6 +106,12 @@ def _print_notice(jobs: list[Any]) -> None:
         sys.stderr.write(f"note: {fallback_note(engine, pairs)}\n")
 
 
+def per_job_bars(jobs: int, is_terminal: bool, rows: int) -> bool:
+    """A bar per job only on a terminal with a row for each, the summary bar and the
+    prompt (elsewhere bars scroll by or fill a log)."""
+    return is_terminal and jobs + 2 <= rows
+
+
 def _wait_with_progress(
     ws: Workspace,
     job_ids: list[str],
@@ -119,7 +125,7 @@ def _wait_with_progress(
     # One summary bar; a bar per job too only on a terminal with a row for each.
     # Redrawn once per poll (no refresh thread): hundreds of bars redrawn ten times a
     # second took more CPU than the worker doing the translating.
-    per_job = err.is_terminal and len(job_ids) + 2 <= err.size.height
+    per_job = per_job_bars(len(job_ids), err.is_terminal, err.size.height)
     with Progress(
         TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
         TimeRemainingColumn(), console=err, transient=False, auto_refresh=False,
