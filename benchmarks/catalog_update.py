@@ -23,8 +23,9 @@ passed on). Then the goals of issue #14 with PASS/FAIL.
     .venv/bin/python benchmarks/catalog_update.py                  # 10k and 100k
     .venv/bin/python benchmarks/catalog_update.py --sizes 10000 --repeat 5
 
-msgmerge's fuzzy run takes ~3 CPU s at 10k and ~20 minutes at 100k on this machine,
-so at 100k it is skipped unless ``--msgmerge-fuzzy-max`` allows it.
+msgmerge's fuzzy run takes 3-10 CPU s at 10k (its OpenMP threads spin on a busy
+machine) and ~20 minutes at 100k, so at 100k it is skipped unless
+``--msgmerge-fuzzy-max`` allows it.
 """
 
 from __future__ import annotations
