@@ -1,35 +1,44 @@
-"""``l10n update`` against GNU msgmerge on generated catalogs, in one run.
+"""``l10n update``'s catalog merge against GNU msgmerge (issue #14), in one run.
 
-For each size: a translated catalog of sentences built from the sample article's
-words, and a template in which 10% of the msgids were edited (a word substituted,
-inserted or dropped). Then, on the same files:
+For each size (10k and 100k entries by default): a catalog of sentences made from
+the sample article's words, 10% of them without a usable translation (half
+untranslated, half fuzzy), and a template in which 10% of the msgids were edited (a
+word substituted, inserted or dropped). Then, on the same files, each in its own
+process:
 
-* GNU ``msgmerge --previous`` (fuzzy matching) and ``msgmerge -N`` (no fuzzy),
-* ours: read both files, :func:`update_catalog`, write the result; with and without
-  fuzzy matching,
+* ours: read both files, :func:`update_catalog`, write the result, with and without
+  fuzzy matching; and a plain read + write of the catalog. CPU is the child's own
+  ``process_time`` around that work (not the interpreter's start-up), peak RSS the
+  whole child's (GNU ``time``, as ``newsroom_measure`` takes it);
+* GNU ``msgmerge --previous`` and ``msgmerge -N``, ``msgcat`` for read + write: CPU
+  from ``wait4`` (user + system, all its threads), peak RSS from GNU ``time``.
 
-printing median wall times, our speed-up, and match quality: how many edited
-entries came out fuzzy with their own original as the ``#|`` previous msgid.
+CPU medians of ``--repeat`` runs (the machine is shared: wall time is printed too).
+Quality (fuzzy runs): of the edited entries whose original had a usable
+translation, how many came out fuzzy with their own original as ``#|`` (right);
+of those whose original had none (untranslated or fuzzy), how many were filled in
+anyway (wrong fills: a translation that belongs to another sentence, or a fuzzy one
+passed on). Then the goals of issue #14 with PASS/FAIL.
 
-    .venv/bin/python benchmarks/catalog_update.py                     # 10k
-    .venv/bin/python benchmarks/catalog_update.py --sizes 10000,100000 \
-        --skip-msgmerge-fuzzy-above 10000
+    .venv/bin/python benchmarks/catalog_update.py                  # 10k and 100k
+    .venv/bin/python benchmarks/catalog_update.py --sizes 10000 --repeat 5
 
-msgmerge's fuzzy run takes ~25 s at 10k and ~20 minutes at 100k on 2 cores.
+msgmerge's fuzzy run takes 3-10 CPU s at 10k (its OpenMP threads spin on a busy
+machine) and ~20 minutes at 100k, so at 100k it is skipped unless
+``--msgmerge-fuzzy-max`` allows it.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import random
 import re
 import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import polib
@@ -37,11 +46,18 @@ import polib
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from newsroom_measure import run_command  # noqa: E402
+
 from l10n_service.catalog.store import parse_po, read_po, render_po, write_po  # noqa: E402
 from l10n_service.catalog.update import update_catalog  # noqa: E402
 
 ARTICLE = REPO / "examples" / "articles" / "pyongyang-marathon.txt"
 EDITED_SHARE = 0.10
+UNUSABLE_SHARE = 0.10  # catalog entries without a usable translation
+CACHE = REPO / ".bench"
+GENERATOR = 3  # bump when the generated files change
 
 
 def article_words() -> list[str]:
@@ -75,8 +91,15 @@ def pseudo_translation(text: str) -> str:
     return " ".join(word[::-1] for word in reversed(text.split(" ")))
 
 
-def make_catalogs(size: int, seed: int = 1) -> tuple[polib.POFile, polib.POFile, dict[str, str]]:
-    """(translated catalog, edited template, edited msgid -> its original msgid)."""
+def make_catalogs(
+    size: int, seed: int = 1, unusable_share: float = 0.0
+) -> tuple[polib.POFile, polib.POFile, dict[str, str]]:
+    """(translated catalog, edited template, edited msgid -> its original msgid).
+
+    ``unusable_share`` of the catalog's entries carry no usable translation: half of
+    them untranslated, half fuzzy (drawn from their own random stream, so the msgids
+    and edits are the same whatever the share)."""
+    states = random.Random(seed + 1)
     rng = random.Random(seed)
     words = article_words()
     msgids: list[str] = []
@@ -100,7 +123,13 @@ def make_catalogs(size: int, seed: int = 1) -> tuple[polib.POFile, polib.POFile,
     edited: dict[str, str] = {}
     for number, msgid in enumerate(msgids):
         where = [("articles/bench.txt", str(number + 1))]
-        po.append(polib.POEntry(msgid=msgid, msgstr=pseudo_translation(msgid), occurrences=where))
+        entry = polib.POEntry(msgid=msgid, msgstr=pseudo_translation(msgid), occurrences=where)
+        if states.random() < unusable_share:
+            if states.random() < 0.5:
+                entry.msgstr = ""
+            else:
+                entry.flags.append("fuzzy")
+        po.append(entry)
         new_id = msgid
         if rng.random() < EDITED_SHARE:
             new_id = edit_sentence(rng, words, msgid)
@@ -113,116 +142,172 @@ def make_catalogs(size: int, seed: int = 1) -> tuple[polib.POFile, polib.POFile,
     return po, pot, edited
 
 
-def timed(action: Callable[[], object], repeat: int) -> list[float]:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return times
+def catalog_files(size: int) -> tuple[Path, Path, Path]:
+    """(catalog, edited template, edited-msgid map as JSON), generated once in a child
+    process (so this one stays small: a child's peak RSS starts from its parent's)."""
+    folder = CACHE / f"catalog-update-{size}-v{GENERATOR}"
+    files = folder / "old.po", folder / "new.pot", folder / "edited.json"
+    if not all(path.exists() for path in files):
+        folder.mkdir(parents=True, exist_ok=True)
+        print(f"generating {size:,} entries in {folder} (once)", flush=True)
+        run = run_command([sys.executable, __file__, "--generate", str(size), str(folder)],
+                          env=dict(os.environ), budget=900)  # fmt: skip
+        if run.returncode:
+            raise RuntimeError(run.stderr[-2000:])
+    return files
 
 
-def quality(result: Path, edited: dict[str, str]) -> tuple[int, int, int]:
-    """(edited entries matched to their own original, matched to another one, left new)."""
-    po = read_po(result)
-    own = other = missed = 0
-    for entry in po:
-        if entry.obsolete or entry.msgid not in edited:
-            continue
-        if "fuzzy" in entry.flags and entry.previous_msgid == edited[entry.msgid]:
-            own += 1
-        elif entry.msgstr:
-            other += 1
-        else:
-            missed += 1
-    return own, other, missed
+def generate(size: int, folder: Path) -> None:
+    po, pot, edited = make_catalogs(size, unusable_share=UNUSABLE_SHARE)
+    (folder / "old.po").write_text(render_po(parse_po(render_po(po))), "utf-8")
+    (folder / "new.pot").write_text(render_po(pot), "utf-8")
+    (folder / "edited.json").write_text(json.dumps(edited), "utf-8")
 
 
-def run_size(size: int, args: argparse.Namespace, work: Path) -> None:
-    po, pot, edited = make_catalogs(size)
-    old, template = work / f"old-{size}.po", work / f"new-{size}.pot"
-    old.write_text(render_po(parse_po(render_po(po))), "utf-8")
-    template.write_text(render_po(pot), "utf-8")
-    print(f"\n== {size:,} entries, {len(edited):,} edited msgids ==")
-    rows: list[tuple[str, list[float], str]] = []
-
-    def ours(fuzzy: bool, out: Path) -> Callable[[], object]:
-        def action() -> object:
-            new, _ = update_catalog(read_po(old), read_po(template), "de", fuzzy=fuzzy)
-            write_po(new, out)
-            return None
-
-        return action
-
-    ours_fuzzy_out, ours_plain_out = work / f"ours-{size}.po", work / f"ours-n-{size}.po"
-    rows.append(("ours, fuzzy", timed(ours(True, ours_fuzzy_out), args.repeat), ""))
-    rows.append(("ours, no fuzzy", timed(ours(False, ours_plain_out), args.repeat), ""))
-    msgmerge = shutil.which("msgmerge")
-    mm_fuzzy_out, mm_plain_out = work / f"mm-{size}.po", work / f"mm-n-{size}.po"
-    ran_mm_fuzzy = False
-    if msgmerge:
-        plain = [msgmerge, "-q", "-N", "-o", str(mm_plain_out), str(old), str(template)]
-        rows.append(
-            ("msgmerge -N", timed(lambda: subprocess.run(plain, check=True), args.repeat), "")
-        )
-        if size <= args.skip_msgmerge_fuzzy_above:
-            fuzzy = [msgmerge, "-q", "--previous", "-o", str(mm_fuzzy_out), str(old), str(template)]
-            repeat = args.repeat if size <= 10_000 else 1
-            rows.append(
-                (
-                    "msgmerge --previous",
-                    timed(lambda: subprocess.run(fuzzy, check=True), repeat),
-                    "",
-                )
-            )
-            ran_mm_fuzzy = True
-        else:
-            print(
-                f"(msgmerge with fuzzy matching skipped at {size:,}: --skip-msgmerge-fuzzy-above)"
-            )
+def child(mode: str, old: Path, template: Path, out: Path) -> None:
+    """One measured run of ours; prints its CPU time (the work only) as JSON."""
+    start = time.process_time()
+    if mode == "rw":
+        write_po(read_po(old), out)
     else:
-        print("(GNU msgmerge not found: only our timings)")
-    print(f"{'what':<22}{'median s':>10}{'runs':>6}   all runs")
-    for name, times, _ in rows:
-        runs = " ".join(f"{t:.3f}" for t in times)
-        print(f"{name:<22}{statistics.median(times):>10.3f}{len(times):>6}   {runs}")
-    medians = {name: statistics.median(times) for name, times, _ in rows}
-    if "msgmerge --previous" in medians:
-        ratio = medians["msgmerge --previous"] / medians["ours, fuzzy"]
-        print(f"speed-up with fuzzy matching: msgmerge / ours = {ratio:.1f}x")
-    if "msgmerge -N" in medians:
-        ratio = medians["msgmerge -N"] / medians["ours, no fuzzy"]
-        print(f"speed-up without fuzzy:       msgmerge -N / ours = {ratio:.2f}x")
-    own, other, missed = quality(ours_fuzzy_out, edited)
-    print(
-        f"match quality, ours:     {own}/{len(edited)} edited entries matched to their own "
-        f"original ({other} to another entry, {missed} left untranslated)"
-    )
-    if ran_mm_fuzzy:
-        own, other, missed = quality(mm_fuzzy_out, edited)
-        print(
-            f"match quality, msgmerge: {own}/{len(edited)} edited entries matched to their own "
-            f"original ({other} to another entry, {missed} left untranslated)"
-        )
+        new, _ = update_catalog(read_po(old), read_po(template), "de", fuzzy=mode == "fuzzy")
+        write_po(new, out)
+    print(json.dumps({"cpu": time.process_time() - start}))
+
+
+class Row:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.cpu: list[float] = []
+        self.wall: list[float] = []
+        self.rss: list[float] = []
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu)
+
+    @property
+    def rss_peak(self) -> float:
+        return max(self.rss) if self.rss else float("nan")
+
+
+def measure(row: Row, cmd: list[str], repeat: int, ours: bool) -> Row:
+    for _ in range(repeat):
+        run = run_command(cmd, env={**os.environ, "PYTHONPATH": str(REPO / "src")}, budget=3600)
+        if run.returncode:
+            raise RuntimeError(f"{row.name}: {run.stderr[-2000:]}")
+        row.cpu.append(json.loads(run.stdout.strip().splitlines()[-1])["cpu"] if ours
+                       else run.sample.cpu)  # fmt: skip
+        row.wall.append(run.sample.wall)
+        if run.sample.rss_mb is not None:
+            row.rss.append(run.sample.rss_mb)
+    return row
+
+
+def quality(result: Path, old: Path, edited: dict[str, str]) -> tuple[int, int, int, int]:
+    """(right matches, edited entries with a usable original, wrong fills, edited
+    entries whose original had no usable translation)."""
+    usable = {e.msgid for e in read_po(old) if e.msgstr and "fuzzy" not in e.flags}
+    right = wrong = 0
+    for entry in read_po(result):
+        original = edited.get(entry.msgid)
+        if entry.obsolete or original is None:
+            continue
+        if original in usable:
+            right += "fuzzy" in entry.flags and entry.previous_msgid == original
+        elif entry.msgstr:
+            wrong += 1
+    with_usable = sum(1 for original in edited.values() if original in usable)
+    return right, with_usable, wrong, len(edited) - with_usable
+
+
+def run_size(size: int, args: argparse.Namespace, goals: list[tuple[str, str, bool]]) -> None:
+    old, template, edited_file = catalog_files(size)
+    edited = json.loads(edited_file.read_text("utf-8"))
+    label = f"{size // 1000}k"
+    print(f"\n== {size:,} entries ({old.stat().st_size / 1e6:.0f} MB), "
+          f"{len(edited):,} edited msgids ==", flush=True)  # fmt: skip
+    work = old.parent
+    me = [sys.executable, __file__, "--child"]
+    rows: dict[str, Row] = {}
+    for mode, name in (("fuzzy", "ours, fuzzy"), ("plain", "ours, no fuzzy"),
+                       ("rw", "ours, read + write")):  # fmt: skip
+        cmd = [*me, mode, str(old), str(template), str(work / f"ours-{mode}.po")]
+        rows[name] = measure(Row(name), cmd, args.repeat, ours=True)
+    msgmerge, msgcat = shutil.which("msgmerge"), shutil.which("msgcat")
+    if msgmerge:
+        plain = [msgmerge, "-q", "-N", "-o", str(work / "mm-plain.po"), str(old), str(template)]
+        rows["msgmerge -N"] = measure(Row("msgmerge -N"), plain, args.repeat, ours=False)
+        if size <= args.msgmerge_fuzzy_max:
+            fuzzy = [msgmerge, "-q", "--previous", "-o", str(work / "mm-fuzzy.po"), str(old),
+                     str(template)]  # fmt: skip
+            repeat = args.repeat if size <= 10_000 else 1
+            rows["msgmerge --previous"] = measure(Row("msgmerge --previous"), fuzzy, repeat,
+                                                  ours=False)  # fmt: skip
+    if msgcat:
+        cat = [msgcat, "-o", str(work / "msgcat.po"), str(old)]
+        rows["msgcat (read + write)"] = measure(Row("msgcat (read + write)"), cat, args.repeat,
+                                                ours=False)  # fmt: skip
+    print(f"{'what':<24}{'CPU s':>8}{'wall s':>8}{'peak MB':>9}   CPU of each run")
+    for row in rows.values():
+        runs = " ".join(f"{t:.2f}" for t in row.cpu)
+        print(f"{row.name:<24}{row.cpu_median:>8.2f}{statistics.median(row.wall):>8.2f}"
+              f"{row.rss_peak:>9.0f}   {runs}")  # fmt: skip
+    ours_q = quality(work / "ours-fuzzy.po", old, edited)
+    print(f"quality, ours:     {ours_q[0]}/{ours_q[1]} right matches, "
+          f"{ours_q[2]}/{ours_q[3]} wrong fills")  # fmt: skip
+    mm_q = None
+    if "msgmerge --previous" in rows:
+        mm_q = quality(work / "mm-fuzzy.po", old, edited)
+        print(f"quality, msgmerge: {mm_q[0]}/{mm_q[1]} right matches, "
+              f"{mm_q[2]}/{mm_q[3]} wrong fills")  # fmt: skip
+        ratio = rows["msgmerge --previous"].cpu_median / rows["ours, fuzzy"].cpu_median
+        print(f"fuzzy update: msgmerge --previous / ours = {ratio:.1f}x CPU")
+        goals.append((f"fuzzy update {label}: >= 20x msgmerge's CPU (issue's figure)",
+                      f"{ratio:.1f}x", ratio >= 20))  # fmt: skip
+    if "msgmerge -N" in rows:
+        ratio = rows["msgmerge -N"].cpu_median / rows["ours, no fuzzy"].cpu_median
+        print(f"no fuzzy:     msgmerge -N / ours = {ratio:.2f}x CPU")
+        if size <= 10_000:
+            goals.append((f"no-fuzzy update {label}: no slower than msgmerge -N",
+                          f"{rows['ours, no fuzzy'].cpu_median:.2f} vs "
+                          f"{rows['msgmerge -N'].cpu_median:.2f} CPU s", ratio >= 1))  # fmt: skip
+    goals.append((f"fuzzy {label}: 100% right matches", f"{ours_q[0]}/{ours_q[1]}",
+                  ours_q[0] == ours_q[1]))  # fmt: skip
+    if mm_q is not None:
+        goals.append((f"fuzzy {label}: wrong fills <= msgmerge's", f"{ours_q[2]} vs {mm_q[2]}",
+                      ours_q[2] <= mm_q[2]))  # fmt: skip
+    if size >= 100_000:
+        update_mb = max(rows["ours, fuzzy"].rss_peak, rows["ours, no fuzzy"].rss_peak)
+        goals.append((f"update {label}: peak RSS well under 600 MB (<= 500)",
+                      f"{update_mb:.0f} MB", update_mb <= 500))  # fmt: skip
+        rw_mb = rows["ours, read + write"].rss_peak
+        goals.append((f"read + write {label}: much less than 580 MB (<= 290)",
+                      f"{rw_mb:.0f} MB", rw_mb <= 290))  # fmt: skip
 
 
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]), Path(sys.argv[5]))
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "--generate":
+        generate(int(sys.argv[2]), Path(sys.argv[3]))
+        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", default="10000", help="comma-separated entry counts")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement")
-    parser.add_argument(
-        "--skip-msgmerge-fuzzy-above",
-        type=int,
-        default=10**9,
-        metavar="N",
-        help="don't run msgmerge's fuzzy matching on catalogs bigger than N (20 min at 100k)",
-    )
+    parser.add_argument("--sizes", default="10000,100000", help="comma-separated entry counts")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
+    parser.add_argument("--msgmerge-fuzzy-max", type=int, default=10_000, metavar="N",
+                        help="run msgmerge's fuzzy matching only up to N entries "
+                        "(~20 min at 100k)")  # fmt: skip
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    print(f"sizes {sizes}, {args.repeat} runs each (msgmerge fuzzy above 10k: one run)")
-    with tempfile.TemporaryDirectory(prefix="l10n-bench-") as tmp:
-        for size in sizes:
-            run_size(size, args, Path(tmp))
+    print(f"sizes {sizes}, CPU medians of {args.repeat} runs (msgmerge fuzzy above 10k: one)")
+    goals: list[tuple[str, str, bool]] = []
+    for size in sizes:
+        run_size(size, args, goals)
+    print("\ngoals (issue #14)")
+    for name, figure, ok in goals:
+        print(f"  {'PASS' if ok else 'FAIL'}  {name}: {figure}")
 
 
 if __name__ == "__main__":

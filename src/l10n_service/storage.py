@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import StorageError
@@ -21,12 +22,14 @@ __all__ = ["current_umask", "disk_full", "write_atomic"]
 _FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 
 
-def write_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
+def write_atomic(path: Path, data: bytes | Iterable[bytes], *, mode: int | None = None) -> None:
     """Replace ``path`` with ``data`` all at once: temp file, fsync, rename.
 
     The file keeps the mode it had (or gets the usual ``0666 & ~umask``), not
     mkstemp's private 0600: bundles and catalogs are read by web servers and
-    translators' tools. Pass ``mode`` for files that must stay private.
+    translators' tools. Pass ``mode`` for files that must stay private. ``data`` may
+    be an iterable of pieces (a big catalog written as it is rendered); an error
+    while producing them leaves ``path`` as it was.
 
     A full disk or quota is a StorageError naming the file; the old file is intact."""
     try:
@@ -38,7 +41,7 @@ def write_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
         raise full from None
 
 
-def _write_atomic(path: Path, data: bytes, mode: int | None) -> None:
+def _write_atomic(path: Path, data: bytes | Iterable[bytes], mode: int | None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if mode is None:
         try:
@@ -49,7 +52,11 @@ def _write_atomic(path: Path, data: bytes, mode: int | None) -> None:
     try:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes | bytearray):
+                handle.write(data)
+            else:
+                for piece in data:
+                    handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

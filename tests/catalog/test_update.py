@@ -255,3 +255,42 @@ def test_same_result_as_msgmerge_on_a_real_catalog(name: str, tmp_path: Path) ->
         write_po(ours, tmp_path / "ours.po")
         check = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(tmp_path / "ours.po")])
         assert check.returncode == 0
+
+
+def test_only_usable_translations_donate_fuzzy_matches_on_a_generated_catalog() -> None:
+    """Edited sentences whose original is untranslated or fuzzy (active, obsolete,
+    or in the same context) never take that original's text; every fuzzy match
+    comes from a translated, non-fuzzy entry; and every edited sentence whose
+    original is usable gets its own original back."""
+    import random
+
+    rng = random.Random(7)
+    words = ["the", "city", "runners", "crossed", "square", "before", "dawn", "officials"]
+    old, pot = catalog(), catalog()
+    edited: dict[str, str] = {}
+    for number in range(400):
+        msgid = f"{number}: " + " ".join(rng.choice(words) for _ in range(rng.randint(6, 12)))
+        kind = number % 5  # 0: untranslated, 1: fuzzy, 2: obsolete fuzzy, else usable
+        context = f"s{number}" if number % 2 else None
+        flags = ["fuzzy"] if kind in (1, 2) else []
+        text = "" if kind == 0 else f"T{number}"
+        old.append(entry(msgid, text, msgctxt=context, flags=flags, obsolete=kind == 2))
+        new_id = msgid + " again" if number % 3 == 0 else msgid
+        if new_id != msgid:
+            edited[new_id] = msgid
+        pot.append(entry(new_id, msgctxt=context))
+    usable = {e.msgid for e in old if e.msgstr and "fuzzy" not in e.flags}
+    out, report = update_catalog(old, pot, "de")
+    fuzzy = [e for e in out if not e.obsolete and e.previous_msgid and "fuzzy" in e.flags]
+    assert report.fuzzy == len(fuzzy) > 0
+    assert all(e.previous_msgid in usable for e in fuzzy)
+    results = by_msgid(out)
+    own = [m for m, original in edited.items() if original in usable]
+    assert own and all(results[m].previous_msgid == edited[m] for m in own)
+    texts = {e.msgid: e.msgstr for e in old}
+    unusable = [m for m, original in edited.items() if original not in usable]
+    assert len(unusable) > 20
+    for msgid in unusable:
+        original = edited[msgid]
+        assert results[msgid].previous_msgid != original
+        assert not texts[original] or results[msgid].msgstr != texts[original]

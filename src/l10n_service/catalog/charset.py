@@ -91,8 +91,11 @@ def charset_of(po: polib.POFile) -> str | None:
     return match.group(1)
 
 
-def encode_text(text: str, po: polib.POFile, name: str) -> bytes:
-    """Rendered catalog text in the charset its header declares (UTF-8 by default)."""
+def encode_text(text: str, po: polib.POFile, name: str, *, first_line: int = 0) -> bytes:
+    """Rendered catalog text in the charset its header declares (UTF-8 by default).
+
+    ``first_line``: how many lines came before ``text`` (a catalog encoded in pieces),
+    so an error names the line of the file."""
     charset = charset_of(po) or _DEFAULT
     try:
         return text.encode(charset)
@@ -101,7 +104,7 @@ def encode_text(text: str, po: polib.POFile, name: str) -> bytes:
             f"unknown charset {charset!r} in the Content-Type header", name
         ) from None
     except UnicodeEncodeError as exc:
-        line = text[: exc.start].count("\n") + 1
+        line = first_line + text[: exc.start].count("\n") + 1
         raise CatalogError(
             f"{text[exc.start]!r} cannot be written in the declared charset {charset}", name, line
         ) from None

@@ -18,16 +18,26 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from sys import intern
+from typing import IO
 
 import polib
 
 from ..core.allocation import gc_paused
 from ..errors import CatalogError
 from .charset import MAX_CATALOG_BYTES, charset_of, decode_po
-from .layout import LAYOUT_KEY, SOURCE_KEY, WRAP_WIDTH, Layout, Source, header_snapshot
+from .layout import (
+    LAYOUT_KEY,
+    SOURCE_KEY,
+    WRAP_WIDTH,
+    Layout,
+    Source,
+    header_snapshot,
+    new_entry,
+)
 from .metadata import check_header, check_plural_forms, parse_metadata
 
 __all__ = ["UPLOAD_CHECKS", "ReadOptions", "parse_po", "read_po"]
@@ -74,6 +84,7 @@ def read_po(
         max_bytes=options.max_bytes,
         refuse_mislabelled_utf8=options.refuse_mislabelled_utf8,
     )
+    del data  # the parser keeps its own UTF-8 copy; a big file need not be held twice
     return parse_po(text, label, options=options)
 
 
@@ -241,8 +252,27 @@ def _occurrences(text: str) -> list[tuple[str, str]]:
     found = []
     for item in text.split():
         path, sep, number = item.rpartition(":")
-        found.append((path, number) if sep and number.isdigit() else (item, ""))
+        # one str per path, not one per reference: 100k entries share a few paths
+        found.append((intern(path), number) if sep and number.isdigit() else (intern(item), ""))
     return found
+
+
+_BLOCK = 1 << 20  # characters split into lines at a time
+
+
+def _lines(text: str, start: int) -> Iterator[str]:
+    """The lines of ``text[start:]`` without their newline, split a block at a time so
+    a big file never becomes one list of all its lines."""
+    size = len(text)
+    pos = start
+    while pos < size:
+        end = text.find("\n", pos + _BLOCK)
+        end = size if end < 0 else end + 1
+        lines = text[pos:end].split("\n")
+        if lines[-1] == "":
+            lines.pop()
+        yield from lines
+        pos = end
 
 
 def _comment_text(line: str, marker: int) -> str:
@@ -255,6 +285,9 @@ class _Parser:
 
     def __init__(self, text: str, name: str) -> None:
         self.text = text
+        # The file as UTF-8: what each entry's Source points into (see layout.Source).
+        self.doc = text.encode("utf-8", "surrogatepass")
+        self.kinds: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple per shape
         self.name = name
         self.entries: list[polib.POEntry] = []
         self.header: tuple[_Entry, Source] | None = None
@@ -267,24 +300,22 @@ class _Parser:
     def parse(self) -> polib.POFile:
         text = self.text
         layout = self.layout
-        pos = 0
+        pos = 0  # a byte offset into self.doc
+        first_char = 0
         if text.startswith("\ufeff"):
-            layout.prefix, pos = "\ufeff", 1
+            layout.prefix, pos, first_char = "\ufeff", 3, 1
         first_newline = text.find("\n")
         if first_newline > 0 and text[first_newline - 1] == "\r":
             layout.newline = "\r\n"
-        lines = text[pos:].split("\n")
-        if lines and lines[-1] == "":
-            lines.pop()
-        else:
-            layout.ends_without_newline = bool(lines)
+        layout.ends_without_newline = len(text) > first_char and not text.endswith("\n")
         entry: _Entry | None = None
         gap_start = pos  # where the blank lines before the next entry begin
         content_end = pos  # end of the last line that belonged to an entry
         kind = ""  # the string field that continuation lines extend
-        for number, raw in enumerate(lines, 1):
+        number = 0
+        for number, raw in enumerate(_lines(text, first_char), 1):
             start = pos
-            pos += len(raw) + 1
+            pos += (len(raw) if raw.isascii() else len(raw.encode("utf-8", "surrogatepass"))) + 1
             line = raw[:-1] if raw[-1:] == "\r" else raw
             head = line[:1]
             if head == " " or head == "\t":
@@ -350,8 +381,8 @@ class _Parser:
                 # Comments after the last entry belong to no entry: keep them as they are.
                 trailer_start = entry.sections[0][1]
             else:
-                self._finish(entry, content_end, len(lines) + 1)
-        layout.trailer = text[trailer_start:]
+                self._finish(entry, content_end, number + 1)
+        layout.trailer = self.doc[trailer_start:].decode("utf-8", "surrogatepass")
         return self._build()
 
     def _comment(self, entry: _Entry, line: str, start: int, obsolete: bool) -> str:
@@ -446,38 +477,31 @@ class _Parser:
             raise self.fail("an entry without msgid", entry.line)
         if entry.mstr is None and not entry.mstr_plural:
             raise self.fail(f"missing msgstr for the msgid at line {entry.line}", next_line)
-        text = self.text
         sections = entry.sections
-        gap = text[sections[0][1] : sections[1][1]]
-        last = len(sections) - 1
-        parts = tuple(
-            (kind, text[start : sections[i + 1][1] if i < last else end])
-            for i, (kind, start) in enumerate(sections)
-            if i
-        )
+        begin = sections[0][1]
+        marks = (begin, *[start - begin for _, start in sections[1:]], end - begin)
+        shape = tuple([kind for kind, _ in sections[1:]])
+        kinds = self.kinds.setdefault(shape, shape)
         comment = "\n".join(entry.comment) if entry.comment else ""
         tcomment = "\n".join(entry.tcomment) if entry.tcomment else ""
         prev = entry.prev
         plural = entry.mid_plural or ""
-        po_entry = polib.POEntry.__new__(polib.POEntry)
-        fields: dict[str, Any] = {
-            "msgid": entry.mid,
-            "msgstr": entry.mstr or "",
-            "msgid_plural": plural,
-            "msgstr_plural": entry.mstr_plural,
-            "msgctxt": entry.ctxt,
-            "obsolete": bool(entry.obsolete),
-            "encoding": "utf-8",
-            "comment": comment,
-            "tcomment": tcomment,
-            "occurrences": entry.occurrences,
-            "flags": entry.flags,
-            "previous_msgctxt": prev.get("pc") if prev else None,
-            "previous_msgid": prev.get("pm") if prev else None,
-            "previous_msgid_plural": prev.get("pp") if prev else None,
-            "linenum": entry.line,
-        }
-        po_entry.__dict__ = fields
+        po_entry = new_entry(
+            entry.mid,
+            entry.mstr or "",
+            plural,
+            entry.mstr_plural,
+            entry.ctxt,
+            bool(entry.obsolete),
+            comment,
+            tcomment,
+            entry.occurrences,
+            entry.flags,
+            prev.get("pc") if prev else None,
+            prev.get("pm") if prev else None,
+            prev.get("pp") if prev else None,
+            entry.line,
+        )
         snapshot = (
             bool(entry.obsolete),
             tcomment,
@@ -493,8 +517,8 @@ class _Parser:
             entry.mstr or "",
             tuple(entry.mstr_plural.items()) if plural else (),
         )
-        source = Source(gap, parts, snapshot, entry.line)
-        po_entry.__dict__[SOURCE_KEY] = source
+        source = Source(self.doc, marks, kinds, snapshot, entry.line)
+        setattr(po_entry, SOURCE_KEY, source)
         if entry.obsolete:
             self.entries.append(po_entry)
             return
@@ -519,7 +543,9 @@ class _Parser:
             # polib keeps the header's flag list here too (truthy when fuzzy)
             po.metadata_is_fuzzy = entry.flags  # type: ignore[assignment]
             po.metadata = parse_metadata(entry.mstr or "")
-            layout.header = Source(source.gap, source.sections, header_snapshot(po), entry.line)
+            layout.header = Source(
+                source.doc, source.marks, source.kinds, header_snapshot(po), entry.line
+            )
             check_plural_forms(po, self.name, source)
         if self.entries:
             layout.first = id(self.entries[0])

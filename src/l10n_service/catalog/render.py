@@ -11,6 +11,7 @@ unchanged file gives the same bytes, and a one-entry edit is a one-entry diff.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import polib
@@ -31,7 +32,7 @@ from .layout import (
 )
 from .linebreak import wrap_portion
 
-__all__ = ["encode_po", "render_po"]
+__all__ = ["encode_chunks", "encode_po", "render_po"]
 
 _ESCAPES_OUT = {
     "\\": "\\\\",
@@ -174,37 +175,68 @@ def _fix_newline(text: str, newline: str) -> str:
 def render_po(po: polib.POFile) -> str:
     """The catalog as text: unchanged parts exactly as read, changed parts as msgcat writes."""
     with gc_paused():
-        return _render(po)
+        return "".join(_render(po))
 
 
-def _render(po: polib.POFile) -> str:
+_CHUNK = 1 << 16  # characters encoded and written at a time
+
+
+def encode_chunks(po: polib.POFile, name: str = "<catalog>") -> Iterator[bytes]:
+    """:func:`encode_po` a piece at a time, so a big catalog is never held whole as
+    text and again as bytes (what :func:`.store.write_po` streams to the file)."""
+    line = 0
+    pending: list[str] = []
+    size = 0
+    with gc_paused():
+        for piece in _render(po):
+            pending.append(piece)
+            size += len(piece)
+            if size >= _CHUNK:
+                text = "".join(pending)
+                yield encode_text(text, po, name, first_line=line)
+                line += text.count("\n")
+                pending, size = [], 0
+        if pending:
+            yield encode_text("".join(pending), po, name, first_line=line)
+
+
+def _render(po: polib.POFile) -> Iterator[str]:
+    """The catalog's text in pieces (an entry or a run of entries each)."""
     layout: Layout | None = po.__dict__.get(LAYOUT_KEY)
     newline = layout.newline if layout else "\n"
-    out: list[str] = [layout.prefix] if layout else []
+    # Pieces go out 512 at a time; the last one stays (the next may need a newline).
+    out: list[str] = [layout.prefix if layout else ""]
     emitted = 0
     has_header = bool(po.metadata) or bool(po.header) or (layout is not None and layout.header)
     if has_header:
         current = header_snapshot(po)
         source = layout.header if layout else None
         if source is not None and source.snapshot == current:
-            out.append(source.gap + source.text)
+            out.append(source.whole)
         else:
             text = _render_sections(current, source, _HEADER_FIXED)
             out.append((source.gap if source else "") + _fix_newline(text, newline))
         emitted += 1
     first = layout.first if layout else None
     for entry in po:
-        source = entry.__dict__.get(SOURCE_KEY)
+        if len(out) >= 512:
+            yield "".join(out[:-1])
+            del out[:-1]
+        source = getattr(entry, SOURCE_KEY, None)
         if emitted and not out[-1].endswith("\n"):
             out.append(newline)
         if source is not None:
-            gap = source.gap
-            if not gap and emitted:
-                gap = newline
-            elif emitted == 0 and id(entry) != first:
-                gap = ""
             current = entry_snapshot(entry)
-            if current == source.snapshot:
+            same = current == source.snapshot
+            if source.marks[1] and (emitted or id(entry) == first):  # its own blank lines
+                if same:
+                    out.append(source.whole)
+                    emitted += 1
+                    continue
+                gap = source.gap
+            else:
+                gap = newline if emitted and not source.marks[1] else ""
+            if same:
                 out.append(gap + source.text)
             else:
                 out.append(gap + _fix_newline(_render_sections(current, source), newline))
@@ -218,10 +250,11 @@ def _render(po: polib.POFile) -> str:
         out.append(layout.trailer)
     text = "".join(out)
     if layout is not None and layout.ends_without_newline and not layout.trailer:
-        return text
-    return text if not text or text.endswith("\n") else text + newline
+        yield text
+    else:
+        yield text if not text or text.endswith("\n") else text + newline
 
 
 def encode_po(po: polib.POFile, name: str = "<catalog>") -> bytes:
     """The rendered catalog in the charset its header declares (UTF-8 by default)."""
-    return encode_text(render_po(po), po, name)
+    return b"".join(encode_chunks(po, name))

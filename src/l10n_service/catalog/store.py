@@ -18,7 +18,7 @@ from .charset import MAX_CATALOG_BYTES, decode_po
 from .layout import WRAP_WIDTH, copy_layout, copy_source
 from .metadata import PLACEHOLDER_PLURAL_FORMS, plural_forms_problem
 from .parse import UPLOAD_CHECKS, ReadOptions, parse_po, read_po
-from .render import encode_po, render_po
+from .render import encode_chunks, encode_po, render_po
 
 __all__ = [
     "MAX_CATALOG_BYTES",
@@ -39,5 +39,8 @@ __all__ = [
 
 
 def write_po(po: polib.POFile, path: Path) -> None:
-    """Render, encode, then replace the file; any error leaves the old file untouched."""
-    write_atomic(path, encode_po(po, str(path)))
+    """Render, encode, then replace the file; any error leaves the old file untouched.
+
+    The text is rendered, encoded and written a piece at a time (into the temporary
+    file that then replaces ``path``), never held whole."""
+    write_atomic(path, encode_chunks(po, str(path)))

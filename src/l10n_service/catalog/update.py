@@ -36,7 +36,7 @@ from rapidfuzz import fuzz
 from ..core.allocation import gc_paused
 from ..core.locales import plural_forms
 from ..core.states import FUZZY_FLAG, MT_COMMENT_PREFIX, strip_approval
-from .layout import copy_layout, copy_source
+from .layout import copy_layout, copy_source, new_entry
 from .metadata import PLACEHOLDER_PLURAL_FORMS, plural_forms_problem
 from .template import header
 
@@ -85,26 +85,7 @@ def _mt_lines(comment: str) -> list[str]:
 
 def _new_entry(**fields: Any) -> polib.POEntry:
     """A POEntry without polib's keyword parsing (a 100k-entry update makes 100k)."""
-    entry = polib.POEntry.__new__(polib.POEntry)
-    entry.__dict__.update(
-        msgid="",
-        msgstr="",
-        msgid_plural="",
-        msgstr_plural={},
-        msgctxt=None,
-        obsolete=False,
-        encoding="utf-8",
-        comment="",
-        tcomment="",
-        occurrences=[],
-        flags=[],
-        previous_msgctxt=None,
-        previous_msgid=None,
-        previous_msgid_plural=None,
-        linenum=None,
-    )
-    entry.__dict__.update(fields)
-    return entry
+    return new_entry(**fields)
 
 
 def _nplurals(metadata: dict[str, str]) -> int:

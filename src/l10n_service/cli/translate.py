@@ -106,6 +106,12 @@ def _print_notice(jobs: list[Any]) -> None:
         sys.stderr.write(f"note: {fallback_note(engine, pairs)}\n")
 
 
+def per_job_bars(jobs: int, is_terminal: bool, rows: int) -> bool:
+    """A bar per job only on a terminal with a row for each, the summary bar and the
+    prompt (elsewhere bars scroll by or fill a log)."""
+    return is_terminal and jobs + 2 <= rows
+
+
 def _wait_with_progress(
     ws: Workspace,
     job_ids: list[str],
@@ -116,23 +122,41 @@ def _wait_with_progress(
     from ..jobs.dispatch import send_chunks
     from ..services.machine import wait_for
 
+    # One summary bar; a bar per job too only on a terminal with a row for each.
+    # Redrawn once per poll (no refresh thread): hundreds of bars redrawn ten times a
+    # second took more CPU than the worker doing the translating.
+    per_job = per_job_bars(len(job_ids), err.is_terminal, err.size.height)
     with Progress(
         TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-        TimeRemainingColumn(), console=err, transient=False,
+        TimeRemainingColumn(), console=err, transient=False, auto_refresh=False,
     ) as progress:  # fmt: skip
+        summary = progress.add_task(f"{len(job_ids)} jobs", total=None)
         bars: dict[str, Any] = {}
+        last: list[tuple[str, int]] = []
 
         def show(jobs: list[Any]) -> None:
             if worker is not None and worker.poll() is not None:
                 log = ws.state_dir / "worker.log"
                 raise JobError(f"the embedded worker exited with {worker.returncode}; see {log}")
-            for job in jobs:
-                if job.id not in bars:
-                    bars[job.id] = progress.add_task(
-                        f"{job.slug} -> {job.lang}", total=job.segments
-                    )
-                done = job.translated + job.skipped + len(job.failed)
-                progress.update(bars[job.id], completed=done)
+            now = [(job.state, job.translated + job.skipped + len(job.failed)) for job in jobs]
+            if now == last:
+                return
+            last[:] = now
+            ended = sum(1 for state, _ in now if state in ("done", "failed", "cancelled"))
+            progress.update(
+                summary,
+                description=f"{ended}/{len(jobs)} jobs done",
+                total=sum(job.segments for job in jobs),
+                completed=sum(done for _, done in now),
+            )
+            if per_job:
+                for job, (_, done) in zip(jobs, now, strict=True):
+                    if job.id not in bars:
+                        bars[job.id] = progress.add_task(
+                            f"{job.slug} -> {job.lang}", total=job.segments
+                        )
+                    progress.update(bars[job.id], completed=done)
+            progress.refresh()
 
         return wait_for(
             ws, job_ids, on_progress=show, resume_after=resume_after, dispatch=send_chunks

@@ -43,7 +43,7 @@ _MIN_FEATURES = 3  # ...at least this many...
 _POSTINGS = 500  # ...and beyond those, only while they add up to this many postings
 _SURE = 0.85  # a query whose best match scores less gets a second, wider look
 _STOP = 5000  # a feature found in more choices than this is never looked up
-_BATCH = 4096  # queries looked up together (bounds the memory of one lookup)
+_BATCH = 1024  # queries looked up together (bounds the memory of one lookup: ~50 MB)
 
 IntArray = npt.NDArray[np.int64]
 Array = npt.NDArray[Any]
@@ -112,6 +112,25 @@ def _features(texts: Sequence[str]) -> tuple[UIntArray, IntArray]:
     )
 
 
+_CHUNK_TEXTS = 4096  # texts whose features are computed together
+
+
+def _chunked_features(texts: Sequence[str]) -> tuple[UIntArray, npt.NDArray[np.int32]]:
+    """:func:`_features` of many texts, a chunk at a time: its working arrays take
+    about 40 bytes per character, 400 MB for 100k sentences at once. A text's
+    features do not depend on its neighbours, so the result is the same. Owners are
+    int32 (an index holds fewer than 2**31 choices), half the postings' memory."""
+    keys: list[UIntArray] = []
+    owners: list[npt.NDArray[np.int32]] = []
+    for first in range(0, len(texts), _CHUNK_TEXTS):
+        chunk_keys, chunk_owners = _features(texts[first : first + _CHUNK_TEXTS])
+        keys.append(chunk_keys)
+        owners.append((chunk_owners + first).astype(np.int32))
+    if not keys:
+        return np.zeros(0, np.uint32), np.zeros(0, np.int32)
+    return np.concatenate(keys), np.concatenate(owners)
+
+
 class FuzzyIndex:
     """Index ``choices`` once, then ask for the best matches of many queries."""
 
@@ -124,9 +143,10 @@ class FuzzyIndex:
         count = len(self.choices)
         self._lengths = np.fromiter((len(c) for c in self.choices), np.int64, count)
         with gc_paused():
-            keys, owners = _features(self.choices)
+            keys, owners = _chunked_features(self.choices)
         order = np.argsort(keys)
         keys, self._postings = keys[order], owners[order]
+        del order, owners
         if keys.size:
             starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
         else:

@@ -24,6 +24,7 @@ from ..workspace import Workspace
 __all__ = ["Job", "JobFigures", "JobState", "JobStore"]
 
 JobState = Literal["queued", "running", "done", "failed", "cancelled"]
+_ENDED = frozenset({"done", "failed", "cancelled"})
 
 
 class JobFigures(TypedDict):
@@ -94,6 +95,7 @@ class Job:
 class JobStore:
     def __init__(self, ws: Workspace):
         self.dir = ws.state_dir / "jobs"
+        self.loads = 0  # job files parsed by poll()
 
     def _path(self, job_id: str) -> Path:
         if not job_id.replace("-", "").isalnum():
@@ -136,6 +138,34 @@ class JobStore:
             job = self.get(job_id)
             yield job
             self.save(job)
+
+    def poll(
+        self, job_ids: list[str], seen: dict[str, tuple[tuple[int, int, int], Job]]
+    ) -> list[Job]:
+        """The jobs, in order, in one pass over the store: a job that ended is not
+        looked at again, one whose file is the same (inode, mtime, size: every save
+        replaces the file) as in ``seen`` is not read again; ``seen`` is updated.
+        What a waiting client calls once per tick for all its jobs (``loads``
+        counts the files it parsed)."""
+        jobs: list[Job] = []
+        for job_id in job_ids:
+            known = seen.get(job_id)
+            if known is not None and known[1].state in _ENDED:
+                jobs.append(known[1])
+                continue
+            try:
+                stat = self._path(job_id).stat()
+            except FileNotFoundError:
+                raise NotFoundError(f"no job {job_id!r}") from None
+            stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+            if known is not None and known[0] == stamp:
+                jobs.append(known[1])
+                continue
+            job = self.get(job_id)
+            self.loads += 1
+            seen[job_id] = (stamp, job)
+            jobs.append(job)
+        return jobs
 
     def all(self) -> list[Job]:
         jobs = [Job(**json.loads(p.read_text("utf-8"))) for p in self.dir.glob("*.json")]

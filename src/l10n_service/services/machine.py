@@ -263,17 +263,22 @@ def wait_for(
     resume_after: float | None = None,
     dispatch: Dispatch | None = None,
     on_progress: Callable[[list[Job]], None] | None = None,
+    interval: float = 0.5,
+    store: JobStore | None = None,
 ) -> list[Job]:
-    """Poll job records until all end. With ``resume_after`` (and the ``dispatch`` to
-    send with), a job that made no progress for that many seconds gets its missing
-    chunks sent again."""
+    """Poll job records until all end: one :meth:`JobStore.poll` per ``interval``
+    for all the jobs (a stat per running job, a read only of the files that
+    changed), so a client waiting on hundreds of jobs stays out of the worker's way.
+    With ``resume_after`` (and the ``dispatch`` to send with), a job that made no
+    progress for that many seconds gets its missing chunks sent again."""
     if resume_after is not None and dispatch is None:
         raise JobError("resuming stalled jobs needs a dispatch to send chunks with")
-    store = JobStore(ws)
+    store = store or JobStore(ws)
     deadline = time.monotonic() + timeout
     progress: dict[str, tuple[int, float]] = {}
+    seen: dict[str, tuple[tuple[int, int, int], Job]] = {}
     while True:
-        jobs = [store.get(j) for j in job_ids]
+        jobs = store.poll(job_ids, seen)
         if on_progress:
             on_progress(jobs)
         if all(j.state in ("done", "failed", "cancelled") for j in jobs):
@@ -289,7 +294,7 @@ def wait_for(
                 progress[job.id] = (done, now)
         if now > deadline:
             raise JobError(f"jobs {', '.join(job_ids)} did not finish within {timeout:.0f} s")
-        time.sleep(0.2)
+        time.sleep(interval)
 
 
 def cancel_job(ws: Workspace, job_id: str) -> Job:

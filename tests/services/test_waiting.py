@@ -1,0 +1,72 @@
+"""Waiting on many jobs: one pass over the job store per tick for all of them.
+
+Counted, not timed: how many times the store is polled per tick, and how many job
+files are parsed (only those that changed since the last tick)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from l10n_service.services.jobs_store import Job, JobStore
+from l10n_service.services.machine import wait_for
+from l10n_service.workspace import Workspace
+
+JOBS = 120
+
+
+def _jobs(store: JobStore, count: int) -> list[Job]:
+    return [
+        store.new(slug=f"a{i}", lang="de", engine="pseudo", queue="mt", segments=4, chunks=2)
+        for i in range(count)
+    ]
+
+
+def test_one_poll_per_tick_and_only_changed_jobs_are_read(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = JobStore(ws)
+    jobs = _jobs(store, JOBS)
+    ids = [job.id for job in jobs]
+    polls: list[int] = []
+    gets: list[str] = []
+    real_poll, real_get = store.poll, store.get
+
+    def poll(job_ids: list[str], seen: dict[str, Any]) -> list[Job]:
+        polls.append(len(job_ids))
+        return real_poll(job_ids, seen)
+
+    def get(job_id: str) -> Job:
+        gets.append(job_id)
+        return real_get(job_id)
+
+    monkeypatch.setattr(store, "poll", poll)
+    monkeypatch.setattr(store, "get", get)
+    ticks: list[int] = []
+    finished_per_tick = 10
+
+    def on_progress(current: list[Job]) -> None:
+        ticks.append(len(current))
+        start = (len(ticks) - 1) * finished_per_tick
+        for job_id in ids[start : start + finished_per_tick]:  # the worker finishes ten
+            with JobStore(ws).editing(job_id) as job:
+                job.state, job.translated = "done", 4
+
+    result = wait_for(ws, ids, on_progress=on_progress, interval=0, store=store)
+    assert [job.state for job in result] == ["done"] * JOBS
+    expected_ticks = JOBS // finished_per_tick + 1
+    assert len(ticks) == expected_ticks and set(ticks) == {JOBS}
+    assert polls == [JOBS] * expected_ticks  # one store pass per tick, for all jobs
+    # every job file is parsed once at first and once more after it changed: not
+    # once per tick (that would be JOBS * ticks = 1,560 reads)
+    assert len(gets) == 2 * JOBS
+    assert store.loads == 2 * JOBS
+
+
+def test_a_job_file_that_vanishes_is_a_clear_error(ws: Workspace) -> None:
+    from l10n_service.errors import NotFoundError
+
+    store = JobStore(ws)
+    with pytest.raises(NotFoundError, match="no job 'nope'"):
+        store.poll(["nope"], {})
