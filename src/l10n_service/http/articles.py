@@ -60,7 +60,7 @@ _STATE_HELP = (
 
 
 def list_query(
-    page: Annotated[int, Query(ge=1, description="Page number, from 1.")] = 1,
+    page: Annotated[int, Query(ge=1, le=1_000_000, description="Page number, from 1.")] = 1,
     per_page: Annotated[int, Query(ge=1, le=500, description="Articles per page.")] = 50,
     lang: Annotated[
         str | None, Query(min_length=2, max_length=35, description="Catalog language.")
