@@ -4,6 +4,8 @@ terms and the previous-source diff per segment; what "clean" and the filters mea
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from l10n_service.core.desk import (
     BlockView,
     DeskFinding,
@@ -18,6 +20,7 @@ from l10n_service.core.desk import (
 from l10n_service.core.diff import Change
 from l10n_service.core.formats import parse_article
 from l10n_service.core.glossary import parse_glossary
+from l10n_service.core.post_edit import machine_text_line
 from l10n_service.core.states import approval_comment
 
 TEXT = (
@@ -83,10 +86,16 @@ def test_a_missing_entry_is_shown_but_not_editable() -> None:
 def test_clean_means_a_translation_without_qa_errors_and_not_fuzzy() -> None:
     error = {IDS[0]: (DeskFinding("numbers", "error", "number 30 missing"),)}
     warning = {IDS[1]: (DeskFinding("length", "warning", "long"),)}
-    blocks = build_blocks(ARTICLE, entries(), findings={**error, **warning})
-    assert set(clean_entries(blocks)) == {IDS[1]}  # machine with a warning only
-    clean = build_blocks(ARTICLE, entries())
+    machine = entries()[IDS[1]]
+    kept = f"{machine.comment}\n{machine_text_line(machine.msgstr, 'pseudo')}"
+    changed = replace(machine, msgstr="Der Marathon ist zurück.", comment=kept)
+    edited = {**entries(), IDS[1]: changed}
+    blocks = build_blocks(ARTICLE, edited, findings={**error, **warning})
+    assert set(clean_entries(blocks)) == {IDS[1]}  # edited machine output, a warning only
+    clean = build_blocks(ARTICLE, edited)
     assert set(clean_entries(clean)) == {IDS[0], IDS[1]}  # not approved, fuzzy, empty
+    # The engine's output nobody changed is never approved in bulk.
+    assert set(clean_entries(build_blocks(ARTICLE, entries()))) == {IDS[0]}
     assert count_states(clean) == {
         "translated": 1, "machine": 1, "approved": 1, "fuzzy": 1, "untranslated": 1,
     }  # fmt: skip

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -12,7 +12,7 @@ from rich.table import Table
 from ..core.formats import formats, names_phrase
 from ..errors import InputError
 from ..workspace import Workspace
-from .base import RootOption, app, console, short, split, workspace
+from .base import RootOption, app, console, err, short, split, workspace
 
 # The registered formats, for help texts (registering a format changes them).
 _FORMAT_LABELS = ", ".join(fmt.label for fmt in formats())
@@ -113,13 +113,35 @@ def update(
             )
 
 
+def _share(share: float | None) -> str:
+    from ..core.post_edit import WARN_SHARE
+
+    if share is None:
+        return "-"
+    return f"{share:.0%}" + (" (!)" if share > WARN_SHARE else "")
+
+
+def _engines(jobs: list[Any]) -> dict[tuple[str, str], str]:
+    """The engine of the latest job per catalog, with its kind (rule-based, neural,
+    pseudo) from the engine registry."""
+    from ..mt.registry import engine_kind
+
+    found: dict[tuple[str, str], str] = {}
+    for job in jobs:  # oldest first: the latest wins
+        kind = engine_kind(job.engine)
+        found[job.slug, job.lang] = f"{job.engine} ({kind})" if kind else job.engine
+    return found
+
+
 @app.command()
 def status(
     slug: Annotated[str | None, typer.Argument()] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     root: RootOption = Path("."),
 ) -> None:
-    """Per article x language: total, untranslated, machine, translated, approved, fuzzy."""
+    """Per article x language: total, untranslated, machine, translated, approved, fuzzy,
+    the share of unmodified machine output (warned above 50%) and the engine."""
+    from ..core.post_edit import WARN_SHARE
     from ..services.catalogs import catalog_status
     from ..services.jobs_store import JobStore
 
@@ -134,12 +156,23 @@ def status(
     table.add_column(
         "article", overflow="fold", min_width=max((len(r.slug) for r in rows), default=7)
     )
-    for name in ("lang", "total", "untranslated", "machine", "translated", "approved", "fuzzy"):
+    for name in ("lang", "total", "untranslated", "machine", "translated", "approved", "fuzzy",
+                 "unmodified MT", "engine"):  # fmt: skip
         table.add_column(name, overflow="fold")
+    engines = _engines(jobs)
     for r in rows:
         table.add_row(r.slug, r.lang, *map(str, (r.total, r.untranslated, r.machine,
-                      r.translated, r.approved, r.fuzzy)))  # fmt: skip
+                      r.translated, r.approved, r.fuzzy)), _share(r.machine_share),
+                      engines.get((r.slug, r.lang), ""))  # fmt: skip
     console.print(table)
+    high = [r for r in rows if (r.machine_share or 0) > WARN_SHARE]
+    if high:
+        langs = ", ".join(f"{r.slug} [{r.lang}] {r.machine_share:.0%}" for r in high)
+        err.print(
+            f"warning: more than {WARN_SHARE:.0%} of the translated entries are unmodified "
+            f"machine output in {langs}",
+            markup=False, highlight=False, soft_wrap=True,
+        )  # fmt: skip
     recent = jobs[-10:]
     if recent:
         jt = Table("job", "article", "lang", "engine", "state", "chunks", "seg/s", title="jobs")

@@ -1,8 +1,9 @@
 """The public front page: every article with a progress bar per language.
 
 Readers see how far each translation is (untranslated, fuzzy, machine,
-translated, approved, from ``catalog_status``) and follow a link to the localized
-page of each published language. Server-rendered HTML with no script, so it
+translated, approved, from ``catalog_status``), how much of it is machine output
+nobody changed (flagged above 50%, like Content Translation), and follow a link
+to the localized page of each published language. Server-rendered HTML with no script, so it
 works under the same strict CSP as the bundle pages.
 """
 
@@ -14,6 +15,7 @@ from fastapi import APIRouter, Request, Response
 from jinja2 import Environment, select_autoescape
 
 from ..core.locales import direction, display_name
+from ..core.post_edit import WARN_SHARE
 from .articles import article_summaries
 from .deps import State
 from .errorpage import HTML_CSP
@@ -47,6 +49,7 @@ _PAGE = _env.from_string(
     table{border-collapse:collapse;width:100%}
     td{padding:.2rem .5rem .2rem 0;vertical-align:middle;font-size:.9rem}
     td.lang{width:9rem} td.nums{width:16rem;color:#59636e;white-space:nowrap}
+    td.mt{width:11rem;color:#59636e;white-space:nowrap} td.mt.warn{color:#9a6700;font-weight:600}
     .bar{display:flex;height:.8rem;border-radius:.4rem;overflow:hidden;background:#eee;
          min-width:10rem}
     .bar span{display:block;height:100%}
@@ -76,6 +79,9 @@ _PAGE = _env.from_string(
         {% for s in r.segments %}<span class="s-{{ s.state }}" style="width:{{ s.pct }}%">
         </span>{% endfor %}</div></td>
       <td class="nums">{{ r.done }}% reviewed or translated</td>
+      <td class="mt{% if r.mt_warn %} warn{% endif %}">{% if r.mt_share is not none %}
+        {{ r.mt_share }}% unmodified MT{% if r.mt_warn %} (over {{ warn }}%){% endif %}
+      {% endif %}</td>
     </tr>
   {% endfor %}
   </table>
@@ -101,6 +107,9 @@ def _row(row: Any) -> dict[str, Any]:
         ],
         "label": ", ".join(f"{n} {s}" for s, n in counts.items()) + f" of {row.total}",
         "done": round(100 * (row.approved + row.translated) / total),
+        # Unmodified machine output among the translated entries (core.post_edit).
+        "mt_share": None if row.machine_share is None else round(100 * row.machine_share),
+        "mt_warn": (row.machine_share or 0) > WARN_SHARE,
     }
 
 
@@ -130,7 +139,9 @@ def index(app: State, request: Request) -> Response:
         }
         for a in article_summaries(app, prefix)
     ]
-    page = _PAGE.render(articles=articles, states=_STATES, colors=_COLORS)
+    page = _PAGE.render(
+        articles=articles, states=_STATES, colors=_COLORS, warn=round(100 * WARN_SHARE)
+    )
     return Response(
         page,
         media_type="text/html; charset=utf-8",

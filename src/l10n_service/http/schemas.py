@@ -62,7 +62,10 @@ if TYPE_CHECKING:  # generated below; all mypy needs to know is "a model"
     StatusRowOut = BaseModel
     JobOut = BaseModel
 else:
-    StatusRowOut = model_of("StatusRowOut", StatusRow, doc="Entry counts of one catalog.")
+    StatusRowOut = model_of(
+        "StatusRowOut", StatusRow, extra={"machine_share": float | None},
+        doc="Entry counts of one catalog.",
+    )  # fmt: skip
     JobOut = model_of(
         "JobOut", Job, extra=get_type_hints(JobFigures), doc="A job's record and progress."
     )
@@ -120,7 +123,8 @@ class ApproveRequest(BaseModel):
     ids: list[str] | None = Field(default=None, max_length=10000)
     all: bool = False
     include_machine: bool = Field(
-        default=False, description='With "all", approve machine output too.'
+        default=False,
+        description="Approve text that is still the engine's output too (never pseudo text).",
     )
     force: bool = Field(default=False, description="Approve despite QA errors.")
 
@@ -137,6 +141,8 @@ class ApproveResult(BaseModel):
     approved: int
     refused: list[dict[str, Any]] = Field(description="QA errors that kept entries back.")
     warnings: list[dict[str, Any]]
+    machine: int = Field(0, description="Unmodified machine output left unapproved.")
+    pseudo: int = Field(0, description="Unmodified pseudo text, never approved.")
 
 
 class JobsRequest(BaseModel):

@@ -4,7 +4,7 @@ approve entries. All writes go through the catalog lock."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
@@ -17,14 +17,21 @@ from ..core.checks import Severity
 from ..core.locales import normalize_locale
 from ..core.merge import Pick
 from ..core.model import SegmentState
+from ..core.post_edit import (
+    catalog_state,
+    counts_as_unmodified,
+    is_unmodified,
+    machine_output,
+    unmodified_share,
+)
 from ..core.states import (
     FUZZY_FLAG,
     approval_comment,
-    entry_state,
     strip_approval,
 )
 from ..errors import CatalogError, InputError, NotFoundError
 from ..locking import catalog_lock
+from ..mt.registry import provenance_kind
 from ..workspace import Workspace, load_glossary
 from .articles import load_article
 from .memory import feed_memory
@@ -39,6 +46,7 @@ __all__ = [
     "catalog_status",
     "ensure_language",
     "import_po",
+    "machine_refusal",
     "refresh_template",
     "update_languages",
 ]
@@ -98,29 +106,44 @@ class StatusRow:
     translated: int
     approved: int
     fuzzy: int
+    # Entries whose msgstr is still the engine's output (approved ones included).
+    unmodified_machine: int = 0
 
     @property
     def done_ratio(self) -> float:
         return (self.translated + self.approved) / self.total if self.total else 1.0
 
+    @property
+    def machine_share(self) -> float | None:
+        """Unmodified machine output among the entries holding a translation."""
+        return unmodified_share(
+            self.unmodified_machine, self.machine + self.translated + self.approved
+        )
+
     def to_dict(self) -> dict[str, object]:
-        return asdict(self)
+        return {**asdict(self), "machine_share": self.machine_share}
 
 
-def count_states(po: polib.POFile) -> dict[SegmentState, int]:
+def count_states(po: polib.POFile) -> tuple[dict[SegmentState, int], int]:
+    """Entries per state, and how many of those with a translation shown
+    (machine, translated, approved) hold unmodified machine output."""
     counts = dict.fromkeys(SegmentState, 0)
+    unmodified = 0
     for entry in po:
         if entry.obsolete:
             continue
-        counts[entry_state(entry.msgstr, entry.flags, entry.tcomment or "")] += 1
-    return counts
+        state = catalog_state(entry.msgstr, entry.flags, entry.tcomment or "", entry.comment or "")
+        counts[state] += 1
+        output = machine_output(entry.msgstr, entry.flags, entry.comment or "")
+        unmodified += counts_as_unmodified(state, entry.msgstr, output)
+    return counts, unmodified
 
 
 def catalog_status(ws: Workspace, slug: str | None = None) -> list[StatusRow]:
     rows = []
     for s in [slug] if slug else ws.slugs():
         for lang in ws.languages(s):
-            counts = count_states(read_po(ws.po_path(s, lang)))
+            counts, unmodified = count_states(read_po(ws.po_path(s, lang)))
             rows.append(
                 StatusRow(
                     slug=s,
@@ -131,6 +154,7 @@ def catalog_status(ws: Workspace, slug: str | None = None) -> list[StatusRow]:
                     translated=counts[SegmentState.TRANSLATED],
                     approved=counts[SegmentState.APPROVED],
                     fuzzy=counts[SegmentState.FUZZY],
+                    unmodified_machine=unmodified,
                 )
             )
     return rows
@@ -161,13 +185,36 @@ class ApprovalReport:
     approved: int
     refused: tuple[Issue, ...] = ()  # QA errors that kept entries from approval
     warnings: tuple[Issue, ...] = ()  # shown, not blocking
+    machine: int = 0  # unmodified machine output left alone (no include_machine)
+    pseudo: int = 0  # unmodified pseudo text, never approved
+
+    @property
+    def machine_message(self) -> str:
+        """One line on the machine output left alone, or ""."""
+        return machine_refusal(self.machine, self.pseudo)
 
     def to_dict(self) -> dict[str, object]:
         return {
             "approved": self.approved,
             "refused": [i.to_dict() for i in self.refused],
             "warnings": [i.to_dict() for i in self.warnings],
+            "machine": self.machine,
+            "pseudo": self.pseudo,
         }
+
+
+def machine_refusal(machine: int, pseudo: int) -> str:
+    parts = []
+    if machine:
+        parts.append(
+            f"{machine} entries are unmodified machine output; approve them with --include-machine"
+        )
+    if pseudo:
+        parts.append(
+            f"{pseudo} entries are unmodified pseudo-localisation, which is never approved; "
+            "translate them first"
+        )
+    return "not approved: " + "; ".join(parts) if parts else ""
 
 
 def approve_entries(
@@ -180,10 +227,12 @@ def approve_entries(
     include_machine: bool = False,
     force: bool = False,
 ) -> ApprovalReport:
-    """Approve translated entries (all, or the given msgctxt ids). Machine output is
-    approved only when asked for by id or with ``include_machine``. Entries with QA
-    errors are refused unless ``force``: asked for by id, the whole call fails; with
-    all, they are skipped and listed in the report."""
+    """Approve translated entries (all, or the given msgctxt ids). Text that is still
+    the engine's output is approved only with ``include_machine``, and pseudo text
+    never (:mod:`..core.post_edit`); other machine entries (edited but still fuzzy)
+    only by id or with ``include_machine``. Entries with QA errors are refused
+    unless ``force``. Asked for by id, a refused entry fails the whole call; with
+    all, refused entries are skipped and counted in the report."""
     path = ws.po_path(slug, lang)
     if not path.exists():
         raise NotFoundError(f"no catalog for {slug!r} in {lang!r}")
@@ -199,7 +248,10 @@ def approve_entries(
         missing = wanted - known
         if missing:
             raise CatalogError(f"no entries with ids {', '.join(sorted(missing))}", path)
-        for entry in _approvable(po, wanted, include_machine):
+        candidates, machine, pseudo = _approvable(po, wanted, include_machine)
+        if wanted and (machine or pseudo):
+            raise InputError(machine_refusal(machine, pseudo))
+        for entry in candidates:
             issues = entry_issues(slug, normalize_locale(lang), entry, glossary)
             errors = [i for i in issues if i.severity == Severity.ERROR.value]
             warnings += [i for i in issues if i not in errors]
@@ -219,21 +271,37 @@ def approve_entries(
             write_po(po, path)
     if approved:
         feed_memory(ws, slug, lang)
-    return ApprovalReport(len(approved), tuple(refused), tuple(warnings))
+    return ApprovalReport(len(approved), tuple(refused), tuple(warnings), machine, pseudo)
 
 
 def _approvable(
     po: polib.POFile, wanted: set[str], include_machine: bool
-) -> Iterator[polib.POEntry]:
+) -> tuple[list[polib.POEntry], int, int]:
+    """The entries to approve, and how many unmodified machine (left alone without
+    ``include_machine``) and pseudo entries (always left alone) were asked for."""
+    found: list[polib.POEntry] = []
+    machine = pseudo = 0
     for entry in po:
         if entry.obsolete or not entry.msgstr or (wanted and entry.msgctxt not in wanted):
             continue
-        state = entry_state(entry.msgstr, entry.flags, entry.tcomment or "")
+        comment = entry.comment or ""
+        state = catalog_state(entry.msgstr, entry.flags, entry.tcomment or "", comment)
         if state is SegmentState.APPROVED:
             continue
-        if state in (SegmentState.MACHINE, SegmentState.FUZZY) and not (wanted or include_machine):
+        output = machine_output(entry.msgstr, entry.flags, comment, provenance_kind)
+        if output is not None and is_unmodified(entry.msgstr, output):
+            if output.pseudo:
+                pseudo += 1
+                continue
+            if not include_machine:
+                machine += 1
+                continue
+        elif state in (SegmentState.MACHINE, SegmentState.FUZZY) and not (
+            wanted or include_machine
+        ):
             continue
-        yield entry
+        found.append(entry)
+    return found, machine, pseudo
 
 
 def _record_approval(entry: polib.POEntry, who: str, when: str) -> None:
