@@ -13,7 +13,7 @@
   deleted; an entry is only dropped when all of its translations went into a new
   entry (a fuzzy match) or when an active entry already holds the same key and text.
 * Our machine-provenance comments (``#. mt: ...``) and the machine text kept beside
-  them (``#. mt-text: ...``) survive even though msgmerge would replace extracted
+  them (``#. mt.text:...``) survive even though msgmerge would replace extracted
   comments with the template's.
 * The header is maintained: Language, Plural-Forms from babel's locale data when it is
   missing or a template placeholder, POT-Creation-Date from the template. The caller

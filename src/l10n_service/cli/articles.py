@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -121,16 +121,12 @@ def _share(share: float | None) -> str:
     return f"{share:.0%}" + (" (!)" if share > WARN_SHARE else "")
 
 
-def _engines(jobs: list[Any]) -> dict[tuple[str, str], str]:
-    """The engine of the latest job per catalog, with its kind (rule-based, neural,
-    pseudo) from the engine registry."""
+def _engine(name: str) -> str:
+    """The engine with its kind (rule-based, neural, pseudo) from the registry."""
     from ..mt.registry import engine_kind
 
-    found: dict[tuple[str, str], str] = {}
-    for job in jobs:  # oldest first: the latest wins
-        kind = engine_kind(job.engine)
-        found[job.slug, job.lang] = f"{job.engine} ({kind})" if kind else job.engine
-    return found
+    kind = engine_kind(name)
+    return f"{name} ({kind})" if kind else name
 
 
 @app.command()
@@ -139,8 +135,9 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     root: RootOption = Path("."),
 ) -> None:
-    """Per article x language: total, untranslated, machine, translated, approved, fuzzy,
-    the share of unmodified machine output (warned above 50%) and the engine."""
+    """Per article x language: total, untranslated, machine, translated, approved, fuzzy
+    and the share of unmodified machine output (warned above 50%); recent jobs with
+    their engine and its kind."""
     from ..core.post_edit import WARN_SHARE
     from ..services.catalogs import catalog_status
     from ..services.jobs_store import JobStore
@@ -157,13 +154,11 @@ def status(
         "article", overflow="fold", min_width=max((len(r.slug) for r in rows), default=7)
     )
     for name in ("lang", "total", "untranslated", "machine", "translated", "approved", "fuzzy",
-                 "unmodified MT", "engine"):  # fmt: skip
+                 "unmodified MT"):  # fmt: skip
         table.add_column(name, overflow="fold")
-    engines = _engines(jobs)
     for r in rows:
         table.add_row(r.slug, r.lang, *map(str, (r.total, r.untranslated, r.machine,
-                      r.translated, r.approved, r.fuzzy)), _share(r.machine_share),
-                      engines.get((r.slug, r.lang), ""))  # fmt: skip
+                      r.translated, r.approved, r.fuzzy)), _share(r.machine_share))  # fmt: skip
     console.print(table)
     high = [r for r in rows if (r.machine_share or 0) > WARN_SHARE]
     if high:
@@ -177,6 +172,6 @@ def status(
     if recent:
         jt = Table("job", "article", "lang", "engine", "state", "chunks", "seg/s", title="jobs")
         for j in recent:
-            jt.add_row(j.id, j.slug, j.lang, j.engine, j.state,
+            jt.add_row(j.id, j.slug, j.lang, _engine(j.engine), j.state,
                        f"{len(j.done_chunks)}/{j.chunks}", f"{j.rate():.1f}")  # fmt: skip
         console.print(jt)

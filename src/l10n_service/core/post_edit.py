@@ -6,12 +6,14 @@ published as a translation). The catalog therefore keeps the machine text of eac
 entry next to its provenance, as one extracted-comment line::
 
     #. mt: engine=apertium kind=rule-based package=apertium-eng-spa ...
-    #. mt-text: {"kind": "rule-based", "text": "El maratón de Pyongyang ..."}
+    #. mt.text:{"kind":"rule-based","text":"El\\u0020maratón\\u0020de..."}
 
-The text is JSON so that line breaks and quotes survive in one comment line; the
-line starts with ``mt-text:`` (not ``mt:``) so every reader of the provenance line
-keeps reading the first ``mt:`` line only. It stays when a person edits the entry
-(the provenance line goes), so the edit can be measured afterwards.
+The text is JSON so that line breaks and quotes survive in one comment line, with
+its spaces and hyphens escaped too, so that PO writers that wrap long comments
+there (polib does) leave it whole. The line starts with ``mt.text:`` (not ``mt:``)
+so every reader of the provenance line keeps reading the first ``mt:`` line only.
+It stays when a person edits the entry (the provenance line goes), so the edit can
+be measured afterwards.
 
 An entry whose msgstr still equals its machine text is *machine* output whatever
 its flags say (Wikipedia's Content Translation counts unmodified MT the same
@@ -47,7 +49,7 @@ __all__ = [
     "without_machine_text",
 ]
 
-MT_TEXT_PREFIX = "mt-text:"
+MT_TEXT_PREFIX = "mt.text:"
 # Above this share of unmodified machine text a language is flagged (Content
 # Translation warns at 50%).
 WARN_SHARE = 0.5
@@ -65,29 +67,41 @@ class MachineOutput:
         return self.kind == PSEUDO
 
 
+# Escaped so the line holds no whitespace or hyphen (PO writers such as polib wrap
+# long comments there, never inside a word) and nothing str.splitlines() breaks at.
+_ESCAPES = str.maketrans(
+    {c: f"\\u{ord(c):04x}" for c in " -\x0b\x0c\x1c\x1d\x1e\x85\xa0\u2028\u2029"}
+)
+
+
 def machine_text_line(text: str, kind: str | None) -> str:
-    """The comment line that keeps ``text`` (one line, whatever the text holds)."""
+    """The comment line that keeps ``text``: one line, whatever the text holds, and
+    one word, so that no PO writer wraps it."""
     data = {"kind": kind, "text": text} if kind else {"text": text}
-    return f"{MT_TEXT_PREFIX} " + json.dumps(data, ensure_ascii=False)
+    encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return MT_TEXT_PREFIX + encoded.translate(_ESCAPES)
 
 
 def without_machine_text(comment: str) -> list[str]:
     """The lines of an extracted comment, minus any machine-text line."""
-    return [x for x in comment.splitlines() if not x.startswith(MT_TEXT_PREFIX)]
+    return [x for x in comment.split("\n") if not x.startswith(MT_TEXT_PREFIX)]
+
+
+_BROKEN = MachineOutput("")  # a machine-text line nobody can read: no claim either way
 
 
 def _recorded(comment: str) -> MachineOutput | None:
-    for line in comment.splitlines():
+    for line in comment.split("\n"):
         if not line.startswith(MT_TEXT_PREFIX):
             continue
         try:
             data = json.loads(line[len(MT_TEXT_PREFIX) :])
         except ValueError:
-            return None  # edited by hand into nonsense: no claim either way
+            return _BROKEN
         if isinstance(data, dict) and isinstance(data.get("text"), str):
             kind = data.get("kind")
             return MachineOutput(data["text"], kind if isinstance(kind, str) else None)
-        return None
+        return _BROKEN
     return None
 
 
@@ -102,6 +116,8 @@ def machine_output(
     keeps its ``mt:`` line. ``kind_of`` reads the kind of such a line (the engine
     registry's reader also knows lines written before ``kind=`` existed)."""
     recorded = _recorded(comment)
+    if recorded is _BROKEN:
+        return None
     if recorded is not None:
         return recorded
     line = next((x for x in comment.splitlines() if x.startswith(MT_COMMENT_PREFIX)), None)
