@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
 from ..errors import EngineUnavailable
 from ..mt.registry import check_choice, engine_choices
-from ..services.catalogs import StatusRow
+from ..services.catalogs import StatusFigures, StatusRow
 from ..services.jobs_store import Job, JobFigures
 
 __all__ = [
@@ -63,7 +63,7 @@ if TYPE_CHECKING:  # generated below; all mypy needs to know is "a model"
     JobOut = BaseModel
 else:
     StatusRowOut = model_of(
-        "StatusRowOut", StatusRow, extra={"machine_share": float | None},
+        "StatusRowOut", StatusRow, extra=get_type_hints(StatusFigures),
         doc="Entry counts of one catalog.",
     )  # fmt: skip
     JobOut = model_of(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
+from typing import TypedDict
 
 import polib
 
@@ -41,6 +42,7 @@ from .review import ImportReport, _import_upload
 __all__ = [
     "ApprovalReport",
     "ImportReport",
+    "StatusFigures",
     "StatusRow",
     "approve_entries",
     "catalog_status",
@@ -96,6 +98,13 @@ def update_languages(
     return reports
 
 
+class StatusFigures(TypedDict):
+    """What :meth:`StatusRow.to_dict` adds to the fields (the HTTP schema is built
+    from both, see ``http.schemas``)."""
+
+    machine_share: float | None
+
+
 @dataclass(frozen=True)
 class StatusRow:
     slug: str
@@ -121,7 +130,8 @@ class StatusRow:
         )
 
     def to_dict(self) -> dict[str, object]:
-        return {**asdict(self), "machine_share": self.machine_share}
+        figures: StatusFigures = {"machine_share": self.machine_share}
+        return {**asdict(self), **figures}
 
 
 def count_states(po: polib.POFile) -> tuple[dict[SegmentState, int], int]:
