@@ -73,6 +73,27 @@ def venv_size_mb(venv: Path) -> float:
     return total / 1e6
 
 
+def biggest(venv: Path, count: int = 8) -> list[tuple[str, float]]:
+    """The largest entries of the venv's site-packages, in MB, largest first."""
+    (site,) = venv.glob("lib/python*/site-packages")
+    sizes = [
+        (entry.name, venv_size_mb(entry) if entry.is_dir() else entry.stat().st_size / 1e6)
+        for entry in site.iterdir()
+        if not entry.name.endswith((".dist-info", ".pth"))
+    ]
+    return sorted(sizes, key=lambda kv: -kv[1])[:count]
+
+
+def startup_seconds(python: Path, repeat: int) -> float:
+    """Median wall time of ``python -c pass`` (the interpreter alone, for scale)."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run([str(python), "-c", "pass"], check=True)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
 def make_venv(target: Path) -> Path:
     """A fresh venv with this repo installed as a user would (``pip install .``)."""
     subprocess.run([sys.executable, "-m", "venv", str(target)], check=True)
@@ -223,14 +244,17 @@ def main() -> None:
             )
             torch = list((tmp / "venv").glob("lib/python*/site-packages/torch"))
             lines.append(f"torch installed: {'yes' if torch else 'no'}")
+            lines.append(
+                "largest: " + ", ".join(f"{n} {mb:.0f} MB" for n, mb in biggest(tmp / "venv"))
+            )
         bin_dir = python.parent
-        baseline = import_times(python, "sys", repeat)
+        baseline = startup_seconds(python, repeat)
         for module in ("workers.main", "argostranslate.translate"):
             cpu, wall = import_times(python, module, repeat)
             lines.append(
                 f"import {module}: {cpu:.2f} s CPU, {wall:.2f} s wall "
-                f"(median of {repeat} fresh processes; interpreter baseline "
-                f"{baseline[1] * 1000:.1f} ms)"
+                f"(median of {repeat} fresh processes; `python -c pass` takes "
+                f"{baseline:.2f} s wall here)"
             )
         env = _env(tmp / "home", args.broker)
         package = build_tiny_argos_package(tmp / "pkg", "en", "de", mode="accent")
