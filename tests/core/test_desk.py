@@ -15,6 +15,7 @@ from l10n_service.core.desk import (
     build_blocks,
     clean_entries,
     count_states,
+    language_machine_share,
     term_finder,
 )
 from l10n_service.core.diff import Change
@@ -132,3 +133,18 @@ def test_glossary_terms_of_the_sentence() -> None:
     assert find("Marathons in Pyongyangs") == ()  # whole words only
     segment = first(build_blocks(ARTICLE, entries(), glossary=glossary), IDS[3])
     assert [t.source for t in segment.terms] == ["spring"]
+
+
+def test_machine_share_per_segment_and_per_language() -> None:
+    machine = entries()[IDS[1]]
+    kept = f"{machine.comment}\n{machine_text_line(machine.msgstr, 'pseudo')}"
+    half = machine.msgstr[: len(machine.msgstr) // 2]
+    edited = replace(machine, msgstr=half + "x" * (len(machine.msgstr) - len(half)), comment=kept)
+    blocks = build_blocks(ARTICLE, entries())
+    assert first(blocks, IDS[1]).machine_share == 1.0  # unmodified (the flags say machine)
+    assert first(blocks, IDS[0]).machine_share is None  # a person's text, no machine text
+    # Translated entries: the title (human), the machine one, the approved one.
+    assert language_machine_share(blocks) == round(1 / 3, 4)
+    changed = build_blocks(ARTICLE, {**entries(), IDS[1]: edited})
+    assert 0.4 <= (first(changed, IDS[1]).machine_share or 0) <= 0.6
+    assert language_machine_share(changed) == 0
