@@ -6,7 +6,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO   := demo
 ARTICLE := examples/articles/pyongyang-marathon.txt
-LANGS  ?= de,ar
+# Spanish and Catalan from Apertium (rule-based MT, Debian's packages), Arabic from
+# the pseudo engine (right-to-left layout without a model).
+APERTIUM_PKGS := apertium apertium-eng-spa apertium-eng-cat
+APERTIUM_READY = $(BIN)/python -c "from l10n_service.mt.registry import get_engine as g; \
+	import sys; e = g('apertium'); sys.exit(not (e.supports('en', 'es') and e.supports('en', 'ca')))" \
+	2>/dev/null
 
 .PHONY: demo test lint bench install install-test services clean compose-test
 
@@ -28,7 +33,18 @@ install-test: $(VENV)/.installed-test
 demo: install
 	rm -rf $(DEMO)
 	$(BIN)/l10n add $(ARTICLE) --root $(DEMO)
-	$(BIN)/l10n translate pyongyang-marathon --to $(LANGS) --root $(DEMO)
+	@if ! $(APERTIUM_READY) && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing $(APERTIUM_PKGS) (apt-get)"; \
+	  (apt-get update -qq && apt-get install -y -qq $(APERTIUM_PKGS)) >/dev/null 2>&1 || true; \
+	fi; \
+	engine=apertium; \
+	if ! $(APERTIUM_READY); then \
+	  engine=pseudo; \
+	  echo "note: Apertium en->es/en->ca is not installed and cannot be here (needs root and apt-get: apt-get install $(APERTIUM_PKGS)); Spanish and Catalan use the pseudo engine"; \
+	fi; \
+	echo "$(BIN)/l10n translate pyongyang-marathon --to es,ca --engine $$engine --root $(DEMO)"; \
+	$(BIN)/l10n translate pyongyang-marathon --to es,ca --engine $$engine --root $(DEMO)
+	$(BIN)/l10n translate pyongyang-marathon --to ar --engine pseudo --root $(DEMO)
 	$(BIN)/l10n bundle pyongyang-marathon --root $(DEMO)
 	$(BIN)/l10n status --root $(DEMO)
 	@echo "Bundles:"; find $(DEMO)/bundles -name index.html -not -path '*/v/*' | sort | sed 's/^/  /'

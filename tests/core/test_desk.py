@@ -4,6 +4,8 @@ terms and the previous-source diff per segment; what "clean" and the filters mea
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from l10n_service.core.desk import (
     BlockView,
     DeskFinding,
@@ -13,11 +15,13 @@ from l10n_service.core.desk import (
     build_blocks,
     clean_entries,
     count_states,
+    language_machine_share,
     term_finder,
 )
 from l10n_service.core.diff import Change
 from l10n_service.core.formats import parse_article
 from l10n_service.core.glossary import parse_glossary
+from l10n_service.core.post_edit import machine_text_line
 from l10n_service.core.states import approval_comment
 
 TEXT = (
@@ -83,10 +87,16 @@ def test_a_missing_entry_is_shown_but_not_editable() -> None:
 def test_clean_means_a_translation_without_qa_errors_and_not_fuzzy() -> None:
     error = {IDS[0]: (DeskFinding("numbers", "error", "number 30 missing"),)}
     warning = {IDS[1]: (DeskFinding("length", "warning", "long"),)}
-    blocks = build_blocks(ARTICLE, entries(), findings={**error, **warning})
-    assert set(clean_entries(blocks)) == {IDS[1]}  # machine with a warning only
-    clean = build_blocks(ARTICLE, entries())
+    machine = entries()[IDS[1]]
+    kept = f"{machine.comment}\n{machine_text_line(machine.msgstr, 'pseudo')}"
+    changed = replace(machine, msgstr="Der Marathon ist zurück.", comment=kept)
+    edited = {**entries(), IDS[1]: changed}
+    blocks = build_blocks(ARTICLE, edited, findings={**error, **warning})
+    assert set(clean_entries(blocks)) == {IDS[1]}  # edited machine output, a warning only
+    clean = build_blocks(ARTICLE, edited)
     assert set(clean_entries(clean)) == {IDS[0], IDS[1]}  # not approved, fuzzy, empty
+    # The engine's output nobody changed is never approved in bulk.
+    assert set(clean_entries(build_blocks(ARTICLE, entries()))) == {IDS[0]}
     assert count_states(clean) == {
         "translated": 1, "machine": 1, "approved": 1, "fuzzy": 1, "untranslated": 1,
     }  # fmt: skip
@@ -123,3 +133,18 @@ def test_glossary_terms_of_the_sentence() -> None:
     assert find("Marathons in Pyongyangs") == ()  # whole words only
     segment = first(build_blocks(ARTICLE, entries(), glossary=glossary), IDS[3])
     assert [t.source for t in segment.terms] == ["spring"]
+
+
+def test_machine_share_per_segment_and_per_language() -> None:
+    machine = entries()[IDS[1]]
+    kept = f"{machine.comment}\n{machine_text_line(machine.msgstr, 'pseudo')}"
+    half = machine.msgstr[: len(machine.msgstr) // 2]
+    edited = replace(machine, msgstr=half + "x" * (len(machine.msgstr) - len(half)), comment=kept)
+    blocks = build_blocks(ARTICLE, entries())
+    assert first(blocks, IDS[1]).machine_share == 1.0  # unmodified (the flags say machine)
+    assert first(blocks, IDS[0]).machine_share is None  # a person's text, no machine text
+    # Translated entries: the title (human), the machine one, the approved one.
+    assert language_machine_share(blocks) == round(1 / 3, 4)
+    changed = build_blocks(ARTICLE, {**entries(), IDS[1]: edited})
+    assert 0.4 <= (first(changed, IDS[1]).machine_share or 0) <= 0.6
+    assert language_machine_share(changed) == 0

@@ -110,6 +110,7 @@ def test_the_bundle_notice_follows_the_kind(article: Article, line: str, pseudo:
 
 def test_the_bundle_notice_for_old_lines_comes_from_the_registry(article: Article) -> None:
     old = "mt: engine=pseudo version=1"
-    assert "pseudo" not in _machine_notice(article, old)  # the pure reader cannot know
+    # The pure reader cannot know the kind (the notice still names the engine).
+    assert "not a real translation" not in _machine_notice(article, old)
     notice = _machine_notice(article, old, kind_of=registry.provenance_kind)
     assert "by pseudo-localisation (not a real translation)" in notice

@@ -72,12 +72,31 @@ def test_needs_work_saves_fuzzy_as_a_po_editor_would(reviewer: Desk, api: Api) -
 
 
 def test_approve_is_approve_by_id(reviewer: Desk, api: Api, cli_ws: Path) -> None:
+    """Pseudo text is never approved: refused on the page and on the command line
+    alike, nothing written (approving post-edited text: the next test)."""
     entry = plain_sentences(api.root, "ar")[2].msgctxt
+    before = po_bytes(api.root, "ar")
     response = reviewer.approve("ar", reviewer.page("ar"), entry)
-    assert response.status_code == 303, response.text
-    run_cli("approve", SLUG, "ar", "--id", entry, "--by", "rita", root=cli_ws)
+    assert response.status_code == 422, response.text[:300]
+    assert "unmodified pseudo-localisation, which is never approved" in html.unescape(
+        response.text
+    )
+    result = run_cli("approve", SLUG, "ar", "--id", entry, "--by", "rita", root=cli_ws,
+                     check=False)  # fmt: skip
+    assert result.returncode == 2 and "which is never approved" in result.stderr
+    assert po_bytes(api.root, "ar") == before
     assert normalized(po_bytes(api.root, "ar")) == normalized(po_bytes(cli_ws, "ar"))
-    assert reviewer.page("ar").state(entry) == "approved"
+    assert reviewer.page("ar").state(entry) == "machine"
+
+
+def _post_edit(roots: tuple[Path, ...], entries: list[str], tmp_path: Path) -> None:
+    """The same translator's work in each workspace: export, edit, import."""
+    for i, root in enumerate(roots):
+        exported = tmp_path / f"edit-{i}.po"
+        run_cli("export", SLUG, "--lang", "ar", "-o", str(exported), root=root)
+        for entry in entries:
+            cli_edit(exported, entry, ARABIC)
+        run_cli("import", str(exported), "--slug", SLUG, "--lang", "ar", root=root)
 
 
 def test_approving_an_edited_segment_saves_it_first(
@@ -98,11 +117,17 @@ def test_approving_an_edited_segment_saves_it_first(
     assert normalized(po_bytes(api.root, "ar")) == normalized(po_bytes(cli_ws, "ar"))
 
 
-def test_approve_all_clean_is_approve_by_those_ids(reviewer: Desk, api: Api, cli_ws: Path) -> None:
+def test_approve_all_clean_is_approve_by_those_ids(
+    reviewer: Desk, api: Api, cli_ws: Path, tmp_path: Path
+) -> None:
+    # The engine's unmodified output is never clean: nothing to approve in bulk yet.
+    assert not [v for name, v in reviewer.page("ar").bulk_form() if name == "seen"]
+    edited = [e.msgctxt for e in plain_sentences(api.root, "ar")[:3]]
+    _post_edit((api.root, cli_ws), edited, tmp_path)
     page = reviewer.page("ar")
     fields = page.bulk_form()
     ids = [value.partition(" ")[2] for name, value in fields if name == "seen"]
-    assert len(ids) > 100  # the whole machine-translated article
+    assert sorted(ids) == sorted(edited)
     response = reviewer.post("ar", "approve", fields)
     assert response.status_code == 303
     assert f"n={len(ids)}" in response.headers["location"]
@@ -205,6 +230,7 @@ def test_approving_a_text_changed_since_it_was_shown_approves_nothing(
     reviewer: Desk, api: Api, tmp_path: Path
 ) -> None:
     entry = plain_sentences(api.root, "ar")[0].msgctxt
+    _post_edit((api.root,), [entry], tmp_path)  # clean: offered for bulk approval
     page = reviewer.page("ar")
     exported = tmp_path / "theirs.po"
     run_cli("export", SLUG, "--lang", "ar", "-o", str(exported), root=api.root)

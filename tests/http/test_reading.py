@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import polib
 import pytest
 from fastapi.testclient import TestClient
 
@@ -169,7 +170,12 @@ def test_a_rebuilt_bundle_is_served_at_once(api: Api) -> None:
     before = api.client.get(url)
     assert {s["state"] for b in before.json()["blocks"] for s in b["segments"]} == {"machine"}
     ws = Workspace.at(api.root)
-    assert approve_entries(ws, SLUG, "de", who="rita", include_machine=True).approved == ENTRIES
+    # Pseudo text is never approved: a person edits it first (drops the brackets).
+    po = polib.pofile(str(ws.po_path(SLUG, "de")))
+    for entry in po:
+        entry.msgstr, entry.flags = entry.msgstr.removeprefix("[").removesuffix("]"), []
+    po.save()
+    assert approve_entries(ws, SLUG, "de", who="rita").approved == ENTRIES
     (built,) = build_bundles(ws, SLUG, ["de"])
     assert built.published
     after = api.client.get(url)
@@ -217,6 +223,16 @@ def test_front_page_lists_articles_with_progress(reader: Api) -> None:
     # One bar per catalog language, all machine output so far.
     assert page.count('class="bar"') == 3
     assert f"{ENTRIES} machine" in page
+    # Pseudo output nobody changed: the share per language, flagged above 50%.
+    assert page.count("100% unmodified MT (over 50%)") == 3
+
+
+def test_article_page_names_the_engine_and_the_unmodified_share(reader: Api) -> None:
+    page = reader.client.get(f"{ARTICLE}?lang=de", headers={"Accept": "text/html"}).text
+    assert "machine-translated by pseudo-localisation (not a real translation), engine pseudo" in (
+        page
+    )
+    assert "100% of the translated segments are unmodified machine output (more than 50%" in page
 
 
 def test_openapi_document(reader: Api) -> None:

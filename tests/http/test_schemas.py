@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from l10n_service.http.app import create_app
 from l10n_service.http.schemas import JobOut, JobsRequest, StatusRowOut, model_of
 from l10n_service.mt import registry
-from l10n_service.services.catalogs import StatusRow
+from l10n_service.services.catalogs import StatusFigures, StatusRow
 from l10n_service.services.jobs_store import Job, JobFigures
 
 
@@ -26,7 +26,7 @@ def openapi(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     ("component", "source", "extra"),
-    [("JobOut", Job, JobFigures), ("StatusRowOut", StatusRow, None)],
+    [("JobOut", Job, JobFigures), ("StatusRowOut", StatusRow, StatusFigures)],
 )
 def test_every_dataclass_field_is_in_the_schema(
     openapi: dict[str, Any], component: str, source: type, extra: type | None

@@ -41,10 +41,14 @@ def test_the_review_path(ws: Workspace, tmp_path: Path) -> None:
     edit(upload, first, "Märkte legen nach der Abstimmung zu")
     import_po(ws, upload.read_bytes(), slug="post", lang="de", name="up.po")
     assert _states(ws) == (0, 3, 1, 0)
-    # machine output needs asking
-    assert approve_entries(ws, "post", "de", who="Rita Levi").approved == 1
+    # unmodified pseudo output is never approved, asked for or not
+    report = approve_entries(ws, "post", "de", who="Rita Levi", include_machine=True)
+    assert (report.approved, report.pseudo) == (1, 3)
     assert _states(ws) == (0, 3, 0, 1)
     assert "approved: Rita_Levi " in entry(catalog(ws), first).tcomment
+    with pytest.raises(InputError, match="1 entries are unmodified pseudo-localisation"):
+        approve_entries(ws, "post", "de", who="rita", ids=[second], include_machine=True)
+    edit(ws.po_path("post", "de"), second, "Handelsvolumen stiegen deutlich.")
     assert approve_entries(ws, "post", "de", who="rita", ids=[second]).approved == 1
     assert _states(ws) == (0, 2, 0, 2)
 

@@ -12,8 +12,9 @@
 * Translated entries that left the template are kept as obsolete (``#~``), never
   deleted; an entry is only dropped when all of its translations went into a new
   entry (a fuzzy match) or when an active entry already holds the same key and text.
-* Our machine-provenance comments (``#. mt: ...``) survive even though msgmerge
-  would replace extracted comments with the template's.
+* Our machine-provenance comments (``#. mt: ...``) and the machine text kept beside
+  them (``#. mt.text:...``) survive even though msgmerge would replace extracted
+  comments with the template's.
 * The header is maintained: Language, Plural-Forms from babel's locale data when it is
   missing or a template placeholder, POT-Creation-Date from the template. The caller
   sets PO-Revision-Date (:func:`touch_revision`) when it writes a change.
@@ -35,6 +36,7 @@ from rapidfuzz import fuzz
 
 from ..core.allocation import gc_paused
 from ..core.locales import plural_forms
+from ..core.post_edit import MT_TEXT_PREFIX
 from ..core.states import FUZZY_FLAG, MT_COMMENT_PREFIX, strip_approval
 from .layout import copy_layout, copy_source, new_entry
 from .metadata import PLACEHOLDER_PLURAL_FORMS, plural_forms_problem
@@ -80,7 +82,12 @@ def _translations(entry: polib.POEntry) -> list[str]:
 
 
 def _mt_lines(comment: str) -> list[str]:
-    return [line for line in comment.splitlines() if line.startswith(MT_COMMENT_PREFIX)]
+    """The provenance line and the machine text kept beside it (core.post_edit)."""
+    return [
+        line
+        for line in comment.splitlines()
+        if line.startswith((MT_COMMENT_PREFIX, MT_TEXT_PREFIX))
+    ]
 
 
 def _new_entry(**fields: Any) -> polib.POEntry:

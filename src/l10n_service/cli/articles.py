@@ -12,7 +12,7 @@ from rich.table import Table
 from ..core.formats import formats, names_phrase
 from ..errors import InputError, NotFoundError
 from ..workspace import Workspace
-from .base import RootOption, app, console, short, split, workspace
+from .base import RootOption, app, console, err, short, split, workspace
 
 # The registered formats, for help texts (registering a format changes them).
 _FORMAT_LABELS = ", ".join(fmt.label for fmt in formats())
@@ -135,7 +135,26 @@ def _echo(lines: list[str]) -> None:
         lines.clear()
 
 
-_STATUS_COLUMNS = ("lang", "total", "untranslated", "machine", "translated", "approved", "fuzzy")
+_STATUS_COLUMNS = (
+    "lang", "total", "untranslated", "machine", "translated", "approved", "fuzzy",
+    "unmodified MT",
+)  # fmt: skip
+
+
+def _share(share: float | None) -> str:
+    from ..core.post_edit import WARN_SHARE
+
+    if share is None:
+        return "-"
+    return f"{share:.0%}" + (" (!)" if share > WARN_SHARE else "")
+
+
+def _engine(name: str) -> str:
+    """The engine with its kind (rule-based, neural, pseudo) from the registry."""
+    from ..mt.registry import engine_kind
+
+    kind = engine_kind(name)
+    return f"{name} ({kind})" if kind else name
 
 
 @app.command()
@@ -149,7 +168,9 @@ def status(
     root: RootOption = Path("."),
 ) -> None:
     """Per article x language: total, untranslated, machine, translated, approved, fuzzy
-    (from the workspace index, .l10n/index.sqlite)."""
+    (from the workspace index, .l10n/index.sqlite) and the share of unmodified machine
+    output (warned above 50%); recent jobs with their engine and its kind."""
+    from ..core.post_edit import WARN_SHARE
     from ..services.index import catalog_status
     from ..services.jobs_store import JobStore
 
@@ -167,22 +188,32 @@ def status(
     # A plain aligned table: tens of thousands of rows through rich took seconds.
     width = max([len("article"), *(len(r.slug) for r in rows)])
     lang_width = max([4, *(len(r.lang) for r in rows)])
-    widths = (lang_width, 6, 12, 8, 10, 8, 6)
+    widths = (lang_width, 6, 12, 8, 10, 8, 6, 13)
     header = ["article".ljust(width), "lang".ljust(lang_width)]
     header += [name.rjust(w) for name, w in zip(_STATUS_COLUMNS[1:], widths[1:], strict=True)]
     line = f"{{:<{width}}}  {{:<{lang_width}}}  " + "  ".join(f"{{:>{w}}}" for w in widths[1:])
     lines = ["catalogs", "  ".join(header)]
     for r in rows:
         lines.append(line.format(r.slug, r.lang, r.total, r.untranslated, r.machine,
-                                 r.translated, r.approved, r.fuzzy))  # fmt: skip
+                                 r.translated, r.approved, r.fuzzy,
+                                 _share(r.machine_share)))  # fmt: skip
         if len(lines) >= 1000:
             _echo(lines)
     _echo(lines)
+    high = [r for r in rows if (r.machine_share or 0) > WARN_SHARE]
+    if high:
+        langs = ", ".join(f"{r.slug} [{r.lang}] {r.machine_share:.0%}" for r in high[:20])
+        more = f" and {len(high) - 20} more" if len(high) > 20 else ""
+        err.print(
+            f"warning: more than {WARN_SHARE:.0%} of the translated entries are unmodified "
+            f"machine output in {langs}{more}",
+            markup=False, highlight=False, soft_wrap=True,
+        )  # fmt: skip
     recent = jobs[-10:]
     if recent:
         jt = Table("job", "article", "lang", "engine", "state", "chunks", "seg/s", title="jobs")
         for j in recent:
-            jt.add_row(j.id, j.slug, j.lang, j.engine, j.state,
+            jt.add_row(j.id, j.slug, j.lang, _engine(j.engine), j.state,
                        f"{len(j.done_chunks)}/{j.chunks}", f"{j.rate():.1f}")  # fmt: skip
         console.print(jt)
     for job_id, note in notes.items():

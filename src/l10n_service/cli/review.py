@@ -128,14 +128,16 @@ def approve(
     all_: Annotated[bool, typer.Option("--all", help="Every translated entry.")] = False,
     ids: Annotated[list[str] | None, typer.Option("--id", help="msgctxt of an entry.")] = None,
     include_machine: Annotated[
-        bool, typer.Option(help="With --all, approve machine output too.")
+        bool,
+        typer.Option(help="Approve text that is still the engine's output (never pseudo)."),
     ] = False,
     force: Annotated[bool, typer.Option("--force", help="Approve despite QA errors.")] = False,
     by: Annotated[str | None, typer.Option(help="Reviewer name.")] = None,
     root: RootOption = Path("."),
 ) -> None:
     """Mark entries approved (recorded in the .po, invalidated by any later edit).
-    Entries with QA errors (see `l10n check`) are refused unless --force."""
+    Entries with QA errors (see `l10n check`) are refused unless --force; text
+    that is still the engine's output unless --include-machine; pseudo text always."""
     from ..services.catalogs import approve_entries
     from ..settings import load_settings
 
@@ -150,6 +152,8 @@ def approve(
     if report.refused:
         refused = len({i.entry for i in report.refused})
         err.print(f"refused {refused} entries with QA errors; fix them or use --force")
+    if report.machine_message:
+        err.print(report.machine_message, markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()

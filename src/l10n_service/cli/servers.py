@@ -98,5 +98,7 @@ def worker(
     quiet = ["--quiet"] if fmt == "json" else []
     celery_app.worker_main(
         [*quiet, "worker", "-Q", chosen, "-c", str(concurrency), "-P", pool, "--loglevel", level,
-         "-n", f"{name or f'l10n-{os.getpid()}'}@%h"]
+         # No mingle (a fixed wait of about 1 s at start-up, to sync revoked tasks, which
+         # jobs do not use: a cancel is a job record) and no gossip.
+         "--without-mingle", "--without-gossip", "-n", f"{name or f'l10n-{os.getpid()}'}@%h"]
     )  # fmt: skip

@@ -22,6 +22,9 @@ class LocalizedSegment:
     state: str  # a SegmentState value, or "original" in the source language
     provenance: str = ""
     reason: str = ""  # why a translation was not used
+    # How much a person changed the engine's text, 0 (not at all) to 1; None when
+    # no machine text is known for the entry (see core.post_edit).
+    machine_edit: float | None = None
 
 
 def block_texts(chosen: Mapping[str, LocalizedSegment]) -> dict[str, str]:

@@ -18,11 +18,18 @@ from dataclasses import dataclass, field
 from .diff import DiffPart, word_diff
 from .glossary import KEEP, Glossary
 from .model import Article, SegmentState
+from .post_edit import (
+    MachineOutput,
+    catalog_state,
+    counts_as_unmodified,
+    edit_ratio,
+    machine_output,
+    unmodified_share,
+)
 from .states import (
     MACHINE_FLAG,
     MT_COMMENT_PREFIX,
     approval_of,
-    entry_state,
     text_hash,
 )
 
@@ -37,6 +44,7 @@ __all__ = [
     "build_blocks",
     "clean_entries",
     "count_states",
+    "language_machine_share",
     "term_finder",
 ]
 
@@ -45,6 +53,9 @@ TM_COMMENT_PREFIX = "tm:"
 FILTERS = ("all", "untranslated", "machine", "fuzzy", "errors")
 # Editing and approving happen on the first occurrence of a shared sentence.
 _EDITABLE_STATES = frozenset(SegmentState) - {SegmentState.SOURCE_FALLBACK}
+# States whose text a published page may show: the base of the machine share.
+_SHOWN = frozenset(s.value for s in (SegmentState.MACHINE, SegmentState.TRANSLATED,
+                                     SegmentState.APPROVED))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -62,7 +73,23 @@ class EntryData:
 
     @property
     def state(self) -> SegmentState:
-        return entry_state(self.msgstr, self.flags, self.tcomment)
+        return catalog_state(self.msgstr, self.flags, self.tcomment, self.comment)
+
+    @property
+    def machine_output(self) -> MachineOutput | None:
+        return machine_output(self.msgstr, self.flags, self.comment)
+
+    @property
+    def machine_share(self) -> float | None:
+        """How much of the text shown is the engine's, unchanged: 1 - the edit
+        ratio (1 for a machine entry whose machine text is unknown; None when no
+        machine text is known or nothing is shown)."""
+        output = self.machine_output
+        if not self.msgstr:
+            return None
+        if output is None:
+            return 1.0 if counts_as_unmodified(self.state, self.msgstr, None) else None
+        return round(1 - edit_ratio(output.text, self.msgstr), 4)
 
     @property
     def provenance(self) -> tuple[str, ...]:
@@ -115,8 +142,8 @@ class SegmentView:
     legend: tuple[tuple[str, str], ...] = ()  # placeholder -> what it stands for
     repeat_of: int | None = None  # index of the first occurrence of the same entry
     plural: bool = False
-    # Filled by a later change (the share of unmodified machine output per entry);
-    # the page already has a place for it.
+    # How much of the text is the engine's, unchanged (1 - its edit ratio); None
+    # when no machine text is known.
     machine_share: float | None = None
 
     @property
@@ -131,11 +158,13 @@ class SegmentView:
 
     @property
     def clean(self) -> bool:
-        """Approvable in bulk: a translation (human or machine) with no QA error.
-        Fuzzy entries are left out: their source changed, a person must look."""
+        """Approvable in bulk: a translation (human, or machine output a person
+        edited) with no QA error. Fuzzy entries are left out: their source changed,
+        a person must look; so is the engine's output nobody changed."""
         return (
             self.editable
             and self.state in (SegmentState.MACHINE.value, SegmentState.TRANSLATED.value)
+            and self.machine_share != 1.0
             and self.qa != "error"
         )
 
@@ -190,13 +219,16 @@ def term_finder(glossary: Glossary) -> Callable[[str], tuple[Term, ...]]:
 
 
 def machine_suggestion(entry: EntryData) -> Suggestion | None:
-    """The machine translation, while the catalog still holds it (a person
-    accepting it clears "fuzzy" but keeps the "machine" flag; editing it drops
-    both, and then the machine text is gone from the catalog)."""
-    if not entry.msgstr or MACHINE_FLAG not in entry.flags:
-        return None
+    """The machine translation: the text kept beside its provenance (so it can be
+    gone back to after an edit), or, in a catalog written before that text was
+    kept, the msgstr while the entry is still flagged machine."""
+    output = entry.machine_output
+    if output is None:
+        if not entry.msgstr or MACHINE_FLAG not in entry.flags:
+            return None
+        output = MachineOutput(entry.msgstr)
     origin = next((p for p in entry.provenance if p.startswith(MT_COMMENT_PREFIX)), "")
-    return Suggestion("machine", entry.msgstr, None, origin.removeprefix(MT_COMMENT_PREFIX).strip())
+    return Suggestion("machine", output.text, None, origin.removeprefix(MT_COMMENT_PREFIX).strip())
 
 
 @dataclass(frozen=True)
@@ -250,6 +282,7 @@ def _segment(
         legend=legend,
         repeat_of=repeat_of,
         plural=entry.plural,
+        machine_share=entry.machine_share,
     )
 
 
@@ -295,6 +328,18 @@ def count_states(blocks: Iterable[BlockView]) -> dict[str, int]:
             if segment.repeat_of is None and segment.state in counts:
                 counts[segment.state] += 1
     return counts
+
+
+def language_machine_share(blocks: Iterable[BlockView]) -> float | None:
+    """The share of entries holding a translation whose text is the engine's,
+    unchanged (what ``l10n status`` shows as "unmodified MT")."""
+    shown = unmodified = 0
+    for block in blocks:
+        for s in block.segments:
+            if s.repeat_of is None and s.state in _SHOWN:
+                shown += 1
+                unmodified += s.machine_share == 1.0
+    return unmodified_share(unmodified, shown)
 
 
 def clean_entries(blocks: Iterable[BlockView]) -> dict[str, str]:

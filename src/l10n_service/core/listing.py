@@ -5,10 +5,15 @@ Plain data, so the HTTP and CLI layers can hold them without touching the index.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import TypedDict
 
 from ..errors import InputError
+from .post_edit import unmodified_share
 
-__all__ = ["LIST_STATES", "ArticleEntry", "ArticlePage", "CatalogRow", "ListQuery", "StatusRow"]
+__all__ = [
+    "LIST_STATES", "ArticleEntry", "ArticlePage", "CatalogRow", "ListQuery", "StatusFigures",
+    "StatusRow",
+]  # fmt: skip
 
 # ``?state=`` of the article lists: untranslated, machine or fuzzy entries present;
 # needs-review, machine or fuzzy ones; translated, nothing left to translate or
@@ -29,10 +34,18 @@ class CatalogRow:
     approved: int
     template_hash: str | None = None
     problem: str | None = None  # why the file could not be read (counts are 0 then)
+    unmodified_machine: int = 0  # machine, translated or approved text equal to the MT output
 
     @property
     def total(self) -> int:
         return self.untranslated + self.machine + self.fuzzy + self.translated + self.approved
+
+    @property
+    def machine_share(self) -> float | None:
+        """Unmodified machine output among the entries holding a translation."""
+        return unmodified_share(
+            self.unmodified_machine, self.machine + self.translated + self.approved
+        )
 
 
 @dataclass(frozen=True)
@@ -47,13 +60,30 @@ class StatusRow:
     translated: int
     approved: int
     fuzzy: int
+    # Entries whose msgstr is still the engine's output (approved ones included).
+    unmodified_machine: int = 0
 
     @property
     def done_ratio(self) -> float:
         return (self.translated + self.approved) / self.total if self.total else 1.0
 
+    @property
+    def machine_share(self) -> float | None:
+        """Unmodified machine output among the entries holding a translation."""
+        return unmodified_share(
+            self.unmodified_machine, self.machine + self.translated + self.approved
+        )
+
     def to_dict(self) -> dict[str, object]:
-        return asdict(self)
+        figures: StatusFigures = {"machine_share": self.machine_share}
+        return {**asdict(self), **figures}
+
+
+class StatusFigures(TypedDict):
+    """What :meth:`StatusRow.to_dict` adds to the fields (the HTTP schema is built
+    from both, see ``http.schemas``)."""
+
+    machine_share: float | None
 
 
 @dataclass(frozen=True)

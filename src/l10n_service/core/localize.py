@@ -1,6 +1,8 @@
 """Choose the text shown for every segment of an article in one language.
 
-The publish policy decides which catalog states may appear; anything else, any
+The publish policy decides which catalog states may appear (the state the caller
+reads with :func:`.post_edit.catalog_state`, so text that is still the engine's
+output is machine under every policy, whatever its flags say); anything else, any
 translation whose placeholders don't match its source, and any translation with a
 QA error (under every policy: an error nobody looked at is not published because
 its state allows it) falls back to the source sentence and is recorded as such, so
@@ -60,6 +62,7 @@ class CatalogText:
     msgstr: str
     state: SegmentState
     provenance: str = ""
+    machine_edit: float | None = None  # see LocalizedSegment.machine_edit
 
 
 def localize(
@@ -101,8 +104,9 @@ def localize(
         else:
             safe = fmt.sanitize_translation(segment.source, found.msgstr)
             chosen[segment.entry_id] = LocalizedSegment(
-                segment, safe, found.state.value, found.provenance
-            )
+                segment, safe, found.state.value, found.provenance,
+                machine_edit=found.machine_edit,
+            )  # fmt: skip
     return chosen
 
 

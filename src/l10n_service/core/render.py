@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -21,7 +22,8 @@ from .formats.registry import get_format
 from .locales import direction, display_name
 from .localize import QA_REASON_PREFIX
 from .model import Article, BlockType
-from .provenance import PSEUDO, provenance_kind
+from .post_edit import WARN_SHARE, unmodified_share
+from .provenance import PSEUDO, provenance_field, provenance_kind
 
 __all__ = [
     "BUNDLE_SCHEMA_VERSION",
@@ -46,16 +48,86 @@ def published_display(published: str | None, lang: str) -> str | None:
     )
 
 
+_TRANSLATION_STATES = ("approved", "translated", "machine")
+
+
+def _unmodified(loc: LocalizedSegment) -> bool:
+    """Shown with the engine's text as it came: no edit measured, or a machine
+    entry whose machine text is not known (a catalog made elsewhere)."""
+    if loc.state not in _TRANSLATION_STATES:
+        return False
+    return loc.machine_edit == 0 or (loc.machine_edit is None and loc.state == "machine")
+
+
 def coverage_of(article: Article, chosen: Mapping[str, LocalizedSegment]) -> dict[str, Any]:
     """Segments (occurrences, not entries) per state, and the share not shown in the
-    source language: the number a minimum coverage is compared with."""
+    source language: the number a minimum coverage is compared with. Also how many
+    translated segments show unmodified machine output, and their share of the
+    translated segments (0 when none is translated)."""
     counts = {"original": 0, "approved": 0, "translated": 0, "machine": 0, "source-fallback": 0}
+    unmodified = 0
     for _, segment in article.segments():
-        state = chosen[segment.entry_id].state
-        counts[state] = counts.get(state, 0) + 1
+        loc = chosen[segment.entry_id]
+        counts[loc.state] = counts.get(loc.state, 0) + 1
+        unmodified += _unmodified(loc)
     total = sum(counts.values())
     shown = total - counts["source-fallback"]
-    return {**counts, "total": total, "ratio": round(shown / total, 4) if total else 1.0}
+    translated = sum(counts[state] for state in _TRANSLATION_STATES)
+    return {
+        **counts,
+        "total": total,
+        "ratio": round(shown / total, 4) if total else 1.0,
+        "unmodified_machine": unmodified,
+        "machine_share": unmodified_share(unmodified, translated) or 0.0,
+    }
+
+
+_KIND_WORDS: dict[str, str] = {
+    PSEUDO: "pseudo-localisation (not a real translation)",
+    "rule-based": "rule-based MT (a readable gist)",
+    "neural": "neural MT",
+}
+
+
+def _engines_phrase(engines: Mapping[tuple[str | None, str | None], int]) -> str:
+    """ " by rule-based MT (a readable gist), engine apertium" for the (engine, kind)
+    pairs the machine segments came from; "" when no provenance names any."""
+    parts = []
+    for (name, kind), _count in sorted(engines.items(), key=lambda kv: -kv[1]):
+        words = [w for w in (_KIND_WORDS.get(kind or ""), f"engine {name}" if name else "") if w]
+        if words:
+            parts.append(", ".join(words))
+    return " by " + " and ".join(parts) if parts else ""
+
+
+def _notices(
+    article: Article,
+    chosen: Mapping[str, LocalizedSegment],
+    coverage: Mapping[str, Any],
+    engines: Mapping[tuple[str | None, str | None], int],
+) -> list[str]:
+    total = coverage["total"]
+    notices = []
+    if coverage["machine"]:
+        note = f"{coverage['machine']} of {total} segments are machine-translated"
+        notices.append(note + _engines_phrase(engines))
+    if coverage["unmodified_machine"]:
+        share = coverage["machine_share"]
+        note = f"{share:.0%} of the translated segments are unmodified machine output"
+        if share > WARN_SHARE:
+            note += f" (more than {WARN_SHARE:.0%}: read this page as a machine translation)"
+        notices.append(note)
+    if coverage["source-fallback"]:
+        note = f"{coverage['source-fallback']} of {total} segments are shown in the source language"
+        qa = sum(
+            1
+            for _, s in article.segments()
+            if chosen[s.entry_id].reason.startswith(QA_REASON_PREFIX)
+        )
+        if qa:
+            note += f" ({qa} because their translation has QA errors)"
+        notices.append(note)
+    return notices
 
 
 def bundle_document(
@@ -72,13 +144,13 @@ def bundle_document(
     provenance line describes (the service passes the engine registry's reader,
     which also knows lines written before ``kind=`` existed)."""
     blocks = []
-    kinds: set[str | None] = set()
+    engines: Counter[tuple[str | None, str | None]] = Counter()
     for block in article.blocks:
         segments = []
         for segment in block.segments:
             loc = chosen[segment.entry_id]
             if loc.state == "machine" and loc.provenance:
-                kinds.add(kind_of(loc.provenance))
+                engines[provenance_field(loc.provenance, "engine"), kind_of(loc.provenance)] += 1
             item: dict[str, Any] = {
                 "id": segment.path,
                 "entry": segment.entry_id,
@@ -90,6 +162,8 @@ def bundle_document(
                 item["provenance"] = loc.provenance
             if loc.reason:
                 item["fallback_reason"] = loc.reason
+            if loc.machine_edit is not None and loc.state in _TRANSLATION_STATES:
+                item["machine_edit"] = loc.machine_edit
             segments.append(item)
         blocks.append(
             {
@@ -102,26 +176,10 @@ def bundle_document(
             }
         )
     coverage = coverage_of(article, chosen)
-    total = coverage["total"]
     title_block = next((b for b in article.blocks if b.type is BlockType.TITLE), None)
     plain = get_format(article.format).plain
     title = plain(block_text(title_block, chosen)) if title_block else ""
-    notices = []
-    if coverage["machine"]:
-        note = f"{coverage['machine']} of {total} segments are machine-translated"
-        if PSEUDO in kinds:
-            note += " by pseudo-localisation (not a real translation)"
-        notices.append(note)
-    if coverage["source-fallback"]:
-        note = f"{coverage['source-fallback']} of {total} segments are shown in the source language"
-        qa = sum(
-            1
-            for _, s in article.segments()
-            if chosen[s.entry_id].reason.startswith(QA_REASON_PREFIX)
-        )
-        if qa:
-            note += f" ({qa} because their translation has QA errors)"
-        notices.append(note)
+    notices = _notices(article, chosen, coverage, engines)
     doc: dict[str, Any] = {
         "schema_version": BUNDLE_SCHEMA_VERSION,
         "generator": f"l10n-service {__version__}",

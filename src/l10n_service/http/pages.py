@@ -2,9 +2,10 @@
 time (``?page=&per_page=``), filtered by ``lang``, ``state`` and title words ``q``.
 
 Readers see how far each translation is (untranslated, fuzzy, machine,
-translated, approved, from the workspace index) and follow a link to the localized
-page of each published language. Server-rendered HTML with no script and no form
-(the CSP forbids form actions): filters and pages are plain links.
+translated, approved, from the workspace index), how much of it is machine output
+nobody changed (flagged above 50%, like Content Translation), and follow a link to
+the localized page of each published language. Server-rendered HTML with no script
+and no form (the CSP forbids form actions): filters and pages are plain links.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from fastapi import APIRouter, Request, Response
 from jinja2 import Environment, select_autoescape
 
 from ..core.locales import direction, display_name
+from ..core.post_edit import WARN_SHARE
 from .articles import ListParams, article_summaries, page_links
 from .deps import State
 from .errorpage import HTML_CSP
@@ -51,6 +53,7 @@ _PAGE = _env.from_string(
     td{padding:.2rem .5rem .2rem 0;vertical-align:middle;font-size:.9rem}
     td.waiting{color:#9a6700}
     td.lang{width:9rem} td.nums{width:16rem;color:#59636e;white-space:nowrap}
+    td.mt{width:11rem;color:#59636e;white-space:nowrap} td.mt.warn{color:#9a6700;font-weight:600}
     .bar{display:flex;height:.8rem;border-radius:.4rem;overflow:hidden;background:#eee;
          min-width:10rem}
     .bar span{display:block;height:100%}
@@ -87,6 +90,9 @@ _PAGE = _env.from_string(
         {% for s in r.segments %}<span class="s-{{ s.state }}" style="width:{{ s.pct }}%">
         </span>{% endfor %}</div></td>
       <td class="nums">{{ r.done }}% reviewed or translated</td>
+      <td class="mt{% if r.mt_warn %} warn{% endif %}">{% if r.mt_share is not none %}
+        {{ r.mt_share }}% unmodified MT{% if r.mt_warn %} (over {{ warn }}%){% endif %}
+      {% endif %}</td>
     </tr>
     {% if r.waiting %}
     <tr><td></td><td class="waiting" colspan="2">{{ r.waiting }}</td></tr>
@@ -125,6 +131,9 @@ def _row(row: Any, waiting: str | None = None) -> dict[str, Any]:
         "label": ", ".join(f"{n} {s}" for s, n in counts.items()) + f" of {row.total}",
         "done": round(100 * (row.approved + row.translated) / total),
         "waiting": waiting,
+        # Unmodified machine output among the translated entries (core.post_edit).
+        "mt_share": None if row.machine_share is None else round(100 * row.machine_share),
+        "mt_warn": (row.machine_share or 0) > WARN_SHARE,
     }
 
 
@@ -164,6 +173,7 @@ def index(app: State, request: Request, query: ListParams) -> Response:
         articles=articles,
         states=_STATES,
         colors=_COLORS,
+        warn=round(100 * WARN_SHARE),
         total=page.total,
         page=query.page,
         pages=page.pages,

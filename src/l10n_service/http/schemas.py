@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
 from ..errors import EngineUnavailable
 from ..mt.registry import check_choice, engine_choices
-from ..services.catalogs import StatusRow
+from ..services.catalogs import StatusFigures, StatusRow
 from ..services.jobs_store import Job, JobFigures
 
 __all__ = [
@@ -63,7 +63,10 @@ if TYPE_CHECKING:  # generated below; all mypy needs to know is "a model"
     StatusRowOut = BaseModel
     JobOut = BaseModel
 else:
-    StatusRowOut = model_of("StatusRowOut", StatusRow, doc="Entry counts of one catalog.")
+    StatusRowOut = model_of(
+        "StatusRowOut", StatusRow, extra=get_type_hints(StatusFigures),
+        doc="Entry counts of one catalog.",
+    )  # fmt: skip
     JobOut = model_of(
         "JobOut", Job, extra=get_type_hints(JobFigures), doc="A job's record and progress."
     )
@@ -134,7 +137,8 @@ class ApproveRequest(BaseModel):
     ids: list[str] | None = Field(default=None, max_length=10000)
     all: bool = False
     include_machine: bool = Field(
-        default=False, description='With "all", approve machine output too.'
+        default=False,
+        description="Approve text that is still the engine's output too (never pseudo text).",
     )
     force: bool = Field(default=False, description="Approve despite QA errors.")
 
@@ -151,6 +155,8 @@ class ApproveResult(BaseModel):
     approved: int
     refused: list[dict[str, Any]] = Field(description="QA errors that kept entries back.")
     warnings: list[dict[str, Any]]
+    machine: int = Field(0, description="Unmodified machine output left unapproved.")
+    pseudo: int = Field(0, description="Unmodified pseudo text, never approved.")
 
 
 class JobsRequest(BaseModel):

@@ -40,6 +40,7 @@ __all__ = [
     "choose",
     "close_engines",
     "engine_choices",
+    "engine_kind",
     "engines",
     "fallback_note",
     "get_engine",
@@ -246,6 +247,13 @@ def provenance_kind(line: str) -> str | None:
         return kind
     name = provenance_field(line, "engine")
     return _load()[name].kind if name in _load() else None
+
+
+def engine_kind(name: str) -> str | None:
+    """The kind (neural, rule-based, pseudo) of engine ``name``; None when no such
+    engine is installed."""
+    found = _load().get(name)
+    return found.kind if found is not None else None
 
 
 def close_engines() -> None:

@@ -45,8 +45,9 @@ from ..core.localize import (
     rebuild_source,
 )
 from ..core.model import Article
+from ..core.post_edit import catalog_state, edit_ratio, machine_output
 from ..core.render import bundle_document, coverage_of, dumps, render_html, render_markdown
-from ..core.states import MT_COMMENT_PREFIX, entry_state
+from ..core.states import MT_COMMENT_PREFIX
 from ..errors import InputError
 from ..locking import catalog_lock
 from ..mt.registry import provenance_kind
@@ -214,9 +215,12 @@ class _Catalog:
                 (x for x in (entry.comment or "").splitlines() if x.startswith(MT_COMMENT_PREFIX)),
                 "",
             )
-            state = entry_state(entry.msgstr, entry.flags, entry.tcomment or "")
+            comment = entry.comment or ""
+            state = catalog_state(entry.msgstr, entry.flags, entry.tcomment or "", comment)
+            output = machine_output(entry.msgstr, entry.flags, comment)
+            edit = edit_ratio(output.text, entry.msgstr) if output and entry.msgstr else None
             self.entries[entry.msgctxt] = entry
-            self.texts[entry.msgctxt] = CatalogText(entry.msgstr, state, provenance)
+            self.texts[entry.msgctxt] = CatalogText(entry.msgstr, state, provenance, edit)
 
     def qa_errors(self, entry_id: str) -> list[str]:
         if self._glossary is None:
@@ -233,8 +237,9 @@ def localize_for_publishing(
     ws: Workspace, article: Article, lang: str, policy: str
 ) -> dict[str, LocalizedSegment]:
     """The text of every segment as publishing under ``policy`` shows it: the
-    policy's states only, nothing with a QA error (the review page's preview uses
-    this too, so it shows what publishing would)."""
+    policy's states only (unmodified machine output counts as machine whatever its
+    flags say), nothing with a QA error (the review page's preview uses this too,
+    so it shows what publishing would)."""
     catalog = _Catalog(ws, article.slug, lang)
     return localize(article, lang, catalog.texts, policy, catalog.qa_errors)
 

@@ -4,7 +4,7 @@ approve entries. All writes go through the catalog lock."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -14,17 +14,23 @@ import polib
 from ..catalog.store import encode_po, read_po, write_po
 from ..catalog.template import article_template, template_signature
 from ..core.checks import Severity
+from ..core.listing import StatusFigures
 from ..core.locales import normalize_locale
 from ..core.merge import Pick
 from ..core.model import SegmentState
+from ..core.post_edit import (
+    catalog_state,
+    is_unmodified,
+    machine_output,
+)
 from ..core.states import (
     FUZZY_FLAG,
     approval_comment,
-    entry_state,
     strip_approval,
 )
 from ..errors import CatalogError, InputError, NotFoundError
 from ..locking import catalog_lock
+from ..mt.registry import provenance_kind
 from ..workspace import Workspace, load_glossary
 from . import index
 from .index import StatusRow, catalog_status, count_states
@@ -36,12 +42,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ApprovalReport",
+    "StatusFigures",
     "StatusRow",
     "approve_entries",
     "catalog_status",
     "count_states",
     "ensure_language",
     "import_po",
+    "machine_refusal",
     "refresh_template",
     "update_languages",
 ]
@@ -151,13 +159,36 @@ class ApprovalReport:
     approved: int
     refused: tuple[Issue, ...] = ()  # QA errors that kept entries from approval
     warnings: tuple[Issue, ...] = ()  # shown, not blocking
+    machine: int = 0  # unmodified machine output left alone (no include_machine)
+    pseudo: int = 0  # unmodified pseudo text, never approved
+
+    @property
+    def machine_message(self) -> str:
+        """One line on the machine output left alone, or ""."""
+        return machine_refusal(self.machine, self.pseudo)
 
     def to_dict(self) -> dict[str, object]:
         return {
             "approved": self.approved,
             "refused": [i.to_dict() for i in self.refused],
             "warnings": [i.to_dict() for i in self.warnings],
+            "machine": self.machine,
+            "pseudo": self.pseudo,
         }
+
+
+def machine_refusal(machine: int, pseudo: int) -> str:
+    parts = []
+    if machine:
+        parts.append(
+            f"{machine} entries are unmodified machine output; approve them with --include-machine"
+        )
+    if pseudo:
+        parts.append(
+            f"{pseudo} entries are unmodified pseudo-localisation, which is never approved; "
+            "translate them first"
+        )
+    return "not approved: " + "; ".join(parts) if parts else ""
 
 
 def approve_entries(
@@ -170,10 +201,12 @@ def approve_entries(
     include_machine: bool = False,
     force: bool = False,
 ) -> ApprovalReport:
-    """Approve translated entries (all, or the given msgctxt ids). Machine output is
-    approved only when asked for by id or with ``include_machine``. Entries with QA
-    errors are refused unless ``force``: asked for by id, the whole call fails; with
-    all, they are skipped and listed in the report."""
+    """Approve translated entries (all, or the given msgctxt ids). Text that is still
+    the engine's output is approved only with ``include_machine``, and pseudo text
+    never (:mod:`..core.post_edit`); other machine entries (edited but still fuzzy)
+    only by id or with ``include_machine``. Entries with QA errors are refused
+    unless ``force``. Asked for by id, a refused entry fails the whole call; with
+    all, refused entries are skipped and counted in the report."""
     from .qa import entry_issues  # the checks, only when approving
 
     path = ws.po_path(slug, lang)
@@ -191,7 +224,10 @@ def approve_entries(
         missing = wanted - known
         if missing:
             raise CatalogError(f"no entries with ids {', '.join(sorted(missing))}", path)
-        for entry in _approvable(po, wanted, include_machine):
+        candidates, machine, pseudo = _approvable(po, wanted, include_machine)
+        if wanted and (machine or pseudo):
+            raise InputError(machine_refusal(machine, pseudo))
+        for entry in candidates:
             issues = entry_issues(slug, normalize_locale(lang), entry, glossary)
             errors = [i for i in issues if i.severity == Severity.ERROR.value]
             warnings += [i for i in issues if i not in errors]
@@ -215,21 +251,37 @@ def approve_entries(
         from .memory import feed_memory  # the memory's database, only when it is fed
 
         feed_memory(ws, slug, lang)
-    return ApprovalReport(len(approved), tuple(refused), tuple(warnings))
+    return ApprovalReport(len(approved), tuple(refused), tuple(warnings), machine, pseudo)
 
 
 def _approvable(
     po: polib.POFile, wanted: set[str], include_machine: bool
-) -> Iterator[polib.POEntry]:
+) -> tuple[list[polib.POEntry], int, int]:
+    """The entries to approve, and how many unmodified machine (left alone without
+    ``include_machine``) and pseudo entries (always left alone) were asked for."""
+    found: list[polib.POEntry] = []
+    machine = pseudo = 0
     for entry in po:
         if entry.obsolete or not entry.msgstr or (wanted and entry.msgctxt not in wanted):
             continue
-        state = entry_state(entry.msgstr, entry.flags, entry.tcomment or "")
+        comment = entry.comment or ""
+        state = catalog_state(entry.msgstr, entry.flags, entry.tcomment or "", comment)
         if state is SegmentState.APPROVED:
             continue
-        if state in (SegmentState.MACHINE, SegmentState.FUZZY) and not (wanted or include_machine):
+        output = machine_output(entry.msgstr, entry.flags, comment, provenance_kind)
+        if output is not None and is_unmodified(entry.msgstr, output):
+            if output.pseudo:
+                pseudo += 1
+                continue
+            if not include_machine:
+                machine += 1
+                continue
+        elif state in (SegmentState.MACHINE, SegmentState.FUZZY) and not (
+            wanted or include_machine
+        ):
             continue
-        yield entry
+        found.append(entry)
+    return found, machine, pseudo
 
 
 def _record_approval(entry: polib.POEntry, who: str, when: str) -> None:

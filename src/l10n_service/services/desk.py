@@ -48,13 +48,15 @@ from ..core.desk import (
     Suggestion,
     build_blocks,
     count_states,
+    language_machine_share,
 )
 from ..core.glossary import Glossary
 from ..core.locales import normalize_locale
 from ..core.merge import Pick
 from ..core.model import Article, SegmentState
+from ..core.post_edit import catalog_state, is_unmodified, machine_output
 from ..core.render import bundle_document, coverage_of, render_html
-from ..core.states import FUZZY_FLAG, entry_state, text_hash
+from ..core.states import FUZZY_FLAG, text_hash
 from ..errors import ConflictError, InputError, NotFoundError
 from ..mt.registry import provenance_kind
 from ..tm.memory import TranslationMemory
@@ -101,8 +103,7 @@ class DeskPage:
     blocks: tuple[BlockView, ...]
     counts: dict[str, int]
     live_version: str | None  # the published bundle's version, if any
-    # Filled by a later change (unmodified machine output in this language);
-    # the page already has a place for it.
+    # Unmodified machine output among the entries holding a translation.
     machine_share: float | None = None
 
 
@@ -254,6 +255,7 @@ def load_page(
         blocks=blocks,
         counts=count_states(blocks),
         live_version=live_version(ws, slug, lang),
+        machine_share=language_machine_share(blocks),
     )
 
 
@@ -343,7 +345,8 @@ def approve_seen(
     """Approve the entries the page showed (entry id -> hash of the text shown),
     like ``l10n approve --id ...``; an entry whose text changed since is left
     alone and reported. ``only_clean`` keeps to machine or human translations
-    without QA errors (the "approve every clean segment" button); otherwise an
+    without QA errors whose text is not the engine's unchanged output (the
+    "approve every clean segment" button); otherwise an
     entry with QA errors fails the call, as ``--id`` does."""
     lang = normalize_locale(lang)
     validate_slug(slug)
@@ -362,13 +365,18 @@ def approve_seen(
         ids = [i for i in ids if _clean(slug, lang, current[i], glossary)]
     if not ids:
         return DeskApproval(0, tuple(changed))
-    report = approve_entries(ws, slug, lang, who=who, ids=ids)
+    # A reviewer approving one segment has looked at it (``--id ... --include-machine``);
+    # the bulk button leaves unmodified machine output alone (see _clean).
+    report = approve_entries(ws, slug, lang, who=who, ids=ids, include_machine=not only_clean)
     return DeskApproval(report.approved, tuple(changed), report.refused)
 
 
 def _clean(slug: str, lang: str, entry: polib.POEntry, glossary: Glossary) -> bool:
-    state = entry_state(entry.msgstr, entry.flags, entry.tcomment or "")
+    comment = entry.comment or ""
+    state = catalog_state(entry.msgstr, entry.flags, entry.tcomment or "", comment)
     if state not in (SegmentState.MACHINE, SegmentState.TRANSLATED):
+        return False
+    if is_unmodified(entry.msgstr, machine_output(entry.msgstr, entry.flags, comment)):
         return False
     issues = entry_issues(slug, lang, entry, glossary)
     return not any(i.severity == Severity.ERROR.value for i in issues)

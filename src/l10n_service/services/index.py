@@ -3,7 +3,7 @@
 Counting a catalog's states means parsing it, and a newsroom has tens of thousands
 of catalogs: ``l10n status``, the front page and the API lists cannot parse them
 all on every call. The index keeps, per catalog (slug, lang), the counts by state
-(:func:`..core.states.entry_state`, as status always counted), the hash of the
+(:func:`..core.post_edit.catalog_state`: unmodified machine output is machine), the hash of the
 template it was last merged with, and the file's size and mtime; per article its
 title, format and the stamp (size, mtime) of its source, settings and template.
 
@@ -48,7 +48,7 @@ from ..core.listing import (
 )
 from ..core.locales import normalize_locale
 from ..core.model import SegmentState
-from ..core.states import entry_state
+from ..core.post_edit import catalog_state, counts_as_unmodified, machine_output
 from ..errors import CatalogError, L10nError
 from ..workspace import SETTLED_NS, Workspace, is_slug, validate_slug
 
@@ -76,7 +76,7 @@ __all__ = [
 ]
 
 INDEX_NAME = "index.sqlite"
-_SCHEMA_VERSION = 1
+_SCHEMA_VERSION = 2  # 2: unmodified machine output counted
 _BUSY_TIMEOUT_S = 60.0
 _RECHECK_S = 1.0
 _COUNTS = ("untranslated", "machine", "fuzzy", "translated", "approved")
@@ -88,6 +88,7 @@ CREATE TABLE IF NOT EXISTS catalogs (
     untranslated INTEGER NOT NULL, machine INTEGER NOT NULL, fuzzy INTEGER NOT NULL,
     translated INTEGER NOT NULL, approved INTEGER NOT NULL,
     problem TEXT,
+    unmodified INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (slug, lang)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS articles (
@@ -122,12 +123,24 @@ assert tuple(STATE_FILTERS) == LIST_STATES
 
 def count_states(po: polib.POFile) -> dict[SegmentState, int]:
     """Active entries by state, the classification every status report uses."""
+    return count_catalog(po)[0]
+
+
+def count_catalog(po: polib.POFile) -> tuple[dict[SegmentState, int], int]:
+    """Active entries by state (text still equal to the engine's output counts as
+    machine, whatever its flags: :mod:`..core.post_edit`), and how many of those
+    with a translation shown hold unmodified machine output."""
     counts = dict.fromkeys(SegmentState, 0)
+    unmodified = 0
     for entry in po:
         if entry.obsolete:
             continue
-        counts[entry_state(entry.msgstr, entry.flags, entry.tcomment or "")] += 1
-    return counts
+        comment = entry.comment or ""
+        state = catalog_state(entry.msgstr, entry.flags, entry.tcomment or "", comment)
+        counts[state] += 1
+        output = machine_output(entry.msgstr, entry.flags, comment)
+        unmodified += counts_as_unmodified(state, entry.msgstr, output)
+    return counts, unmodified
 
 
 def template_hash(pot: polib.POFile) -> str:
@@ -254,14 +267,14 @@ def record_catalog(
     found equal to it byte for byte). Call it under the catalog lock."""
     lang = normalize_locale(lang)
     path = ws.po_path(slug, lang)
-    counts = count_states(po)
+    counts, unmodified = count_catalog(po)
     stamp = _stamp(path)
     after = _stamp(path.parent)
     if stamp is None:  # removed meanwhile: the next check finds out
         return
     conn = _db(ws)
     with _write(conn):
-        _upsert(conn, slug, lang, stamp, counts, None, template)
+        _upsert(conn, slug, lang, stamp, (counts, unmodified), None, template)
         if folder_before is not None and after is not None:
             # Our own rename changed the folder's mtime: move the recorded one along,
             # unless someone else had changed it before us (then a check re-reads).
@@ -290,25 +303,26 @@ def _upsert(
     slug: str,
     lang: str,
     stamp: tuple[int, int],
-    counts: dict[SegmentState, int],
+    counted: tuple[dict[SegmentState, int], int],
     problem: str | None,
     template: str | _Keep | None,
 ) -> None:
+    counts, unmodified = counted
     values = [counts[SegmentState(name)] for name in _COUNTS]
     if isinstance(template, _Keep):
         conn.execute(
-            "INSERT INTO catalogs VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?) "
+            "INSERT INTO catalogs VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (slug, lang) DO UPDATE SET size = excluded.size, "
             "mtime_ns = excluded.mtime_ns, untranslated = excluded.untranslated, "
             "machine = excluded.machine, fuzzy = excluded.fuzzy, "
             "translated = excluded.translated, approved = excluded.approved, "
-            "problem = excluded.problem",
-            (slug, lang, *stamp, *values, problem),
+            "problem = excluded.problem, unmodified = excluded.unmodified",
+            (slug, lang, *stamp, *values, problem, unmodified),
         )
     else:
         conn.execute(
-            "INSERT OR REPLACE INTO catalogs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (slug, lang, *stamp, template, *values, problem),
+            "INSERT OR REPLACE INTO catalogs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (slug, lang, *stamp, template, *values, problem, unmodified),
         )
 
 
@@ -366,14 +380,15 @@ def _settings(ws: Workspace, slug: str) -> dict[str, Any]:
 
 
 def _row(values: Sequence[Any]) -> CatalogRow:
-    slug, lang, untranslated, machine, fuzzy, translated, approved, digest, problem = values
+    slug, lang, untranslated, machine, fuzzy, translated, approved, digest, problem, mt = values
     return CatalogRow(
-        slug, lang, untranslated, machine, fuzzy, translated, approved, digest, problem
+        slug, lang, untranslated, machine, fuzzy, translated, approved, digest, problem, mt
     )
 
 
 _ROW_COLUMNS = (
-    "slug, lang, untranslated, machine, fuzzy, translated, approved, template_hash, problem"
+    "slug, lang, untranslated, machine, fuzzy, translated, approved, template_hash, problem, "
+    "unmodified"
 )
 
 
@@ -385,11 +400,11 @@ def _reread(conn: sqlite3.Connection, slug: str, lang: str, path: Path) -> None:
         conn.execute("DELETE FROM catalogs WHERE slug = ? AND lang = ?", (slug, lang))
         return
     try:
-        counts, problem = count_states(read_po(path)), None
+        counted, problem = count_catalog(read_po(path)), None
     except L10nError as exc:
-        counts, problem = dict.fromkeys(SegmentState, 0), " ".join(str(exc).split())
+        counted, problem = (dict.fromkeys(SegmentState, 0), 0), " ".join(str(exc).split())
     with _write(conn):
-        _upsert(conn, slug, lang, stamp, counts, problem, None)
+        _upsert(conn, slug, lang, stamp, counted, problem, None)
 
 
 def catalog_rows(
@@ -431,13 +446,13 @@ def catalog_status(
             sync(ws)
         found = conn.execute(
             "SELECT slug, lang, untranslated + machine + fuzzy + translated + approved, "
-            "untranslated, machine, translated, approved, fuzzy, problem "
+            "untranslated, machine, translated, approved, fuzzy, unmodified, problem "
             "FROM catalogs ORDER BY slug, lang"
         ).fetchall()
     else:
         found = [
             (r.slug, r.lang, r.total, r.untranslated, r.machine, r.translated, r.approved,
-             r.fuzzy, r.problem)
+             r.fuzzy, r.unmodified_machine, r.problem)
             for r in catalog_rows(ws, slug)
         ]  # fmt: skip
     rows = []

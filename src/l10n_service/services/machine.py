@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 from ..catalog.store import read_po
 from ..core.glossary import restore_terms
+from ..core.post_edit import machine_text_line, without_machine_text
 from ..core.provenance import provenance_line
 from ..core.states import FUZZY_FLAG, MACHINE_FLAG, MT_COMMENT_PREFIX
 from ..core.tokens import placeholder_problems
@@ -214,10 +215,12 @@ def apply_chunk_result(
                 ]
                 notes = [
                     x
-                    for x in (entry.comment or "").splitlines()
+                    for x in without_machine_text(entry.comment or "")
                     if not x.startswith(MT_COMMENT_PREFIX)
                 ]
-                entry.comment = "\n".join([*notes, line])
+                # The machine text itself, so an edit can be measured later.
+                kept = machine_text_line(text, result["provenance"].get("kind"))
+                entry.comment = "\n".join([*notes, line, kept])
                 written += 1
                 changed = True
         if changed:

@@ -16,7 +16,7 @@ from ..catalog.store import read_po
 from ..core.checks import CheckContext, run_checks
 from ..core.glossary import Glossary
 from ..core.locales import normalize_locale
-from ..core.states import entry_state
+from ..core.post_edit import catalog_state
 from ..errors import NotFoundError
 from ..workspace import Workspace, load_glossary
 
@@ -60,7 +60,9 @@ def entry_issues(
 ) -> list[Issue]:
     """Findings on one entry, each check and message once across plural forms."""
     context = CheckContext(frozenset(entry.flags), glossary or Glossary())
-    state = entry_state(_text(entry), entry.flags, entry.tcomment or "").value
+    state = catalog_state(
+        _text(entry), entry.flags, entry.tcomment or "", entry.comment or ""
+    ).value
     seen: dict[tuple[str, str], Issue] = {}
     for source, text in _pairs(entry):
         for finding in run_checks(source, text, context):

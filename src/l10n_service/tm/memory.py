@@ -45,7 +45,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..core.fuzzy import FuzzyIndex
 from ..core.locales import normalize_locale
 from ..core.model import SegmentState
-from ..core.states import entry_state
+from ..core.post_edit import catalog_state
 from ..errors import InputError
 from ..storage import write_atomic
 from .tmx import read_tmx, write_tmx
@@ -247,7 +247,9 @@ class TranslationMemory:
         for entry in po:
             if entry.obsolete or entry.msgid_plural or not entry.msgstr:
                 continue
-            state = entry_state(entry.msgstr, entry.flags, entry.tcomment or "")
+            state = catalog_state(
+                entry.msgstr, entry.flags, entry.tcomment or "", entry.comment or ""
+            )
             if state is SegmentState.APPROVED:
                 name = APPROVED
             elif state is SegmentState.TRANSLATED:
