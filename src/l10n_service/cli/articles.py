@@ -223,9 +223,12 @@ def status(
 def _waiting(jobs: list[Any]) -> dict[str, str]:
     """Pending jobs whose queue no live worker consumes (the workers are asked only
     when a job is pending: it takes a second)."""
-    from ..jobs import broker
     from ..jobs.config import APPLY_QUEUE
     from ..services.monitoring import needs_workers, waiting_notes
 
-    consumed = broker.consumed_queues() if needs_workers(jobs) else None
+    consumed = None
+    if needs_workers(jobs):
+        from ..jobs import broker  # kombu: only when a pending job makes us ask
+
+        consumed = broker.consumed_queues()
     return waiting_notes(jobs, consumed, APPLY_QUEUE)
