@@ -29,8 +29,6 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from rapidfuzz.distance import Levenshtein
-
 from .model import SegmentState
 from .provenance import PSEUDO, provenance_kind
 from .states import MACHINE_FLAG, MT_COMMENT_PREFIX, entry_state
@@ -144,6 +142,8 @@ def counts_as_unmodified(state: SegmentState, msgstr: str, output: MachineOutput
 def edit_ratio(machine: str, final: str) -> float:
     """How much of the machine text a person changed: the character edit distance
     over the longer text, 0 (untouched) to 1 (rewritten), rounded to 4 places."""
+    from rapidfuzz.distance import Levenshtein  # only where a ratio is asked for
+
     return round(Levenshtein.normalized_distance(machine, final), 4)
 
 

@@ -140,7 +140,7 @@ def article_summaries(
 def _status_row(row: CatalogRow) -> StatusRowOut:
     return StatusRowOut.model_validate(
         StatusRow(row.slug, row.lang, row.total, row.untranslated, row.machine,
-                  row.translated, row.approved, row.fuzzy).to_dict()
+                  row.translated, row.approved, row.fuzzy, row.unmodified_machine).to_dict()
     )  # fmt: skip
 
 
