@@ -47,6 +47,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 # The project's own functions, all used in-process for set-up only (measured stages
 # run the real CLI and server). If a refactor moves one of these, fix the imports here.
 from l10n_service.catalog.store import read_po, write_po  # noqa: E402
+from l10n_service.core.post_edit import machine_text_line  # noqa: E402
 from l10n_service.core.states import approval_comment  # noqa: E402
 from l10n_service.services.articles import add_article, load_article  # noqa: E402
 from l10n_service.services.catalogs import update_languages  # noqa: E402
@@ -251,14 +252,15 @@ def _fill(ws: Workspace, slug: str, lang: str, plan: str, when: str) -> None:
     result = translate_texts("pseudo", "en", lang, [e.msgid for e in entries])
     note = f"mt: engine=pseudo version=1 at={when} (pseudo-localisation, not a real translation)"
     for entry, text in zip(entries, result["translations"], strict=True):
-        entry.msgstr = text
-        entry.comment = note
+        entry.comment = note + "\n" + machine_text_line(text, "pseudo")
         if plan == "machine":
-            entry.flags = ["fuzzy", "machine"]
+            entry.msgstr, entry.flags = text, ["fuzzy", "machine"]
         else:
-            entry.flags = ["machine"]  # a translator accepted it (Poedit clears fuzzy)
+            # A translator post-edited it (Poedit clears fuzzy): unmodified machine
+            # output, pseudo above all, would still count as machine.
+            entry.msgstr, entry.flags = text.strip("[]"), ["machine"]
         if plan == "approved":
-            entry.tcomment = approval_comment("desk", when, text)
+            entry.tcomment = approval_comment("desk", when, entry.msgstr)
     write_po(po, path)
 
 

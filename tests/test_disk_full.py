@@ -54,10 +54,12 @@ def _l10n(root: Path, *args: str, fsize: int | None = None) -> subprocess.Comple
 
 
 def _snapshot(root: Path) -> dict[str, str]:
+    """Every stored file's digest, but the workspace index: a cache SQLite may
+    checkpoint or roll back in place, rebuilt from the files when it is off."""
     return {
         str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in root.rglob("*")
-        if p.is_file() and not p.name.endswith(".lock")
+        if p.is_file() and not p.name.endswith(".lock") and not p.name.startswith("index.sqlite")
     }
 
 

@@ -81,6 +81,13 @@ def disk_full(exc: BaseException, path: Path | str | None = None) -> StorageErro
         return StorageError(f"cannot write to the workspace: {reason}")
     if "database or disk is full" in str(exc):
         return StorageError("a database in the workspace cannot grow: no space left on device")
+    if type(exc).__name__ == "OperationalError" and "disk I/O error" in str(exc):
+        # SQLite's word for a write the file system refused (its WAL or shared memory
+        # file on a full disk, a file size limit): no errno reaches us.
+        return StorageError(
+            "a database in the workspace cannot be written: disk I/O error, most likely "
+            "no space left on device"
+        )
     return None
 
 

@@ -237,7 +237,9 @@ def test_concurrent_writers_from_processes_keep_every_row(tmp_path: Path) -> Non
     ws = newsroom(tmp_path / "ws", 6)
     slugs = [f"s{n:03}" for n in range(6)]
     TranslationMemory.open(ws.root).close()  # its tables first: not what is tested here
-    with multiprocessing.get_context("fork").Pool(3) as pool:
+    # spawn, not fork: the suite's process has threads (lock renewal, logging) whose
+    # locks a forked child would inherit held.
+    with multiprocessing.get_context("spawn").Pool(3) as pool:
         pool.map(_machine_translate_through_index, [(str(ws.root), s) for s in slugs])
     for slug in slugs:
         assert_recorded(ws, slug, "de")
