@@ -47,6 +47,14 @@ class CatalogRow:
             self.unmodified_machine, self.machine + self.translated + self.approved
         )
 
+    def status(self) -> StatusRow:
+        """This catalog as a status line (every count carried over, so a field added
+        to both cannot be forgotten at a call site)."""
+        return StatusRow(
+            self.slug, self.lang, self.total, self.untranslated, self.machine,
+            self.translated, self.approved, self.fuzzy, self.unmodified_machine,
+        )  # fmt: skip
+
 
 @dataclass(frozen=True)
 class StatusRow:

@@ -19,7 +19,7 @@ from ..errors import NotFoundError
 from ..services.articles import add_article, remove_article
 from ..services.bundles import build_bundles
 from ..services.catalogs import catalog_status, update_languages
-from ..services.index import ArticlePage, CatalogRow, ListQuery, StatusRow, list_articles
+from ..services.index import ArticlePage, CatalogRow, ListQuery, list_articles
 from ..services.jobs_store import JobStore
 from ..workspace import validate_slug
 from .bundles import published_languages
@@ -138,10 +138,7 @@ def article_summaries(
 
 
 def _status_row(row: CatalogRow) -> StatusRowOut:
-    return StatusRowOut.model_validate(
-        StatusRow(row.slug, row.lang, row.total, row.untranslated, row.machine,
-                  row.translated, row.approved, row.fuzzy, row.unmodified_machine).to_dict()
-    )  # fmt: skip
+    return StatusRowOut.model_validate(row.status().to_dict())
 
 
 @router.get(
