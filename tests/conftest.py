@@ -108,6 +108,22 @@ def redis_url() -> Iterator[str]:
     client.flushdb()
 
 
+@pytest.fixture
+def broker_env(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The test Redis as broker (emptied, the cached consumer answers forgotten),
+    set in this process's environment and returned for worker subprocesses."""
+    import redis
+
+    from l10n_service.jobs import broker
+
+    redis.Redis.from_url(redis_url).flushdb()
+    broker.forget()
+    env = {"L10N_BROKER_URL": redis_url, "L10N_RESULT_BACKEND": redis_url}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return env
+
+
 @pytest.fixture(scope="session")
 def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Real argostranslate packages built offline: en->de and en->ar, accent mode."""

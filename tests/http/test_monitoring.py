@@ -57,20 +57,6 @@ def test_not_ready_when_the_workspace_cannot_be_written(ws: Workspace) -> None:
 
 
 @pytest.fixture
-def broker_env(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    import redis
-
-    from l10n_service.jobs import broker
-
-    redis.Redis.from_url(redis_url).flushdb()
-    broker.forget()
-    env = {"L10N_BROKER_URL": redis_url, "L10N_RESULT_BACKEND": redis_url}
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    return env
-
-
-@pytest.fixture
 def worker(ws: Workspace, broker_env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
     log = open(ws.root.parent / "worker.log", "wb")  # noqa: SIM115 (closed below)
     process = subprocess.Popen(

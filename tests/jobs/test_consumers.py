@@ -23,18 +23,6 @@ from tests.conftest import BIN, run_cli
 
 
 @pytest.fixture
-def broker_env(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    import redis
-
-    redis.Redis.from_url(redis_url).flushdb()
-    broker.forget()
-    env = {"L10N_BROKER_URL": redis_url, "L10N_RESULT_BACKEND": redis_url}
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    return env
-
-
-@pytest.fixture
 def start_worker(
     ws: Workspace, broker_env: dict[str, str]
 ) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
