@@ -48,7 +48,8 @@ ENV PATH=/opt/venv/bin:$PATH \
 USER l10n
 WORKDIR /workspace
 EXPOSE 8000 5555
-# The API by default; workers run with --node or L10N_WORKER_NODE (compose.yaml).
+# The API by default. Workers: `l10n worker --role apply|mt --name NODE` (compose.yaml),
+# checked with --node NODE or L10N_WORKER_NODE=NODE (a ping to NODE@<hostname> only).
 HEALTHCHECK --interval=30s --timeout=30s --start-period=60s --retries=3 \
     CMD ["python3", "-m", "workers.healthcheck"]
 CMD ["l10n", "serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -3,12 +3,16 @@
 Standard library only (runs on the host's python3). Expects a Docker engine and the
 base images resolved (deploy/compose-test.sh does both, then runs this). Steps:
 build the image; check its user, HEALTHCHECK and EXPOSE; Flower refuses to start
-without a password; start the stack (Flower included, ports on 127.0.0.1); create an
-admin token inside the api container; add an article, run a pseudo MT job, build and
-read the published page over HTTP; scale mt-worker to 2 and run a second job; stop
-only the apply worker's process and see ITS health check fail (while the MT workers
-still answer) and Docker mark it unhealthy; `down -v`. Prints each step and a final
-PASS/FAIL line; exits non-zero on failure.
+without a password; start the stack (Flower included, ports on 127.0.0.1); the
+workers (`l10n worker --role apply|mt`) consume apply alone and the MT pairs alone;
+create an admin token inside the api container; add an article, run a pseudo MT job,
+build and read the published page over HTTP; every line the workers and the API
+logged is JSON, with one line per task; scale mt-worker to 2; install a pair
+(`l10n models install`) and see both MT workers consume its queue with no restart;
+run a second job; stop one MT worker's process and see ITS health check fail while
+the other's passes; stop only the apply worker's process and see its health check
+fail (while the MT workers still answer) and Docker mark it unhealthy; `down -v`.
+Prints each step and a final PASS/FAIL line; exits non-zero on failure.
 
 L10N_COMPOSE_BROKER=rabbitmq runs the same with deploy/compose.rabbitmq.yaml layered on;
 L10N_COMPOSE_KEEP=1 leaves the stack up for a look (then `down -v` it yourself).
@@ -17,6 +21,7 @@ L10N_COMPOSE_KEEP=1 leaves the stack up for a look (then `down -v` it yourself).
 from __future__ import annotations
 
 import base64
+import io
 import json
 import os
 import re
@@ -29,6 +34,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -51,13 +57,18 @@ def step(message: str) -> None:
 
 def run(
     cmd: Sequence[str], *, check: bool = True, env: dict[str, str] | None = None,
-    timeout: float = 900, quiet: bool = False,
+    timeout: float = 900, quiet: bool = False, input_bytes: bytes | None = None,
 ) -> subprocess.CompletedProcess[str]:  # fmt: skip
     if not quiet:
         print("  $ " + shlex.join(cmd), flush=True)
-    result = subprocess.run(
-        list(cmd), capture_output=True, text=True, env=env or os.environ.copy(), timeout=timeout
-    )
+    done = subprocess.run(
+        list(cmd), capture_output=True, input=input_bytes, env=env or os.environ.copy(),
+        timeout=timeout,
+    )  # fmt: skip
+    result = subprocess.CompletedProcess(
+        done.args, done.returncode, done.stdout.decode("utf-8", "replace"),
+        done.stderr.decode("utf-8", "replace"),
+    )  # fmt: skip
     if check and result.returncode != 0:
         raise Failed(
             f"{shlex.join(cmd)} exited {result.returncode}:\n{result.stdout[-3000:]}"
@@ -299,6 +310,99 @@ def nodes_answering(stack: Stack) -> list[str]:
         return []
 
 
+def queues_by_node(stack: Stack) -> dict[str, set[str]]:
+    """What each live worker consumes (`celery inspect active_queues`), by node."""
+    result = stack("exec", "-T", "api", "celery", "-A", "l10n_service.jobs.app", "inspect",
+                   "active_queues", "--json", "--timeout", "10", check=False)  # fmt: skip
+    try:
+        replies = json.loads(result.stdout.strip().splitlines()[-1])
+    except (json.JSONDecodeError, IndexError):
+        return {}
+    return {node: {q["name"] for q in queues} for node, queues in replies.items()}
+
+
+def check_worker_roles(stack: Stack, mt_nodes: int) -> dict[str, set[str]]:
+    step("the workers' roles: apply@ consumes apply alone, mt@ the pairs without apply")
+
+    def settled() -> dict[str, set[str]] | None:
+        nodes = queues_by_node(stack)
+        mt = [n for n in nodes if n.startswith("mt@")]
+        return nodes if len(mt) == mt_nodes and any(n.startswith("apply@") for n in nodes) else None
+
+    nodes: dict[str, set[str]] = until(settled, f"apply and {mt_nodes} MT node(s) answering", 120)
+    for node, queues in sorted(nodes.items()):
+        print(f"    {node}: {', '.join(sorted(queues))}")
+        if node.startswith("apply@") and queues != {"apply"}:
+            raise Failed(f"{node} consumes {sorted(queues)}, wanted only apply")
+        if node.startswith("mt@") and ("apply" in queues or "mt.pseudo" not in queues):
+            raise Failed(f"{node} consumes {sorted(queues)}: wanted mt.pseudo and not apply")
+    return nodes
+
+
+def check_json_logs(stack: Stack) -> None:
+    step("every line the workers and the API logged is one JSON object; one per task")
+    wanted = {"apply-worker": "l10n.apply_chunk", "mt-worker": "l10n.translate_chunk", "api": ""}
+    for service, task in wanted.items():
+        for container in stack.containers(service):
+            log = run(["docker", "logs", container], quiet=True)
+            lines = [line for line in (log.stdout + log.stderr).splitlines() if line.strip()]
+            records = []
+            for line in lines:
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError:
+                    record = None
+                if not isinstance(record, dict) or not {"time", "level", "message"} <= set(record):
+                    raise Failed(
+                        f"{service} {container[:12]} logged a line that is not JSON: {line!r}"
+                    )
+                records.append(record)
+            tasks = [r for r in records if task and r.get("task") == task]
+            if task and not any(r.get("state") == "SUCCESS" for r in tasks):
+                raise Failed(
+                    f"{service} {container[:12]}: no JSON line for a {task} that succeeded"
+                )
+            print(f"    {service} {container[:12]}: {len(records)} JSON lines"
+                  + (f", {len(tasks)} {task}" if task else ""))  # fmt: skip
+            if tasks:
+                print(f"      e.g. {json.dumps(tasks[-1])[:220]}")
+
+
+def fake_pair_package(target: str) -> bytes:
+    """An argostranslate package for en->TARGET that installs (metadata and files in
+    place) but cannot translate: enough for a worker to consume its queue."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        top = f"translate-en_{target}"
+        archive.writestr(f"{top}/metadata.json", json.dumps({"from_code": "en", "to_code": target}))
+        archive.writestr(f"{top}/sentencepiece.model", "x")
+        archive.writestr(f"{top}/model/model.bin", "x")
+    return buffer.getvalue()
+
+
+def check_follows_new_pair(stack: Stack) -> None:
+    step("install a pair after start: the MT workers consume its queue, no restart")
+    queue = "mt.en-xq"
+    run(
+        [*stack.base, "exec", "-T", "api", "sh", "-c",
+         "cat > /tmp/en-xq.argosmodel && l10n models install /tmp/en-xq.argosmodel"],
+        env=stack.env, input_bytes=fake_pair_package("xq"),
+    )  # fmt: skip
+
+    def followed() -> dict[str, set[str]] | None:
+        nodes = queues_by_node(stack)
+        mt = {n: q for n, q in nodes.items() if n.startswith("mt@")}
+        return nodes if mt and all(queue in q for q in mt.values()) else None
+
+    started = time.monotonic()
+    nodes: dict[str, set[str]] = until(followed, f"every MT worker consuming {queue}", 120)
+    mt = sorted(n for n in nodes if n.startswith("mt@"))
+    print(f"    {queue} consumed by {mt} after {time.monotonic() - started:.0f} s")
+    if any(queue in q for n, q in nodes.items() if n.startswith("apply@")):
+        raise Failed(f"the apply worker consumes {queue}")
+    stack("exec", "-T", "api", "l10n", "models", "remove", "en-xq")
+
+
 def two_mt_nodes(stack: Stack) -> list[str] | None:
     nodes = nodes_answering(stack)
     return nodes if sum(n.startswith("mt@") for n in nodes) == 2 else None
@@ -306,13 +410,31 @@ def two_mt_nodes(stack: Stack) -> list[str] | None:
 
 def chunks_per_worker(stack: Stack) -> dict[str, int]:
     """How the chunks spread over the MT workers (informative: not asserted, the
-    broker may hand every chunk to one of them)."""
+    broker may hand every chunk to one of them), from their JSON task lines."""
     counts = {}
     for container in stack.containers("mt-worker"):
         log = run(["docker", "logs", container], quiet=True)
         text = log.stdout + log.stderr
-        counts[container[:12]] = len(re.findall(r"l10n\.translate_chunk\[[^]]+\] succeeded", text))
+        counts[container[:12]] = len(
+            re.findall(r'"task": "l10n\.translate_chunk".*?"state": "SUCCESS"', text)
+        )
     return counts
+
+
+def check_mt_health(stack: Stack) -> None:
+    step("stop one MT worker's process: its health check fails, the other MT worker's passes")
+    stopped, other = stack.containers("mt-worker")[:2]
+    check = ["python3", "-m", "workers.healthcheck", "--timeout", "5", "--node", "mt"]
+    run(["docker", "kill", "--signal", "SIGSTOP", stopped])
+    try:
+        own = run(["docker", "exec", stopped, *check], check=False)
+        if own.returncode == 0:
+            raise Failed("a stopped MT worker's check passed (another mt@ node answered?)")
+        print(f"    stopped {stopped[:12]}: exit {own.returncode}: {own.stderr.strip()}")
+        run(["docker", "exec", other, *check])
+        print(f"    running {other[:12]}: exit 0")
+    finally:
+        run(["docker", "kill", "--signal", "SIGCONT", stopped], check=False)
 
 
 def check_apply_health(stack: Stack) -> None:
@@ -366,6 +488,7 @@ def main() -> int:
         "L10N_HTTP_PORT": str(free_port()),
         "L10N_FLOWER_PORT": str(free_port()),
         "L10N_HEALTH_INTERVAL": "5s",
+        "L10N_QUEUE_REFRESH_S": "5",  # how soon an MT worker sees a pair installed later
         "FLOWER_BASIC_AUTH": f"ops:{secrets.token_urlsafe(12)}",
     }
     stack = Stack(files, env)
@@ -384,6 +507,7 @@ def main() -> int:
         stack("--profile", "monitor", "up", "-d", "--no-build")
         until(lambda: all_healthy(stack, services, {}), "every service healthy", 300)
         check_bindings(stack, env)
+        check_worker_roles(stack, 1)
         token = create_token(stack)
         api = Api(f"http://127.0.0.1:{env['L10N_HTTP_PORT']}", token)
         step("POST the article")
@@ -394,6 +518,7 @@ def main() -> int:
         print(f"    {saved['slug']}: {saved['segments']} segments, {saved['blocks']} blocks")
         run_job(api, "de")
         publish_and_read(api, "de")
+        check_json_logs(stack)
         check_flower_auth(env)
         step("scale mt-worker to 2")
         stack("--profile", "monitor", "up", "-d", "--no-build", "--no-recreate",
@@ -401,9 +526,12 @@ def main() -> int:
         until(lambda: all_healthy(stack, services, {"mt-worker": 2}), "2 healthy MT workers", 300)
         answering = until(lambda: two_mt_nodes(stack), "both MT workers answering pings", 120)
         print(f"    nodes: {answering}")
+        check_worker_roles(stack, 2)
+        check_follows_new_pair(stack)
         run_job(api, "fr")
         print(f"    chunks translated so far, per MT worker: {chunks_per_worker(stack)}")
         publish_and_read(api, "fr")
+        check_mt_health(stack)
         check_apply_health(stack)
         ok = True
     except (Failed, subprocess.TimeoutExpired) as exc:

@@ -50,9 +50,10 @@ def test_every_app_service_keeps_the_shared_environment(compose: dict[str, Any])
 
 
 def _node(command: list[str]) -> str:
-    name = command[command.index("-n") + 1]
-    assert name.endswith("@%h"), name
-    return name.split("@")[0]
+    """`l10n worker --name NAME` runs the Celery node NAME@<hostname>."""
+    name = command[command.index("--name") + 1]
+    assert "@" not in name, name
+    return name
 
 
 @pytest.mark.parametrize("service", ["apply-worker", "mt-worker"])
@@ -61,6 +62,28 @@ def test_worker_health_pings_its_own_fixed_node(compose: dict[str, Any], service
     test = spec["healthcheck"]["test"]
     assert test[:4] == ["CMD", "python3", "-m", "workers.healthcheck"]
     assert test[test.index("--node") + 1] == _node(spec["command"])
+
+
+@pytest.mark.parametrize(("service", "role"), [("apply-worker", "apply"), ("mt-worker", "mt")])
+def test_workers_run_l10n_worker_with_their_role(
+    compose: dict[str, Any], service: str, role: str
+) -> None:
+    """`l10n worker`, not the stock celery CLI: JSON logs, one line per task, the
+    supervisor's election, and (without --queues) pairs installed later."""
+    command = compose["services"][service]["command"]
+    assert command[:2] == ["l10n", "worker"]
+    assert command[command.index("--role") + 1] == role
+    assert "--queues" not in command and "-Q" not in command
+
+
+def test_no_stock_celery_worker_anywhere() -> None:
+    for path in [COMPOSE, RABBIT, REPO / "Dockerfile", *(REPO / "deploy").glob("*.sh")]:
+        text = path.read_text("utf-8")
+        assert not re.search(r"celery\b[^\n]*\bworker\b", text.replace('", "', " ")), path
+
+
+def test_services_log_json_by_default(compose: dict[str, Any]) -> None:
+    assert compose["x-env"]["L10N_LOG_FORMAT"] == "${L10N_LOG_FORMAT:-json}"
 
 
 def test_nodes_are_distinct(compose: dict[str, Any]) -> None:

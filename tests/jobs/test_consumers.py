@@ -101,3 +101,50 @@ def test_worker_without_queues_follows_new_pairs(
         _until(lambda: _consumes("mt.en-xq"), "the new pair's queue is consumed")
     finally:
         run_cli("models", "remove", "en-xq", check=False)
+
+
+def _queues_by_node() -> dict[str, set[str]]:
+    """What each live worker consumes, by node name (before the @)."""
+    from celery import Celery
+
+    probe = Celery("test-probe", broker=os.environ["L10N_BROKER_URL"], set_as_current=False)
+    try:
+        replies = probe.control.inspect(timeout=1.0).active_queues() or {}
+    finally:
+        probe.close()
+    return {node.split("@")[0]: {q["name"] for q in queues} for node, queues in replies.items()}
+
+
+def test_worker_roles_split_apply_from_the_pairs(
+    tmp_path: Path, start_worker: Callable[..., subprocess.Popen[bytes]]
+) -> None:
+    """compose's two workers: --role mt follows installed pairs but never applies;
+    --role apply consumes apply alone, also after a pair is installed."""
+    package = tmp_path / "en-xr.argosmodel"
+    with zipfile.ZipFile(package, "w") as archive:
+        archive.writestr("pkg-xr/metadata.json", '{"from_code": "en", "to_code": "xr"}')
+        archive.writestr("pkg-xr/sentencepiece.model", "x")
+        archive.writestr("pkg-xr/model/model.bin", "x")
+    start_worker("--role", "mt", "--name", "pairs", L10N_QUEUE_REFRESH_S="0.5")
+    start_worker("--role", "apply", "--name", "applier", L10N_QUEUE_REFRESH_S="0.5")
+    _until(lambda: {"pairs", "applier"} <= set(_queues_by_node()), "both workers answer")
+    nodes = _queues_by_node()
+    assert nodes["applier"] == {"apply"}
+    assert "mt.pseudo" in nodes["pairs"] and "apply" not in nodes["pairs"]
+    try:
+        run_cli("models", "install", str(package))
+        _until(lambda: "mt.en-xr" in _queues_by_node().get("pairs", set()), "pairs follows en-xr")
+        nodes = _queues_by_node()
+        assert nodes["applier"] == {"apply"} and "apply" not in nodes["pairs"]
+    finally:
+        run_cli("models", "remove", "en-xr", check=False)
+
+
+def test_worker_role_is_checked(ws: Workspace, broker_env: dict[str, str]) -> None:
+    bad = run_cli("worker", "--role", "writer", root=ws.root, env=broker_env, check=False)
+    assert bad.returncode == 2 and "--role 'writer': choose all, mt, apply" in bad.stderr
+    both = run_cli(
+        "worker", "--role", "mt", "--queues", "apply", root=ws.root, env=broker_env, check=False
+    )
+    assert both.returncode == 2 and "--role and --queues" in both.stderr
+    assert len(both.stderr.strip().splitlines()) == 1

@@ -58,17 +58,40 @@ def serve(
     )  # fmt: skip
 
 
-def default_queues() -> list[str]:
-    """``apply`` and every MT queue an engine installed here can serve."""
+# What a worker started without --queues consumes: both halves of a job (one
+# process, the default), only the MT queues (stateless, scaled out: compose's
+# mt-worker) or only ``apply`` (the catalogs' writer, which also supervises jobs).
+ROLES = ("all", "mt", "apply")
+
+
+def role_queues(role: str = "all") -> list[str]:
+    """The queues of ``role``: ``apply``, every MT queue an engine installed here
+    can serve, or both."""
     from ..jobs.config import APPLY_QUEUE
     from ..mt.registry import worker_queues
 
-    return sorted({APPLY_QUEUE, *worker_queues()})
+    if role == "apply":
+        return [APPLY_QUEUE]
+    mt = set(worker_queues())
+    return sorted(mt if role == "mt" else {APPLY_QUEUE, *mt})
+
+
+def default_queues() -> list[str]:
+    """``apply`` and every MT queue an engine installed here can serve."""
+    return role_queues("all")
 
 
 @app.command()
 def worker(
     queues: Annotated[str | None, typer.Option(help="Comma-separated queues.")] = None,
+    role: Annotated[
+        str | None,
+        typer.Option(
+            help="Without --queues: all (default: apply and every installed pair), mt "
+            "(every installed pair, not apply) or apply (apply only).",
+            show_default=False,
+        ),
+    ] = None,
     concurrency: Annotated[int, typer.Option(help="Worker processes.")] = 1,
     pool: Annotated[str, typer.Option(help="prefork or solo.")] = "prefork",
     name: Annotated[
@@ -80,20 +103,26 @@ def worker(
     root: RootOption = Path("."),
 ) -> None:
     """Run a Celery worker for translation and apply tasks (one log line per task
-    at INFO). Without --queues: apply and every installed pair's queue, and pairs
-    installed later, without a restart."""
+    at INFO). Without --queues: apply and every installed pair's queue (--role mt:
+    only the pairs; --role apply: only apply), and pairs installed later, without a
+    restart."""
     level, fmt = _log_options(log_level, log_format)
+    if role is not None and role not in ROLES:
+        raise InputError(f"--role {role!r}: choose {', '.join(ROLES)}")
+    if role is not None and queues:
+        raise InputError("--role and --queues: give one (--role picks the queues)")
+    kind = role or "all"
     os.environ["L10N_ROOT"] = str(workspace(root).root)
     os.environ.setdefault("L10N_WORKER_CONCURRENCY", str(concurrency))
     from ..jobs import observe
     from ..jobs.app import app as celery_app
 
     observe.install(level, fmt)
-    if not queues:
+    if not queues and kind != "apply":
         from ..jobs.follow import follow_installed_queues
 
-        follow_installed_queues(celery_app, default_queues)
-    chosen = queues or ",".join(default_queues())
+        follow_installed_queues(celery_app, lambda: role_queues(kind))
+    chosen = queues or ",".join(role_queues(kind))
     # JSON logs: no banner (stdout) either, so a shipper reads only JSON lines.
     quiet = ["--quiet"] if fmt == "json" else []
     celery_app.worker_main(
