@@ -35,8 +35,8 @@ RUN command -v msgfmt >/dev/null \
 RUN groupadd --system --gid 10001 l10n \
  && useradd --system --uid 10001 --gid 10001 --create-home --home-dir /home/l10n \
       --shell /usr/sbin/nologin l10n \
- && mkdir -p /workspace /models \
- && chown l10n:l10n /workspace /models
+ && mkdir -p /workspace /models/packages \
+ && chown -R l10n:l10n /workspace /models
 COPY --from=build /opt/venv /opt/venv
 # workers/ (celery -A workers.main, python -m workers.healthcheck) from any directory.
 COPY workers /app/workers
@@ -44,7 +44,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONPATH=/app \
     PYTHONUNBUFFERED=1 \
     L10N_ROOT=/workspace \
-    ARGOS_PACKAGES_DIR=/models
+    ARGOS_PACKAGES_DIR=/models/packages
 USER l10n
 WORKDIR /workspace
 EXPOSE 8000 5555

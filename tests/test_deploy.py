@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import subprocess
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
@@ -163,3 +163,14 @@ def test_compose_images_can_be_substituted(compose: dict[str, Any]) -> None:
     """Hosts without a registry point these at local builds (deploy/local-images.sh)."""
     assert compose["services"]["redis"]["image"].startswith("${REDIS_IMAGE:-")
     assert compose["x-app"]["build"]["args"]["BASE_IMAGE"].startswith("${BASE_IMAGE:-")
+
+
+def test_models_install_stages_inside_the_models_volume(compose: dict[str, Any]) -> None:
+    """`l10n models install` unpacks into a sibling of ARGOS_PACKAGES_DIR and renames
+    it into place: with the packages at the volume's mount point that sibling was in
+    `/`, which the non-root user cannot write (found by `make compose-test`)."""
+    packages = PurePosixPath(compose["x-env"]["ARGOS_PACKAGES_DIR"])
+    mounts = {PurePosixPath(v.split(":")[1]) for v in compose["x-app"]["volumes"]}
+    assert packages not in mounts and packages.parent in mounts
+    dockerfile = (REPO / "Dockerfile").read_text("utf-8")
+    assert f"ARGOS_PACKAGES_DIR={packages}" in dockerfile
