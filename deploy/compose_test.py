@@ -4,7 +4,8 @@ Standard library only (runs on the host's python3). Expects a Docker engine and 
 base images resolved (deploy/compose-test.sh does both, then runs this). Steps:
 build the image; check its user, HEALTHCHECK and EXPOSE; Flower refuses to start
 without a password; start the stack (Flower included, ports on 127.0.0.1); the
-workers (`l10n worker --role apply|mt`) consume apply alone and the MT pairs alone;
+workers (`l10n worker --role apply|mt`) consume apply alone and the MT pairs alone,
+and the apply worker holds the job supervisor's lock;
 create an admin token inside the api container; add an article, run a pseudo MT job,
 build and read the published page over HTTP; every line the workers and the API
 logged is JSON, with one line per task; scale mt-worker to 2; install a pair
@@ -313,7 +314,7 @@ def nodes_answering(stack: Stack) -> list[str]:
 def queues_by_node(stack: Stack) -> dict[str, set[str]]:
     """What each live worker consumes (`celery inspect active_queues`), by node."""
     result = stack("exec", "-T", "api", "celery", "-A", "l10n_service.jobs.app", "inspect",
-                   "active_queues", "--json", "--timeout", "10", check=False)  # fmt: skip
+                   "active_queues", "--json", "--timeout", "5", check=False)  # fmt: skip
     try:
         replies = json.loads(result.stdout.strip().splitlines()[-1])
     except (json.JSONDecodeError, IndexError):
@@ -366,6 +367,28 @@ def check_json_logs(stack: Stack) -> None:
                   + (f", {len(tasks)} {task}" if task else ""))  # fmt: skip
             if tasks:
                 print(f"      e.g. {json.dumps(tasks[-1])[:220]}")
+
+
+SUPERVISOR_LOCK_HELD = """
+import fcntl, os, sys
+fd = os.open("/workspace/.l10n/supervisor.lock", os.O_RDWR | os.O_CREAT)
+try:
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+except BlockingIOError:
+    sys.exit(0)
+sys.exit(1)
+"""
+
+
+def check_supervisor(stack: Stack) -> None:
+    step("the apply worker supervises jobs: it holds .l10n/supervisor.lock (an flock)")
+
+    def held() -> bool:
+        probe = ["exec", "-T", "api", "python3", "-c", SUPERVISOR_LOCK_HELD]
+        return stack(*probe, check=False).returncode == 0
+
+    until(held, "the apply worker to hold the supervisor's lock", 60)
+    print("    held by another process on the workspace volume (the api cannot take it)")
 
 
 def fake_pair_package(target: str) -> bytes:
@@ -508,6 +531,7 @@ def main() -> int:
         until(lambda: all_healthy(stack, services, {}), "every service healthy", 300)
         check_bindings(stack, env)
         check_worker_roles(stack, 1)
+        check_supervisor(stack)
         token = create_token(stack)
         api = Api(f"http://127.0.0.1:{env['L10N_HTTP_PORT']}", token)
         step("POST the article")
