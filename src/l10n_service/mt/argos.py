@@ -1,7 +1,8 @@
 """argostranslate packages, run on CTranslate2 directly.
 
-argostranslate owns the packages (install, list, tokenizer, target prefix); we skip
-its ``translate()`` because our segments are already sentences: it would split them
+The packages are read by :mod:`.argos_packages` (argostranslate's format and
+settings, without the library: see there why); we skip argostranslate's
+``translate()`` because our segments are already sentences: it would split them
 again (with a sentence model it may try to download) and translate one sentence per
 Python call. Here a batch goes to ``Translator.translate_batch`` in one call with
 argostranslate's own decoding options, sorted by length so padding stays small.
@@ -14,10 +15,9 @@ import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 from ..errors import EngineError, EngineUnavailable, TransientEngineError
+from .argos_packages import ArgosPackage, installed_packages
 from .base import Engine, language_code
 
 __all__ = ["ArgosEngine", "DecodingOptions", "engine_error", "find_package", "installed_pairs"]
@@ -86,25 +86,21 @@ def engine_error(exc: BaseException, doing: str) -> EngineError:
     return EngineError(message)
 
 
-def _installed() -> list[Any]:
-    from argostranslate import package
-
-    return list(package.get_installed_packages())
-
-
-def find_package(source: str, target: str) -> Any | None:
+def find_package(source: str, target: str) -> ArgosPackage | None:
     src, tgt = language_code(source), language_code(target)
-    for pkg in _installed():
+    for pkg in installed_packages():
         if pkg.type == "translate" and pkg.from_code == src and pkg.to_code == tgt:
             return pkg
     return None
 
 
 def installed_pairs() -> list[tuple[str, str]]:
-    return sorted({(p.from_code, p.to_code) for p in _installed() if p.type == "translate"})
+    return sorted(
+        {(p.from_code, p.to_code) for p in installed_packages() if p.type == "translate"}
+    )
 
 
-def route(source: str, target: str) -> list[Any]:
+def route(source: str, target: str) -> list[ArgosPackage]:
     """The packages to chain: direct, or through English when no direct pair exists."""
     direct = find_package(source, target)
     if direct is not None:
@@ -120,15 +116,15 @@ def route(source: str, target: str) -> list[Any]:
 
 
 class _LoadedPackage:
-    def __init__(self, pkg: Any, options: DecodingOptions):
+    def __init__(self, pkg: ArgosPackage, options: DecodingOptions):
         import ctranslate2
 
         self.pkg = pkg
         self.options = options
-        self.tokenizer = pkg.tokenizer
-        self.target_prefix: str = pkg.target_prefix or ""
+        self.tokenizer = pkg.tokenizer()
+        self.target_prefix = pkg.target_prefix
         self.translator = ctranslate2.Translator(
-            str(Path(pkg.package_path) / "model"),
+            str(pkg.model_dir),
             device="cpu",
             inter_threads=1,
             intra_threads=_threads(),
@@ -184,8 +180,8 @@ class ArgosEngine(Engine):
             return False
         return True
 
-    def _load(self, pkg: Any) -> _LoadedPackage:
-        key = str(pkg.package_path)
+    def _load(self, pkg: ArgosPackage) -> _LoadedPackage:
+        key = str(pkg.path)
         with self._lock:
             if key not in self._loaded:
                 try:
