@@ -16,9 +16,11 @@ import pytest
 
 from tests.conftest import REPO, run_cli
 from tests.support.tiny_argos import (
+    UNKNOWN_CHAR,
     build_tiny_argos_package,
     expected_translation,
     isolated_argos_env,
+    translate_with_model,
 )
 
 SENTENCES = ["Stocks rose sharply on Monday.", "Trading_volumes were high."]
@@ -153,3 +155,26 @@ def test_a_bpe_package_without_the_argostranslate_library_says_what_to_install(
         "translate-en_de-1_0 uses BPE tokenization (bpe.model), which needs "
         "argos-translate-lt: pip install 'l10n-service[argos]'"
     )
+
+
+def test_unknown_tokens_come_back_as_argostranslate_returns_them(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """The engine searches without ``replace_unknowns`` (3x cheaper) and searches again
+    with it only the sentences whose result holds ``<unk>``: the output must still be
+    argostranslate's, which always passes it."""
+    package = build_tiny_argos_package(tmp_path / "unk", "en", "de", mode="unknown")
+    run_cli("models", "install", str(package), env=env)
+    sentences = ["Item #1 is #2.", "No hash here.", "#", "Plain again."]
+    raw = translate_with_model(
+        Path(env["XDG_DATA_HOME"]) / "argos-translate" / "packages" / "translate-en_de-1_0",
+        sentences, beam_size=4,
+    )  # fmt: skip
+    # Without replace_unknowns the model's <unk> shows (SentencePiece renders it ⁇).
+    assert raw[0].count("⁇") == 2 and UNKNOWN_CHAR not in raw[0]
+    assert "⁇" not in raw[1]
+
+    ours = json.loads(_python(OUR_SIDE, json.dumps(sentences), env=env))
+    theirs = json.loads(_python(ARGOS_SIDE, "translate", json.dumps(sentences), env=env))
+    assert ours == [expected_translation(s, "unknown") for s in sentences]
+    assert ours == theirs["translations"]
