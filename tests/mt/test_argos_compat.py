@@ -112,8 +112,9 @@ def test_install_by_pair_name_from_the_package_index(
     index.mkdir()
     entries = [
         {"type": "sbd", "from_code": "en", "to_code": "de", "links": ["file:///nowhere"]},
+        # A dead mirror too: the links are tried in random order until one works.
         {"from_code": "en", "to_code": "de", "package_version": "1.0",
-         "links": [package.as_uri()]},
+         "links": [(tmp_path / "gone.argosmodel").as_uri(), package.as_uri()]},
     ]  # fmt: skip
     (index / "index.json").write_text(json.dumps(entries), "utf-8")
     env = {**env, "ARGOS_PACKAGE_INDEX": index.as_uri() + "/"}

@@ -215,17 +215,20 @@ def download(entry: dict[str, Any], timeout: float = 600.0) -> Path:
         return target
     links = [str(link) for link in entry.get("links") or []]
     random.shuffle(links)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".part")
     errors = []
     for link in links:
         try:
-            with urllib.request.urlopen(link, timeout=timeout) as response:
-                data = response.read()
+            with (
+                urllib.request.urlopen(link, timeout=timeout) as response,
+                partial.open("wb") as out,
+            ):
+                shutil.copyfileobj(response, out, 1 << 20)  # streamed: packages reach 100s of MB
         except (OSError, ValueError) as exc:
+            partial.unlink(missing_ok=True)
             errors.append(f"{link}: {exc}")
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(".part")
-        partial.write_bytes(data)
         partial.replace(target)
         return target
     raise EngineUnavailable(f"cannot download {name}: {'; '.join(errors) or 'no links'}")
