@@ -24,7 +24,10 @@ RUN cd /tmp/stub && mkdir -p src/l10n_service && touch src/l10n_service/__init__
  && rm -rf /tmp/stub
 COPY pyproject.toml README.md ./
 COPY src ./src
-RUN pip install --no-deps . && rm -rf /opt/venv/lib/python3*/site-packages/l10n_service/__pycache__
+# pip byte-compiles the package: keep that. The image runs as a user who cannot write
+# to /opt/venv, so without the .pyc files every process (each worker, each CLI call)
+# compiled all of l10n_service from source again (~0.13 s of CPU per start).
+RUN pip install --no-deps .
 
 FROM ${BASE_IMAGE}
 # GNU gettext: every catalog written is checked with msgfmt --check.

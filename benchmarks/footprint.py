@@ -9,8 +9,9 @@ time, and the time a fresh worker takes to deliver its first translated chunk.
    worker`` imports: the Celery app of ``l10n_service.jobs``) in a fresh interpreter
    of that venv, CPU time (user + sys of the process, from ``resource``) and wall
    time around the import statement alone, median of ``--repeat`` processes; and
-   ``import argostranslate.translate`` the same way, which the MT task imports
-   lazily on its first chunk. Figures only, no goal.
+   ``import ctranslate2`` the same way, which the argos engine imports lazily on its
+   first chunk (argostranslate itself is no longer a dependency: mt/argos_packages.py
+   reads its packages). Figures only, no goal.
 3. **First chunk**: the sample article is added, one translation job (argos engine,
    the suite's tiny en->de package from tests/support/tiny_argos.py installed in
    an isolated argos data dir) is enqueued on Redis *before* any worker runs, then
@@ -249,7 +250,7 @@ def main() -> None:
             )
         bin_dir = python.parent
         baseline = startup_seconds(python, repeat)
-        for module in ("workers.main", "argostranslate.translate"):
+        for module in ("workers.main", "ctranslate2"):
             cpu, wall = import_times(python, module, repeat)
             lines.append(
                 f"import {module}: {cpu:.2f} s CPU, {wall:.2f} s wall "

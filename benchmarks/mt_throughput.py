@@ -3,7 +3,9 @@
 (a) argostranslate's own ``translate()`` per segment (the LibreTranslate way), with
     its best thread setting (ARGOS_INTRA_THREADS=1) and its default (0 = all cores);
 (b) raw CTranslate2 ``translate_batch`` on pre-tokenised segments, batches of 32,
-    argostranslate's decoding options: the engine's ceiling;
+    argostranslate's decoding options but ``replace_unknowns`` off, as the engine
+    searches (it searches again with it only results holding ``<unk>``, which this
+    model never outputs): the engine's ceiling;
 (c) our end-to-end path: ``l10n translate --wait`` through Redis and real
     ``l10n worker`` processes (1 and 2 workers), catalog apply included;
 (d) duplicate-heavy input: half the segments repeat, and are translated once.
@@ -79,7 +81,7 @@ pkg = [p for p in package.get_installed_packages() if p.to_code == "de"][0]
 tok = [pkg.tokenizer.encode(x) for x in texts]
 tr = ctranslate2.Translator(str(pkg.package_path / "model"), device="cpu",
                             inter_threads=1, intra_threads=int(sys.argv[2]))
-opts = dict(beam_size=4, length_penalty=0.2, replace_unknowns=True, num_hypotheses=1,
+opts = dict(beam_size=4, length_penalty=0.2, replace_unknowns=False, num_hypotheses=1,
             max_batch_size=32, max_decoding_length=512)
 tr.translate_batch(tok[:4], **opts)
 start = time.perf_counter()

@@ -19,7 +19,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "l10n_service"
 
 # library -> the only places allowed to import it
 OWNERS = {
-    "argostranslate": ("mt/argos.py", "mt/models.py"),
+    "argostranslate": ("mt/argos_packages.py",),
     "ctranslate2": ("mt/argos.py",),
     "celery": ("jobs/",),
     "kombu": ("jobs/",),

@@ -107,9 +107,9 @@ def _corrupt(path: Path, how: str) -> Path:
 
 @pytest.mark.parametrize("how", ["bad-crc", "lying-size"])
 def test_a_package_that_fails_while_unpacking_installs_nothing(tmp_path: Path, how: str) -> None:
-    from argostranslate import settings
+    from l10n_service.mt.argos_packages import packages_dir
 
-    packages = Path(settings.package_data_dir)
+    packages = packages_dir()
     path = _corrupt(tmp_path / f"{how}.argosmodel", how)
     validate_package(path)  # the headers look fine: the damage shows only when unpacking
     result = run_cli("models", "install", str(path), check=False)
@@ -124,7 +124,7 @@ def test_a_package_that_fails_while_unpacking_installs_nothing(tmp_path: Path, h
 
 
 def test_reinstall_replaces_the_package_whole(tmp_path: Path) -> None:
-    from argostranslate import settings
+    from l10n_service.mt.argos_packages import packages_dir
 
     first = _zip(tmp_path / "v1.argosmodel", {**GOOD, "pkg/metadata.json":
                  b'{"from_code": "en", "to_code": "zz", "package_version": "1.0"}'})  # fmt: skip
@@ -135,7 +135,7 @@ def test_reinstall_replaces_the_package_whole(tmp_path: Path) -> None:
         run_cli("models", "install", str(second))
         installed = {(m.from_code, m.to_code): m.version for m in list_models()}
         assert installed[("en", "zz")] == "2.0"
-        packages = Path(settings.package_data_dir)
+        packages = packages_dir()
         assert not [p for p in packages.parent.iterdir() if p.name.startswith(".l10n-install-")]
     finally:
         run_cli("models", "remove", "en-zz", check=False)

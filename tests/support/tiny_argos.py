@@ -5,8 +5,10 @@ downloading a 100 MB model. :func:`build_tiny_argos_package` writes an ``.argosm
 zip that argostranslate installs like any other package, whose model translates a
 sentence character by character: ``mode="accent"`` swaps every ASCII letter for its
 accented twin in :data:`ACCENTS` (pseudo-localisation: "Sunday" -> "Šûñðáý"), and
-``mode="copy"`` returns the input unchanged. :func:`expected_translation` says exactly
-what comes back, so tests can assert equality.
+``mode="copy"`` returns the input unchanged, and ``mode="unknown"`` is ``accent`` whose
+model outputs the unknown token ``<unk>`` for ``#`` (CTranslate2's
+``replace_unknowns`` puts the source ``#`` back). :func:`expected_translation` says
+exactly what comes back, so tests can assert equality.
 
 Package layout (one top-level folder, ``translate-en_de-1_0/`` by default)::
 
@@ -149,6 +151,7 @@ __all__ = [
     "ACCENTS",
     "ARGOS_DECODING_OPTIONS",
     "MODES",
+    "UNKNOWN_CHAR",
     "build_tiny_argos_package",
     "expected_translation",
     "isolated_argos_env",
@@ -167,7 +170,8 @@ ACCENTS: dict[str, str] = {
 """ASCII letter -> accented twin (one precomposed code point). Every other character,
 digits, spaces, punctuation and ``< > / { }`` included, translates to itself."""
 
-MODES = ("accent", "copy")
+MODES = ("accent", "copy", "unknown")
+UNKNOWN_CHAR = "#"  # what a "unknown" package translates to <unk>
 
 ARGOS_DECODING_OPTIONS: dict[str, Any] = {
     "replace_unknowns": True,
@@ -228,7 +232,9 @@ def expected_translation(text: str, mode: str = "accent") -> str:
     and ``translate_batch`` with any beam size, length penalty or compute type, as long
     as ``piece_count(text)`` is at most ``max_decoding_length`` (CTranslate2's default
     256) and below ``max_input_length`` (default 1024); beyond, CTranslate2 cuts the
-    output. Only U+2581 ``▁`` changes in copy mode: it comes back as a space.
+    output. Only U+2581 ``▁`` changes in copy mode: it comes back as a space. In
+    ``unknown`` mode this holds with ``replace_unknowns=True``; without it each ``#``
+    comes back as SentencePiece's rendering of ``<unk>``, `` ⁇ ``.
     """
     _check_mode(mode)
     text = text.replace(SPACE_PIECE, " ")
@@ -303,8 +309,10 @@ def _build_spec(vocabulary: list[str], mode: str) -> Any:
 
     size, d = len(vocabulary), _D_MODEL
     index = {piece: i for i, piece in enumerate(vocabulary)}
-    if mode == "accent":
+    if mode in ("accent", "unknown"):
         target_of = [index[ACCENTS.get(piece, piece)] for piece in vocabulary]
+        if mode == "unknown":
+            target_of[index[UNKNOWN_CHAR]] = index["<unk>"]
     else:
         target_of = list(range(size))
     codes = _codes(size)
@@ -470,6 +478,8 @@ def _readme(from_code: str, to_code: str, mode: str, package_version: str) -> st
         "replaces every ASCII letter with an accented twin (pseudo-localisation)"
         if mode == "accent"
         else "copies its input unchanged"
+        if mode == "copy"
+        else f"accents ASCII letters and outputs <unk> for {UNKNOWN_CHAR!r}"
     )
     return (
         f"# Tiny test package {from_code} -> {to_code} (mode {mode}, version {package_version})\n\n"

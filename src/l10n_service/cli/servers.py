@@ -123,11 +123,13 @@ def worker(
 
         follow_installed_queues(celery_app, lambda: role_queues(kind))
     chosen = queues or ",".join(role_queues(kind))
-    # JSON logs: no banner (stdout) either, so a shipper reads only JSON lines.
-    quiet = ["--quiet"] if fmt == "json" else []
-    celery_app.worker_main(
-        [*quiet, "worker", "-Q", chosen, "-c", str(concurrency), "-P", pool, "--loglevel", level,
-         # No mingle (a fixed wait of about 1 s at start-up, to sync revoked tasks, which
-         # jobs do not use: a cancel is a job record) and no gossip.
-         "--without-mingle", "--without-gossip", "-n", f"{name or f'l10n-{os.getpid()}'}@%h"]
+    from ..jobs.worker import run_worker
+
+    code = run_worker(
+        celery_app, queues=chosen, concurrency=concurrency, pool=pool, loglevel=level,
+        nodename=f"{name or f'l10n-{os.getpid()}'}@%h",
+        # JSON logs: no banner (stdout) either, so a shipper reads only JSON lines.
+        quiet=fmt == "json",
     )  # fmt: skip
+    if code:
+        raise SystemExit(code)

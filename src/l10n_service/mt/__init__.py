@@ -7,6 +7,7 @@ engines, so nothing outside this package compares engine names. Built-ins:
 ``argos`` runs argostranslate packages on CTranslate2, ``apertium`` runs Debian's
 Apertium pairs through long-lived pipelines (``apertium_pipe``, ``apertium_stream``)
 and ``pseudo`` is pseudo-localisation; ``models`` installs and lists argostranslate
-packages. Only ``argos`` and ``models`` import argostranslate; only the
+packages, whose format ``argos_packages`` reads without the argostranslate library
+(only its BPE tokenizer, when installed: the one import of it); only the
 ``apertium*`` modules run Apertium.
 """

@@ -1,5 +1,6 @@
-"""Install and list argostranslate packages, checking a zip before argostranslate
-extracts it (its ``install_from_path`` extracts with no limits at all)."""
+"""Install, list and remove argostranslate packages (:mod:`.argos_packages` reads
+their format), checking a zip before extracting it (argostranslate's own
+``install_from_path`` extracts with no limits at all)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from ..errors import EngineUnavailable, ModelPackageError, NotFoundError
 from ..storage import disk_full
+from . import argos_packages
 from .registry import close_engines
 
 __all__ = ["ModelInfo", "install_model", "list_models", "remove_model", "validate_package"]
@@ -91,27 +93,26 @@ def install_model(path_or_name: str) -> ModelInfo:
     for info in list_models():
         if (info.from_code, info.to_code) == (metadata["from_code"], metadata["to_code"]):
             return info
-    raise ModelPackageError(f"{path_or_name}: installed, but argostranslate does not list it")
+    raise ModelPackageError(f"{path_or_name}: installed, but not listed as a package")
 
 
 def _install_from_index(name: str) -> dict[str, object]:
     """``en-de`` or ``translate-en_de``: look it up in ARGOS_PACKAGE_INDEX."""
-    from argostranslate import package
-
     pair = name.removeprefix("translate-").replace("_", "-").split("-")
     if len(pair) != 2:
         raise EngineUnavailable(f"{name!r} is neither a .argosmodel file nor a pair like en-de")
     try:
-        package.update_package_index()
-        available = package.get_available_packages()
+        available = argos_packages.available_packages()
     except (OSError, RecursionError, ValueError) as exc:
         raise EngineUnavailable(
             f"cannot read the package index ({type(exc).__name__}); offline? "
             "install from a local .argosmodel file instead"
         ) from None
     for candidate in available:
-        if (candidate.from_code, candidate.to_code) == tuple(pair):
-            downloaded = Path(candidate.download())
+        if (candidate.get("type") or "translate") != "translate":
+            continue
+        if (candidate.get("from_code"), candidate.get("to_code")) == tuple(pair):
+            downloaded = argos_packages.download(candidate)
             metadata = validate_package(downloaded)
             _install_atomically(downloaded)
             return metadata
@@ -119,20 +120,18 @@ def _install_from_index(name: str) -> dict[str, object]:
 
 
 def _install_atomically(path: Path) -> None:
-    """Unpack a checked package beside argostranslate's package folder, then rename
-    it into place, so the package is there whole or not at all.
+    """Unpack a checked package beside the package folder, then rename it into
+    place, so the package is there whole or not at all.
 
     argostranslate's own ``install_from_path`` extracts straight into its package
     folder: an archive that fails half-way (a bad CRC, a size header that lies, a
     full disk) left a half-written package that ``models list`` showed and the
     engine then failed to load. The staging folder is a sibling of the package
     folder (same file system, so the rename is atomic) and not inside it, where
-    argostranslate would list it as a package."""
-    from argostranslate import package, settings
-
-    packages = Path(settings.package_data_dir)
+    it would be listed as a package."""
+    packages = argos_packages.packages_dir()
     packages.mkdir(parents=True, exist_ok=True)
-    with package.package_lock:
+    with argos_packages.packages_lock:
         staging = Path(tempfile.mkdtemp(prefix=".l10n-install-", dir=packages.parent))
         try:
             try:
@@ -152,9 +151,6 @@ def _install_atomically(path: Path) -> None:
             (staging / top).rename(target)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    from argostranslate.translate import get_installed_languages
-
-    get_installed_languages.cache_clear()
 
 
 def _one_line(exc: BaseException) -> str:
@@ -162,12 +158,10 @@ def _one_line(exc: BaseException) -> str:
 
 
 def list_models() -> list[ModelInfo]:
-    from argostranslate import package
-
     return sorted(
         (
-            ModelInfo(p.from_code, p.to_code, str(p.package_version), str(p.package_path))
-            for p in package.get_installed_packages()
+            ModelInfo(p.from_code, p.to_code, p.package_version, str(p.path))
+            for p in argos_packages.installed_packages()
             if p.type == "translate"
         ),
         key=lambda m: (m.from_code, m.to_code),
@@ -175,16 +169,13 @@ def list_models() -> list[ModelInfo]:
 
 
 def remove_model(pair: str) -> ModelInfo:
-    """Uninstall the package for ``en-de`` (through argostranslate) and drop it from
-    this process's loaded models."""
-    from argostranslate import package
-
+    """Uninstall the package for ``en-de`` and drop it from this process's loaded
+    models."""
     codes = pair.removeprefix("translate-").replace("_", "-").split("-")
-    for pkg in package.get_installed_packages():
+    for pkg in argos_packages.installed_packages():
         if pkg.type == "translate" and [pkg.from_code, pkg.to_code] == codes:
-            info = ModelInfo(pkg.from_code, pkg.to_code, str(pkg.package_version),
-                             str(pkg.package_path))  # fmt: skip
-            package.uninstall(pkg)
+            info = ModelInfo(pkg.from_code, pkg.to_code, pkg.package_version, str(pkg.path))
+            argos_packages.uninstall(pkg)
             close_engines()
             return info
     raise NotFoundError(f"no installed argostranslate package for {pair!r}")

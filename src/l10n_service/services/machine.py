@@ -34,7 +34,6 @@ from ..workspace import Workspace, load_glossary
 from .catalogs import ensure_language
 from .index import write_catalog
 from .jobs_store import Job, JobStore
-from .memory import reuse_exact_matches, source_language
 
 __all__ = [
     "Dispatch",
@@ -99,6 +98,10 @@ def start_job(
     ws: Workspace, slug: str, lang: str, *, engine: str = "auto", dispatch: Dispatch
 ) -> Job:
     """Plan and enqueue one job; a catalog with nothing untranslated makes a done job."""
+    # Here, not at the top: the translation memory (SQLAlchemy, numpy) is for planning
+    # a job, and a worker, which imports this module for its tasks, never needs it.
+    from .memory import reuse_exact_matches, source_language
+
     settings = load_settings()
     source = source_language(ws, slug)  # from the settings: no need to parse the article
     ensure_language(ws, slug, lang)

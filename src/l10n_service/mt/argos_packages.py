@@ -1,0 +1,234 @@
+"""argostranslate's package format, read by us: where packages live, their metadata,
+their tokenizer, the package index.
+
+Why not the ``argostranslate`` library itself: its only PyPI release without torch
+(``argos-translate-lt``) requires ``minisbd``, a sentence splitter that pulls in
+onnxruntime (about 80 MB) and that our engine never runs (our segments are already
+sentences). Importing ``argostranslate.translate`` imports it, and so do the
+library's own install and uninstall. What we use of the library is small and
+stable: a package is a folder with ``metadata.json``, a CTranslate2 ``model/`` and a
+``sentencepiece.model`` (or a ``bpe.model``). So this module reads that format with
+the same settings argostranslate reads (``ARGOS_PACKAGES_DIR``, ``ARGOS_PACKAGE_INDEX``,
+``XDG_*``, ``~/.config/argos-translate/settings.json``), and packages installed by
+either are seen by the other (tests/mt/test_argos_compat.py checks both ways).
+
+BPE packages (``bpe.model``, rare in the index) need argostranslate's BPE code and
+sacremoses: with ``pip install l10n-service[argos]`` (argos-translate-lt) they work,
+without it loading one fails with a one-line error saying so.
+
+Unlike argostranslate, nothing is created at import time and the settings are read
+when asked, so a test or a command that sets the environment first is obeyed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import threading
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from ..errors import EngineUnavailable, ModelPackageError
+
+__all__ = [
+    "ArgosPackage",
+    "Tokenizer",
+    "available_packages",
+    "download",
+    "installed_packages",
+    "package_index_url",
+    "packages_dir",
+    "packages_lock",
+    "uninstall",
+]
+
+DEFAULT_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/"
+# Held while this process installs or removes a package (argostranslate's own lock
+# is just as process-local).
+packages_lock = threading.Lock()
+
+
+def _home() -> Path:
+    snap = os.environ.get("SNAP_USER_DATA") if "SNAP" in os.environ else None
+    return Path(snap) if snap else Path.home()
+
+
+def _xdg(var: str, *default: str) -> Path:
+    return Path(os.environ.get(var) or _home().joinpath(*default)) / "argos-translate"
+
+
+def _setting(key: str, default: str) -> str:
+    """The environment first, then argostranslate's settings.json (as settings.py)."""
+    if key in os.environ:
+        return os.environ[key]
+    path = _xdg("XDG_CONFIG_HOME", ".config") / "settings.json"
+    try:
+        value = json.loads(path.read_text("utf-8")).get(key)
+    except (OSError, ValueError, AttributeError):
+        value = None
+    return str(value) if value is not None else default
+
+
+def packages_dir() -> Path:
+    """Where packages are installed: ``ARGOS_PACKAGES_DIR`` or
+    ``$XDG_DATA_HOME/argos-translate/packages`` (argostranslate's default)."""
+    default = _xdg("XDG_DATA_HOME", ".local", "share") / "packages"
+    return Path(_setting("ARGOS_PACKAGES_DIR", str(default)))
+
+
+def package_index_url() -> str:
+    return _setting("ARGOS_PACKAGE_INDEX", DEFAULT_INDEX).rstrip("/") + "/index.json"
+
+
+def downloads_dir() -> Path:
+    return _xdg("XDG_CACHE_HOME", ".local", "cache") / "downloads"
+
+
+class Tokenizer(Protocol):
+    def encode(self, sentence: str) -> list[str]: ...
+
+    def decode(self, tokens: Sequence[str]) -> str: ...
+
+
+class _SentencePiece:
+    """argostranslate's SentencePieceTokenizer, loaded on first use; ``decode`` turns
+    ``▁`` and ``_`` into spaces exactly as it does, so output matches its own."""
+
+    def __init__(self, model: Path) -> None:
+        self.model = model
+        self._processor: Any = None
+
+    def _sp(self) -> Any:
+        if self._processor is None:
+            import sentencepiece
+
+            self._processor = sentencepiece.SentencePieceProcessor(model_file=str(self.model))
+        return self._processor
+
+    def encode(self, sentence: str) -> list[str]:
+        return list(self._sp().encode(sentence, out_type=str))
+
+    def decode(self, tokens: Sequence[str]) -> str:
+        return str(self._sp().decode_pieces(list(tokens))).replace("▁", " ").replace("_", " ")
+
+
+def _bpe(model: Path, source: str, target: str) -> Tokenizer:
+    try:
+        from argostranslate.tokenizer import BPETokenizer
+    except ImportError:
+        raise EngineUnavailable(
+            f"{model.parent.name} uses BPE tokenization (bpe.model), which needs "
+            "argos-translate-lt: pip install 'l10n-service[argos]'"
+        ) from None
+    tokenizer: Tokenizer = BPETokenizer(model, source, target)
+    return tokenizer
+
+
+@dataclass(frozen=True)
+class ArgosPackage:
+    """An installed package: its folder and what metadata.json says (with
+    argostranslate's defaults for missing keys)."""
+
+    path: Path
+    type: str
+    from_code: str
+    to_code: str
+    package_version: str
+    from_name: str = ""
+    to_name: str = ""
+    target_prefix: str = ""
+
+    @classmethod
+    def read(cls, path: Path) -> ArgosPackage:
+        """The package in folder ``path``, or ModelPackageError naming what is wrong."""
+        try:
+            meta = json.loads((path / "metadata.json").read_text("utf-8"))
+        except OSError as exc:
+            raise ModelPackageError(f"{path}: cannot read metadata.json ({exc.strerror})") from None
+        except ValueError as exc:
+            raise ModelPackageError(f"{path}: metadata.json is not valid JSON: {exc}") from None
+        if not isinstance(meta, dict):
+            raise ModelPackageError(f"{path}: metadata.json is not an object")
+        return cls(
+            path=path,
+            type=str(meta.get("type") or "translate"),
+            from_code=str(meta.get("from_code") or ""),
+            to_code=str(meta.get("to_code") or ""),
+            package_version=str(meta.get("package_version") or ""),
+            from_name=str(meta.get("from_name") or ""),
+            to_name=str(meta.get("to_name") or ""),
+            target_prefix=str(meta.get("target_prefix") or ""),
+        )
+
+    @property
+    def model_dir(self) -> Path:
+        return self.path / "model"
+
+    def tokenizer(self) -> Tokenizer:
+        """SentencePiece when the package has ``sentencepiece.model`` (as
+        argostranslate, which prefers it), else BPE."""
+        if (self.path / "sentencepiece.model").exists():
+            return _SentencePiece(self.path / "sentencepiece.model")
+        if (self.path / "bpe.model").exists():
+            return _bpe(self.path / "bpe.model", self.from_code, self.to_code)
+        raise ModelPackageError(f"{self.path}: no sentencepiece.model or bpe.model")
+
+
+def installed_packages() -> list[ArgosPackage]:
+    """Every package folder in :func:`packages_dir`, sorted by name. Folders without
+    ``metadata.json`` (nothing argostranslate could have installed) are not packages;
+    a package whose metadata cannot be read fails with its path named."""
+    root = packages_dir()
+    try:
+        folders = sorted(p for p in root.iterdir() if p.is_dir())
+    except FileNotFoundError:
+        return []
+    return [ArgosPackage.read(p) for p in folders if (p / "metadata.json").exists()]
+
+
+def uninstall(package: ArgosPackage) -> None:
+    with packages_lock:
+        shutil.rmtree(package.path)
+
+
+def available_packages(timeout: float = 60.0) -> list[dict[str, Any]]:
+    """The entries of the package index (``ARGOS_PACKAGE_INDEX``/index.json)."""
+    with urllib.request.urlopen(package_index_url(), timeout=timeout) as response:
+        index = json.loads(response.read())
+    if not isinstance(index, list):
+        raise ValueError("the package index is not a list")
+    return [entry for entry in index if isinstance(entry, dict)]
+
+
+def download(entry: dict[str, Any], timeout: float = 600.0) -> Path:
+    """Download an index entry's package into argostranslate's downloads folder
+    (kept there, as argostranslate does, so a second install does not fetch it
+    again); its links are tried in random order, as argostranslate does."""
+    name = f"{entry.get('type') or 'translate'}-{entry['from_code']}_{entry['to_code']}"
+    target = downloads_dir() / f"{name}.argosmodel"
+    if target.exists():
+        return target
+    links = [str(link) for link in entry.get("links") or []]
+    random.shuffle(links)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".part")
+    errors = []
+    for link in links:
+        try:
+            with (
+                urllib.request.urlopen(link, timeout=timeout) as response,
+                partial.open("wb") as out,
+            ):
+                shutil.copyfileobj(response, out, 1 << 20)  # streamed: packages reach 100s of MB
+        except (OSError, ValueError) as exc:
+            partial.unlink(missing_ok=True)
+            errors.append(f"{link}: {exc}")
+            continue
+        partial.replace(target)
+        return target
+    raise EngineUnavailable(f"cannot download {name}: {'; '.join(errors) or 'no links'}")
