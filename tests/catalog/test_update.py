@@ -294,3 +294,54 @@ def test_only_usable_translations_donate_fuzzy_matches_on_a_generated_catalog() 
         original = edited[msgid]
         assert results[msgid].previous_msgid != original
         assert not texts[original] or results[msgid].msgstr != texts[original]
+
+
+def _placed(msgid: str, line: int, msgstr: str = "", **fields: object) -> polib.POEntry:
+    return entry(msgid, msgstr, occurrences=[("articles/a.md", str(line))], **fields)
+
+
+ORIGINAL = "The runners crossed the square before dawn"
+ELSEWHERE = "The runners crossed the old square before the dawn"
+EDITED = "The runners crossed the old square before dawn"  # closer to ELSEWHERE
+
+
+def test_an_edited_sentence_finds_its_original_where_it_stood() -> None:
+    """The edit scores higher against another sentence (msgmerge takes that one), but
+    its original left the template from the same place: that is its translation."""
+    assert fuzz.ratio(EDITED, ELSEWHERE) > fuzz.ratio(EDITED, ORIGINAL) >= 60
+    old = catalog(_placed(ORIGINAL, 3, "ORIGINAL"), _placed(ELSEWHERE, 9, "ELSEWHERE"))
+    pot = catalog(_placed(EDITED, 3), _placed(ELSEWHERE, 9))
+    out, report = update_catalog(old, pot, "de")
+    got = by_msgid(out)[EDITED]
+    assert (got.msgstr, got.previous_msgid, "fuzzy" in got.flags) == ("ORIGINAL", ORIGINAL, True)
+    assert report.fuzzy == 1 and not [e for e in out if e.obsolete]
+    # Without references there is no place to go by: the best score wins, as in msgmerge.
+    for e in (*old, *pot):
+        e.occurrences = []
+    out, _ = update_catalog(old, pot, "de")
+    assert by_msgid(out)[EDITED].previous_msgid == ELSEWHERE
+
+
+def test_an_original_without_a_usable_translation_is_not_replaced_by_another() -> None:
+    """Its own original was untranslated (or fuzzy): the edit stays untranslated rather
+    than taking a sentence from elsewhere that merely scores over the cut-off."""
+    for unusable in ({"msgstr": ""}, {"msgstr": "OLD", "flags": ["fuzzy"]}):
+        text = str(unusable.pop("msgstr"))
+        old = catalog(_placed(ORIGINAL, 3, text, **unusable), _placed(ELSEWHERE, 9, "ELSEWHERE"))
+        pot = catalog(_placed(EDITED, 3), _placed(ELSEWHERE, 9))
+        out, report = update_catalog(old, pot, "de")
+        got = by_msgid(out)[EDITED]
+        assert (got.msgstr, got.previous_msgid, got.flags) == ("", None, [])
+        assert report.fuzzy == 0 and report.new == 1
+        assert [e.msgstr for e in out if e.obsolete] == ([text] if text else [])
+
+
+def test_a_place_shared_by_several_sentences_picks_the_one_that_left() -> None:
+    """Our templates give every sentence of a paragraph the paragraph's line: among the
+    old entries there, only those that left the template are originals."""
+    kept = "The runners crossed the old square before the dawn"
+    old = catalog(_placed(ORIGINAL, 3, "ORIGINAL"), _placed(kept, 3, "KEPT"))
+    pot = catalog(_placed(EDITED, 3), _placed(kept, 3))
+    out, _ = update_catalog(old, pot, "de")
+    results = by_msgid(out)
+    assert results[EDITED].previous_msgid == ORIGINAL and results[kept].msgstr == "KEPT"
