@@ -50,7 +50,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from newsroom_measure import run_command  # noqa: E402
 
-from l10n_service.catalog.store import parse_po, read_po, render_po, write_po  # noqa: E402
+from l10n_service.catalog.store import TEMPLATE, parse_po, read_po, render_po, write_po  # noqa: E402
 from l10n_service.catalog.update import update_catalog  # noqa: E402
 
 ARTICLE = REPO / "examples" / "articles" / "pyongyang-marathon.txt"
@@ -170,7 +170,8 @@ def child(mode: str, old: Path, template: Path, out: Path) -> None:
     if mode == "rw":
         write_po(read_po(old), out)
     else:
-        new, _ = update_catalog(read_po(old), read_po(template), "de", fuzzy=mode == "fuzzy")
+        pot = read_po(template, options=TEMPLATE)  # as `l10n update` reads a .pot
+        new, _ = update_catalog(read_po(old), pot, "de", fuzzy=mode == "fuzzy")
         write_po(new, out)
     print(json.dumps({"cpu": time.process_time() - start}))
 

@@ -10,9 +10,11 @@ import polib
 import pytest
 from rapidfuzz import fuzz
 
-from l10n_service.catalog.store import read_po, render_po, write_po
+from l10n_service.catalog.layout import SOURCE_KEY
+from l10n_service.catalog.store import TEMPLATE, read_po, render_po, write_po
 from l10n_service.catalog.update import update_catalog
 from l10n_service.core.states import approval_comment
+from l10n_service.errors import CatalogError
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "po"
 
@@ -345,3 +347,24 @@ def test_a_place_shared_by_several_sentences_picks_the_one_that_left() -> None:
     out, _ = update_catalog(old, pot, "de")
     results = by_msgid(out)
     assert results[EDITED].previous_msgid == ORIGINAL and results[kept].msgstr == "KEPT"
+
+
+@pytest.mark.parametrize("name", ["django-ru.po", "djangojs-admin-ar.po", "sphinx-ru.po"])
+def test_a_template_read_without_its_source_text_merges_the_same(name: str, tmp_path: Path) -> None:
+    """``TEMPLATE`` reads skip each entry's source text (a template is never written
+    back): same entries, same merge, byte for byte, and the same errors."""
+    po = read_po(DATA / name)
+    pot_path = tmp_path / "edited.pot"
+    write_po(_edited_template(po), pot_path)
+    lean, full = read_po(pot_path, options=TEMPLATE), read_po(pot_path)
+    assert [vars(e).get(SOURCE_KEY) for e in lean] == [None] * len(full)
+    assert [e.__dict__ | {SOURCE_KEY: None} for e in lean] == [
+        e.__dict__ | {SOURCE_KEY: None} for e in full
+    ]
+    for fuzzy in (True, False):
+        ours = update_catalog(read_po(DATA / name), lean, "ru", fuzzy=fuzzy)[0]
+        theirs = update_catalog(read_po(DATA / name), full, "ru", fuzzy=fuzzy)[0]
+        assert render_po(ours) == render_po(theirs)
+    twice = pot_path.read_text("utf-8") + '\nmsgid "Twice"\nmsgstr ""\n' * 2
+    with pytest.raises(CatalogError, match="duplicate msgid 'Twice'"):
+        read_po(twice.encode(), options=TEMPLATE)

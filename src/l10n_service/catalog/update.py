@@ -55,6 +55,8 @@ __all__ = ["UpdateReport", "touch_revision", "update_catalog"]
 # Flags the template owns (msgmerge takes them from the .pot); the rest are the
 # translator's (``fuzzy``, our ``machine``...).
 _TEMPLATE_FLAG = re.compile(r"^(?:no-)?(?:[\w+-]+-format|wrap)$|^range:")
+_MT_MARK = "mt"  # in both of our comment prefixes: no line has one without it
+assert _MT_MARK in MT_COMMENT_PREFIX and _MT_MARK in MT_TEXT_PREFIX
 _SAME_CONTEXT_BONUS = 1e-5  # msgmerge's preference for a match in the same context
 # Fewer (query, choice) pairs than this are scored one by one (rapidfuzz, ~0.15 us a
 # pair, exact); more go through the n-gram index (numpy's import and the index cost
@@ -206,10 +208,11 @@ class _Merge:
         report = self.report
         pending: list[polib.POEntry] = []
         entries: list[polib.POEntry] = []
+        by_key = self.by_key
         for tpl in self.pot:
             if tpl.obsolete:
                 continue
-            old = self.by_key.get(_key(tpl))
+            old = by_key.get((tpl.msgctxt or "", tpl.msgid))
             if old is not None and _unchanged(tpl, old):
                 report.exact += 1
                 self.consumed.add(id(old))
@@ -363,6 +366,8 @@ def _merge_flags(template: list[str], old: list[str], fuzzy: bool) -> list[str]:
 
     When the result is the old set, the old order is kept so the line stays as it was.
     """
+    if not old and not template:  # the usual entry: no flags on either side
+        return [FUZZY_FLAG] if fuzzy else []
     mine = [f for f in old if f != FUZZY_FLAG and not _TEMPLATE_FLAG.match(f)]
     merged = [f for f in template if f != FUZZY_FLAG]
     merged += [f for f in mine if f not in merged]
@@ -374,6 +379,8 @@ def _merge_flags(template: list[str], old: list[str], fuzzy: bool) -> list[str]:
 
 
 def _with_mt_lines(template_comment: str, old_comment: str) -> str:
+    if not old_comment or _MT_MARK not in old_comment:
+        return template_comment  # nothing of ours to keep (most entries)
     mt = [line for line in _mt_lines(old_comment or "") if line not in template_comment]
     if not mt:
         return template_comment
