@@ -341,10 +341,11 @@ class _Parser:
         content_end = pos  # end of the last line that belonged to an entry
         kind = ""  # the string field that continuation lines extend
         number = 0
+        returns = "\r" in text
         for number, raw in enumerate(_lines(text, first_char), 1):
             start = pos
             pos += (len(raw) if raw.isascii() else len(raw.encode("utf-8", "surrogatepass"))) + 1
-            line = raw[:-1] if raw[-1:] == "\r" else raw
+            line = raw[:-1] if returns and raw[-1:] == "\r" else raw
             head = line[:1]
             if head == " " or head == "\t":
                 line = line.strip()
@@ -373,7 +374,13 @@ class _Parser:
                         entry.sections.append(("gap", gap_start))
                     elif entry.mid is not None or entry.ctxt is not None:
                         raise _Error("a comment inside an entry, before its msgstr")
-                    kind = self._comment(entry, line, start, obsolete)
+                    if line[1:2] == ":":  # references, the most common comment
+                        entry.occurrences += _occurrences(line[2:])
+                        if entry.sections[-1][0] != "oc":
+                            entry.sections.append(("oc", start))
+                        kind = ""
+                    else:
+                        kind = self._comment(entry, line, start, obsolete)
                 else:
                     if line.startswith('msgid "'):
                         keyword, index, rest = "msgid", None, line[6:]
