@@ -239,6 +239,9 @@ class _Merge:
 
     def match(self, pending: list[polib.POEntry], cutoff: float) -> None:
         """Fuzzy matches for the entries no exact rule placed, all in one batch."""
+        pending = self.match_in_place(pending, cutoff)
+        if not pending:
+            return
         sources: list[polib.POEntry] = []
         seen: set[str] = set()
         by_context: dict[str, polib.POEntry] = {}
@@ -251,9 +254,6 @@ class _Merge:
                 seen.add(old.msgid)
                 sources.append(old)
         if not sources:
-            return
-        pending = self.match_in_place(pending, cutoff)
-        if not pending:
             return
         found = _best_many([old.msgid for old in sources], [new.msgid for new in pending], cutoff)
         for new, hit in zip(pending, found, strict=True):
