@@ -368,3 +368,17 @@ def test_a_template_read_without_its_source_text_merges_the_same(name: str, tmp_
     twice = pot_path.read_text("utf-8") + '\nmsgid "Twice"\nmsgstr ""\n' * 2
     with pytest.raises(CatalogError, match="duplicate msgid 'Twice'"):
         read_po(twice.encode(), options=TEMPLATE)
+
+
+def test_a_reference_shared_by_many_departed_entries_is_no_place() -> None:
+    """A file-only reference on every entry (xgettext --add-location=file): edits are
+    matched against the whole catalog, as msgmerge does, not each against every entry
+    that left from the same "place" (which would grow with the square of the edits)."""
+    old = catalog(_placed(ORIGINAL, 1, "ORIGINAL"), _placed(ELSEWHERE, 1, "ELSEWHERE"))
+    old.extend(_placed(f"Sentence number {n} about the race", 1, f"T{n}") for n in range(80))
+    pot = catalog(_placed(EDITED, 1), _placed(ELSEWHERE, 1))
+    out, _ = update_catalog(old, pot, "de")
+    assert by_msgid(out)[EDITED].previous_msgid == ELSEWHERE  # the best score, as msgmerge
+    del old[5:]
+    out, _ = update_catalog(old, pot, "de")  # few departed entries there: a place again
+    assert by_msgid(out)[EDITED].previous_msgid == ORIGINAL

@@ -57,6 +57,10 @@ __all__ = ["UpdateReport", "touch_revision", "update_catalog"]
 _TEMPLATE_FLAG = re.compile(r"^(?:no-)?(?:[\w+-]+-format|wrap)$|^range:")
 _MT_MARK = "mt"  # in both of our comment prefixes: no line has one without it
 assert _MT_MARK in MT_COMMENT_PREFIX and _MT_MARK in MT_TEXT_PREFIX
+# A reference shared by more old entries that left the template than this (a file
+# without line numbers, a rewritten page) tells little about which one an edit came
+# from, and scoring each edit against all of them would grow with their square.
+_CROWDED_PLACE = 64
 _SAME_CONTEXT_BONUS = 1e-5  # msgmerge's preference for a match in the same context
 # Fewer (query, choice) pairs than this are scored one by one (rapidfuzz, ~0.15 us a
 # pair, exact); more go through the n-gram index (numpy's import and the index cost
@@ -278,6 +282,9 @@ class _Merge:
         if not at:
             return pending
         floor = cutoff * 100
+        crowded = [place for place, olds in at.items() if len(olds) > _CROWDED_PLACE]
+        for place in crowded:
+            del at[place]
         rest: list[polib.POEntry] = []
         for new in pending:
             best: polib.POEntry | None = None
