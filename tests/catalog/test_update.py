@@ -10,9 +10,11 @@ import polib
 import pytest
 from rapidfuzz import fuzz
 
-from l10n_service.catalog.store import read_po, render_po, write_po
+from l10n_service.catalog.layout import SOURCE_KEY
+from l10n_service.catalog.store import TEMPLATE, read_po, render_po, write_po
 from l10n_service.catalog.update import update_catalog
 from l10n_service.core.states import approval_comment
+from l10n_service.errors import CatalogError
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "po"
 
@@ -257,12 +259,21 @@ def test_same_result_as_msgmerge_on_a_real_catalog(name: str, tmp_path: Path) ->
         assert check.returncode == 0
 
 
-def test_only_usable_translations_donate_fuzzy_matches_on_a_generated_catalog() -> None:
+@pytest.mark.parametrize("search", ["exhaustive", "index"])
+def test_only_usable_translations_donate_fuzzy_matches_on_a_generated_catalog(
+    search: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Edited sentences whose original is untranslated or fuzzy (active, obsolete,
     or in the same context) never take that original's text; every fuzzy match
     comes from a translated, non-fuzzy entry; and every edited sentence whose
-    original is usable gets its own original back."""
+    original is usable gets its own original back. The same whether the whole-catalog
+    search scores every pair (few pairs) or goes through the n-gram index (many)."""
     import random
+
+    import l10n_service.catalog.update as update_module
+
+    if search == "index":
+        monkeypatch.setattr(update_module, "_EXHAUSTIVE_PAIRS", 0)
 
     rng = random.Random(7)
     words = ["the", "city", "runners", "crossed", "square", "before", "dawn", "officials"]
@@ -294,3 +305,89 @@ def test_only_usable_translations_donate_fuzzy_matches_on_a_generated_catalog() 
         original = edited[msgid]
         assert results[msgid].previous_msgid != original
         assert not texts[original] or results[msgid].msgstr != texts[original]
+
+
+def _placed(msgid: str, line: int, msgstr: str = "", **fields: object) -> polib.POEntry:
+    return entry(msgid, msgstr, occurrences=[("articles/a.md", str(line))], **fields)
+
+
+ORIGINAL = "The runners crossed the square before dawn"
+ELSEWHERE = "The runners crossed the old square before the dawn"
+EDITED = "The runners crossed the old square before dawn"  # closer to ELSEWHERE
+
+
+def test_an_edited_sentence_finds_its_original_where_it_stood() -> None:
+    """The edit scores higher against another sentence (msgmerge takes that one), but
+    its original left the template from the same place: that is its translation."""
+    assert fuzz.ratio(EDITED, ELSEWHERE) > fuzz.ratio(EDITED, ORIGINAL) >= 60
+    old = catalog(_placed(ORIGINAL, 3, "ORIGINAL"), _placed(ELSEWHERE, 9, "ELSEWHERE"))
+    pot = catalog(_placed(EDITED, 3), _placed(ELSEWHERE, 9))
+    out, report = update_catalog(old, pot, "de")
+    got = by_msgid(out)[EDITED]
+    assert (got.msgstr, got.previous_msgid, "fuzzy" in got.flags) == ("ORIGINAL", ORIGINAL, True)
+    assert report.fuzzy == 1 and not [e for e in out if e.obsolete]
+    # Without references there is no place to go by: the best score wins, as in msgmerge.
+    for e in (*old, *pot):
+        e.occurrences = []
+    out, _ = update_catalog(old, pot, "de")
+    assert by_msgid(out)[EDITED].previous_msgid == ELSEWHERE
+
+
+def test_an_original_without_a_usable_translation_is_not_replaced_by_another() -> None:
+    """Its own original was untranslated (or fuzzy): the edit stays untranslated rather
+    than taking a sentence from elsewhere that merely scores over the cut-off."""
+    for unusable in ({"msgstr": ""}, {"msgstr": "OLD", "flags": ["fuzzy"]}):
+        text = str(unusable.pop("msgstr"))
+        old = catalog(_placed(ORIGINAL, 3, text, **unusable), _placed(ELSEWHERE, 9, "ELSEWHERE"))
+        pot = catalog(_placed(EDITED, 3), _placed(ELSEWHERE, 9))
+        out, report = update_catalog(old, pot, "de")
+        got = by_msgid(out)[EDITED]
+        assert (got.msgstr, got.previous_msgid, got.flags) == ("", None, [])
+        assert report.fuzzy == 0 and report.new == 1
+        assert [e.msgstr for e in out if e.obsolete] == ([text] if text else [])
+
+
+def test_a_place_shared_by_several_sentences_picks_the_one_that_left() -> None:
+    """Our templates give every sentence of a paragraph the paragraph's line: among the
+    old entries there, only those that left the template are originals."""
+    kept = "The runners crossed the old square before the dawn"
+    old = catalog(_placed(ORIGINAL, 3, "ORIGINAL"), _placed(kept, 3, "KEPT"))
+    pot = catalog(_placed(EDITED, 3), _placed(kept, 3))
+    out, _ = update_catalog(old, pot, "de")
+    results = by_msgid(out)
+    assert results[EDITED].previous_msgid == ORIGINAL and results[kept].msgstr == "KEPT"
+
+
+@pytest.mark.parametrize("name", ["django-ru.po", "djangojs-admin-ar.po", "sphinx-ru.po"])
+def test_a_template_read_without_its_source_text_merges_the_same(name: str, tmp_path: Path) -> None:
+    """``TEMPLATE`` reads skip each entry's source text (a template is never written
+    back): same entries, same merge, byte for byte, and the same errors."""
+    po = read_po(DATA / name)
+    pot_path = tmp_path / "edited.pot"
+    write_po(_edited_template(po), pot_path)
+    lean, full = read_po(pot_path, options=TEMPLATE), read_po(pot_path)
+    assert [vars(e).get(SOURCE_KEY) for e in lean] == [None] * len(full)
+    assert [e.__dict__ | {SOURCE_KEY: None} for e in lean] == [
+        e.__dict__ | {SOURCE_KEY: None} for e in full
+    ]
+    for fuzzy in (True, False):
+        ours = update_catalog(read_po(DATA / name), lean, "ru", fuzzy=fuzzy)[0]
+        theirs = update_catalog(read_po(DATA / name), full, "ru", fuzzy=fuzzy)[0]
+        assert render_po(ours) == render_po(theirs)
+    twice = pot_path.read_text("utf-8") + '\nmsgid "Twice"\nmsgstr ""\n' * 2
+    with pytest.raises(CatalogError, match="duplicate msgid 'Twice'"):
+        read_po(twice.encode(), options=TEMPLATE)
+
+
+def test_a_reference_shared_by_many_departed_entries_is_no_place() -> None:
+    """A file-only reference on every entry (xgettext --add-location=file): edits are
+    matched against the whole catalog, as msgmerge does, not each against every entry
+    that left from the same "place" (which would grow with the square of the edits)."""
+    old = catalog(_placed(ORIGINAL, 1, "ORIGINAL"), _placed(ELSEWHERE, 1, "ELSEWHERE"))
+    old.extend(_placed(f"Sentence number {n} about the race", 1, f"T{n}") for n in range(80))
+    pot = catalog(_placed(EDITED, 1), _placed(ELSEWHERE, 1))
+    out, _ = update_catalog(old, pot, "de")
+    assert by_msgid(out)[EDITED].previous_msgid == ELSEWHERE  # the best score, as msgmerge
+    del old[5:]
+    out, _ = update_catalog(old, pot, "de")  # few departed entries there: a place again
+    assert by_msgid(out)[EDITED].previous_msgid == ORIGINAL

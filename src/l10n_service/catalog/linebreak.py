@@ -176,6 +176,7 @@ def _can_break(chars: str, i: int) -> bool:
 
 
 _ESCAPE_PAIR = re.compile(r"\\.")
+_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 
 def wrap_portion(portion: str, width: int, start_column: int, newline_end: bool) -> list[str]:
@@ -206,6 +207,10 @@ def wrap_portion(portion: str, width: int, start_column: int, newline_end: bool)
         return i if columns is None else columns[i]
 
     def opportunity(i: int) -> bool:
+        # Two ASCII letters or digits never break (LB28-LB30: AL/NU pairs), which
+        # rules out most positions without the full rules.
+        if portion[i - 1] in _WORD and portion[i] in _WORD:
+            return False
         return i not in prohibited and _can_break(portion, i)
 
     lines: list[str] = []

@@ -17,12 +17,13 @@ from ..storage import write_atomic
 from .charset import MAX_CATALOG_BYTES, decode_po
 from .layout import WRAP_WIDTH, copy_layout, copy_source
 from .metadata import PLACEHOLDER_PLURAL_FORMS, plural_forms_problem
-from .parse import UPLOAD_CHECKS, ReadOptions, parse_po, read_po
+from .parse import TEMPLATE, UPLOAD_CHECKS, ReadOptions, parse_po, read_po
 from .render import encode_chunks, encode_po, render_po
 
 __all__ = [
     "MAX_CATALOG_BYTES",
     "PLACEHOLDER_PLURAL_FORMS",
+    "TEMPLATE",
     "UPLOAD_CHECKS",
     "WRAP_WIDTH",
     "ReadOptions",

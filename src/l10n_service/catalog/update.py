@@ -9,6 +9,14 @@
   changed. Like msgmerge, any translated, non-fuzzy entry of the old catalog can be
   the source of a fuzzy match, active or obsolete, used or not; a same-context entry
   wins a tie.
+* Unlike msgmerge (like po4a and pot2po's location matching), an edited sentence is
+  first looked for where it was: among the old entries that left the template and
+  share a ``#:`` reference with it (an edit keeps the sentence's place), the one
+  scoring highest over the cut-off is its original. A usable original is taken even
+  when another sentence elsewhere scores higher; an original without a usable
+  translation (untranslated or fuzzy) leaves the entry untranslated rather than
+  filled with another sentence's translation. Only entries with no such original
+  are matched against the whole catalog.
 * Translated entries that left the template are kept as obsolete (``#~``), never
   deleted; an entry is only dropped when all of its translations went into a new
   entry (a fuzzy match) or when an active entry already holds the same key and text.
@@ -32,7 +40,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import polib
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from ..core.allocation import gc_paused
 from ..core.locales import plural_forms
@@ -47,7 +55,17 @@ __all__ = ["UpdateReport", "touch_revision", "update_catalog"]
 # Flags the template owns (msgmerge takes them from the .pot); the rest are the
 # translator's (``fuzzy``, our ``machine``...).
 _TEMPLATE_FLAG = re.compile(r"^(?:no-)?(?:[\w+-]+-format|wrap)$|^range:")
+_MT_MARK = "mt"  # in both of our comment prefixes: no line has one without it
+assert _MT_MARK in MT_COMMENT_PREFIX and _MT_MARK in MT_TEXT_PREFIX
+# A reference shared by more old entries that left the template than this (a file
+# without line numbers, a rewritten page) tells little about which one an edit came
+# from, and scoring each edit against all of them would grow with their square.
+_CROWDED_PLACE = 64
 _SAME_CONTEXT_BONUS = 1e-5  # msgmerge's preference for a match in the same context
+# Fewer (query, choice) pairs than this are scored one by one (rapidfuzz, ~0.15 us a
+# pair, exact); more go through the n-gram index (numpy's import and the index cost
+# ~0.2 s at 10k choices).
+_EXHAUSTIVE_PAIRS = 1_000_000
 
 
 @dataclass
@@ -115,6 +133,7 @@ class _Merge:
         # new context (an article block that moved); one whose key is still there
         # only gives fuzzy matches, as with msgmerge.
         wanted = {_key(tpl) for tpl in pot}
+        self.wanted = wanted
         self.by_msgid: dict[str, polib.POEntry] = {}
         for entry in active + obsolete:
             if _has_translation(entry) and _key(entry) not in wanted:
@@ -193,10 +212,11 @@ class _Merge:
         report = self.report
         pending: list[polib.POEntry] = []
         entries: list[polib.POEntry] = []
+        by_key = self.by_key
         for tpl in self.pot:
             if tpl.obsolete:
                 continue
-            old = self.by_key.get(_key(tpl))
+            old = by_key.get((tpl.msgctxt or "", tpl.msgid))
             if old is not None and _unchanged(tpl, old):
                 report.exact += 1
                 self.consumed.add(id(old))
@@ -223,6 +243,9 @@ class _Merge:
 
     def match(self, pending: list[polib.POEntry], cutoff: float) -> None:
         """Fuzzy matches for the entries no exact rule placed, all in one batch."""
+        pending = self.match_in_place(pending, cutoff)
+        if not pending:
+            return
         sources: list[polib.POEntry] = []
         seen: set[str] = set()
         by_context: dict[str, polib.POEntry] = {}
@@ -236,10 +259,7 @@ class _Merge:
                 sources.append(old)
         if not sources:
             return
-        from ..core.fuzzy import FuzzyIndex  # numpy: only when there is something to match
-
-        index = FuzzyIndex([old.msgid for old in sources])
-        found = index.best_many([new.msgid for new in pending], cutoff)
+        found = _best_many([old.msgid for old in sources], [new.msgid for new in pending], cutoff)
         for new, hit in zip(pending, found, strict=True):
             best = (sources[hit[0]], hit[1]) if hit else None
             same = by_context.get(new.msgctxt) if new.msgctxt else None
@@ -249,6 +269,41 @@ class _Merge:
                     best = (same, score)
             if best is not None:
                 self.fuzzy_carry(new, best[0], best[1])
+
+    def match_in_place(self, pending: list[polib.POEntry], cutoff: float) -> list[polib.POEntry]:
+        """Match each entry to its original where it stands (see the module's docstring);
+        the entries left over, which have none, for the search of the whole catalog."""
+        at: dict[tuple[str, str], list[polib.POEntry]] = {}
+        for old in self.old:
+            if id(old) in self.consumed or _key(old) in self.wanted:
+                continue
+            for place in old.occurrences:
+                at.setdefault(place, []).append(old)
+        if not at:
+            return pending
+        floor = cutoff * 100
+        crowded = [place for place, olds in at.items() if len(olds) > _CROWDED_PLACE]
+        for place in crowded:
+            del at[place]
+        rest: list[polib.POEntry] = []
+        for new in pending:
+            best: polib.POEntry | None = None
+            best_score = 0.0
+            seen: set[int] = set()
+            for place in new.occurrences:
+                for old in at.get(place, ()):
+                    if id(old) in seen:
+                        continue
+                    seen.add(id(old))
+                    score = fuzz.ratio(new.msgid, old.msgid, score_cutoff=floor)
+                    if score >= floor and score > best_score:
+                        best, best_score = old, score
+            if best is None:
+                rest.append(new)
+            elif _has_translation(best) and FUZZY_FLAG not in best.flags:
+                self.fuzzy_carry(new, best, best_score / 100)
+            # else: its original has no usable translation; it stays untranslated
+        return rest
 
     def keep_obsolete(self, entries: list[polib.POEntry]) -> None:
         """Old translations nothing carried over stay, as obsolete entries."""
@@ -282,6 +337,25 @@ class _Merge:
             self.report.obsolete += 1
 
 
+def _best_many(
+    choices: list[str], queries: list[str], cutoff: float
+) -> list[tuple[int, float] | None]:
+    """Index and score of each query's best choice scoring at least ``cutoff`` (ties:
+    the first choice). Few pairs are scored exhaustively, which finds every match the
+    index would and no worse one; many go through :class:`..core.fuzzy.FuzzyIndex`."""
+    if len(choices) * len(queries) <= _EXHAUSTIVE_PAIRS:
+        found: list[tuple[int, float] | None] = []
+        for query in queries:
+            hit = process.extractOne(
+                query, choices, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff * 100
+            )
+            found.append((hit[2], hit[1] / 100) if hit is not None else None)
+        return found
+    from ..core.fuzzy import FuzzyIndex  # numpy: only for a big search
+
+    return FuzzyIndex(choices).best_many(queries, cutoff)
+
+
 def _unchanged(tpl: polib.POEntry, old: polib.POEntry) -> bool:
     """Would merging ``tpl`` into its exact match ``old`` give ``old`` back as it is?"""
     return (
@@ -299,6 +373,8 @@ def _merge_flags(template: list[str], old: list[str], fuzzy: bool) -> list[str]:
 
     When the result is the old set, the old order is kept so the line stays as it was.
     """
+    if not old and not template:  # the usual entry: no flags on either side
+        return [FUZZY_FLAG] if fuzzy else []
     mine = [f for f in old if f != FUZZY_FLAG and not _TEMPLATE_FLAG.match(f)]
     merged = [f for f in template if f != FUZZY_FLAG]
     merged += [f for f in mine if f not in merged]
@@ -310,6 +386,8 @@ def _merge_flags(template: list[str], old: list[str], fuzzy: bool) -> list[str]:
 
 
 def _with_mt_lines(template_comment: str, old_comment: str) -> str:
+    if not old_comment or _MT_MARK not in old_comment:
+        return template_comment  # nothing of ours to keep (most entries)
     mt = [line for line in _mt_lines(old_comment or "") if line not in template_comment]
     if not mt:
         return template_comment

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import polib
 
-from ..catalog.store import encode_po, read_po, write_po
+from ..catalog.store import TEMPLATE, encode_po, read_po, write_po
 from ..catalog.template import article_template, template_signature
 from ..core.checks import Severity
 from ..core.listing import StatusFigures
@@ -115,7 +115,7 @@ def update_languages(
         path = ws.po_path(slug, lang)
         with catalog_lock(path):
             if pot is None:
-                pot = read_po(ws.pot_path(slug))
+                pot = read_po(ws.pot_path(slug), options=TEMPLATE)
             old = read_po(path) if path.exists() else None
             new, report = update_catalog(old, pot, lang)
             # The writer keeps unchanged entries byte for byte, so comparing bytes
