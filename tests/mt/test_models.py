@@ -139,3 +139,34 @@ def test_reinstall_replaces_the_package_whole(tmp_path: Path) -> None:
         assert not [p for p in packages.parent.iterdir() if p.name.startswith(".l10n-install-")]
     finally:
         run_cli("models", "remove", "en-zz", check=False)
+
+
+def test_install_when_the_folder_above_the_packages_cannot_be_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In the image the package folder is a volume's mount point and ``/`` belongs to
+    root, so the sibling staging folder cannot be made there. The suite runs as root,
+    whom no permission stops: the refusal is simulated, the install is real."""
+    import tempfile
+
+    from l10n_service.mt import models
+    from l10n_service.mt.argos_packages import packages_dir
+
+    packages = packages_dir()
+    real_mkdtemp = tempfile.mkdtemp
+
+    def refuse_parent(*args: object, **kwargs: object) -> str:
+        if Path(str(kwargs.get("dir"))) == packages.parent:
+            raise PermissionError(13, "Permission denied", str(packages.parent))
+        return real_mkdtemp(*args, **kwargs)  # type: ignore[call-overload,no-any-return]
+
+    monkeypatch.setattr(models.tempfile, "mkdtemp", refuse_parent)
+    path = _zip(tmp_path / "v1.argosmodel", {**GOOD, "pkg/metadata.json":
+                b'{"from_code": "en", "to_code": "zy", "package_version": "1.0"}'})  # fmt: skip
+    try:
+        info = models.install_model(str(path))
+        assert (info.from_code, info.to_code) == ("en", "zy")
+        assert ("en", "zy") in {(m.from_code, m.to_code) for m in list_models()}
+        assert not [p for p in packages.iterdir() if p.name.startswith(".l10n-install-")]
+    finally:
+        models.remove_model("en-zy")

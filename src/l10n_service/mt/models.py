@@ -128,11 +128,18 @@ def _install_atomically(path: Path) -> None:
     full disk) left a half-written package that ``models list`` showed and the
     engine then failed to load. The staging folder is a sibling of the package
     folder (same file system, so the rename is atomic) and not inside it, where
-    it would be listed as a package."""
+    argostranslate's own listing would meet it while it is unpacked. Where that
+    parent cannot be written (the package folder is a volume's mount point, as in
+    the container image: ``/`` is not the user's), the staging folder is a dot
+    folder inside the package folder instead: it holds the package one level down,
+    with no ``metadata.json`` of its own, so our listing never takes it for one."""
     packages = argos_packages.packages_dir()
     packages.mkdir(parents=True, exist_ok=True)
     with argos_packages.packages_lock:
-        staging = Path(tempfile.mkdtemp(prefix=".l10n-install-", dir=packages.parent))
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=".l10n-install-", dir=packages.parent))
+        except PermissionError:
+            staging = Path(tempfile.mkdtemp(prefix=".l10n-install-", dir=packages))
         try:
             try:
                 with zipfile.ZipFile(path) as archive:
