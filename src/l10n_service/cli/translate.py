@@ -188,8 +188,10 @@ def jobs_wait(
     root: RootOption = Path("."),
 ) -> None:
     """Wait for jobs with a progress bar."""
-    for job in _wait_with_progress(workspace(root), job_ids, None, resume_after):
-        console.print(f"job {job.id}: {job.state}", markup=False)
+    jobs = _wait_with_progress(workspace(root), job_ids, None, resume_after)
+    # One print for all the lines: rich renders each call, and a call per job cost
+    # more than the waiting itself on hundreds of jobs.
+    console.print("\n".join(f"job {job.id}: {job.state}" for job in jobs), markup=False)
 
 
 @jobs_app.command("resume")
