@@ -1,6 +1,7 @@
-"""``l10n --help`` and ``l10n status`` start without the heavy libraries: the web
-framework, the queue, the MT engines, the merge's numpy and the memory's
-SQLAlchemy are imported by the commands that use them, not by every command."""
+"""``l10n --help``, ``l10n status`` and ``l10n jobs wait`` start without the heavy
+libraries: the web framework, the queue, the MT engines, the merge's numpy and the
+memory's SQLAlchemy are imported by the commands that use them, not by every
+command. Counted in modules, never in seconds."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import sys
 
 import pytest
 
+from l10n_service.services.jobs_store import JobStore
 from l10n_service.workspace import Workspace
 
 HEAVY = ("fastapi", "starlette", "uvicorn", "celery", "kombu", "argostranslate", "ctranslate2",
@@ -22,19 +24,22 @@ try:
     app(sys.argv[1:], standalone_mode=False)
 except SystemExit:
     pass
-heavy = sorted({m.split('.')[0] for m in sys.modules} & set(json.loads('%s')))
-sys.stderr.write('HEAVY=' + json.dumps(heavy) + '\\n')
+sys.stderr.write('MODULES=' + json.dumps(sorted(sys.modules)) + '\\n')
 """
 
 
-def _heavy_imports(*args: str) -> list[str]:
-    probe = _PROBE % json.dumps(HEAVY)
+def _modules(*args: str) -> tuple[list[str], str]:
+    """Every module the command imported, and what it printed."""
     result = subprocess.run(
-        [sys.executable, "-c", probe, *args], capture_output=True, text=True, check=True
+        [sys.executable, "-c", _PROBE, *args], capture_output=True, text=True, check=True
     )
-    line = next(x for x in result.stderr.splitlines() if x.startswith("HEAVY="))
-    found: list[str] = json.loads(line.removeprefix("HEAVY="))
-    return found
+    line = next(x for x in result.stderr.splitlines() if x.startswith("MODULES="))
+    found: list[str] = json.loads(line.removeprefix("MODULES="))
+    return found, result.stdout
+
+
+def _heavy_imports(*args: str, heavy: tuple[str, ...] = HEAVY) -> list[str]:
+    return sorted({m.split(".")[0] for m in _modules(*args)[0]} & set(heavy))
 
 
 @pytest.mark.parametrize("args", [("--help",), ("status",), ("status", "--json")])
@@ -46,3 +51,23 @@ def test_light_commands_import_no_heavy_library(ws: Workspace, args: tuple[str, 
 def test_the_probe_sees_a_heavy_import(ws: Workspace) -> None:
     """The check itself works: a merge into a new language does import its matcher."""
     assert "rapidfuzz" in _heavy_imports("update", "--lang", "fr", "--root", str(ws.root))
+
+
+def test_waiting_on_jobs_imports_the_job_store_only(ws: Workspace) -> None:
+    """What ``translate --wait`` runs while the workers translate: a client that
+    polls job files needs neither the queue (unless it re-sends stalled chunks), nor
+    the catalog parser, the formats' parsers, the engines or the memory."""
+    store = JobStore(ws)
+    ids = [
+        store.new(slug="post", lang=lang, engine="pseudo", queue="mt", segments=0, chunks=0).id
+        for lang in ("de", "fr")
+    ]
+    modules, out = _modules("jobs", "wait", *ids, "--root", str(ws.root))
+    assert out.splitlines() == [f"job {job_id}: done" for job_id in ids]
+    heavy = (*HEAVY, "markdown_it", "lxml", "polib", "pysbd", "jinja2", "psycopg")
+    assert sorted({m.split(".")[0] for m in modules} & set(heavy)) == []
+    ours = {m for m in modules if m.startswith("l10n_service.")}
+    assert "l10n_service.services.waiting" in ours
+    for planner in ("services.machine", "services.memory", "services.catalogs", "catalog",
+                    "jobs.app", "mt", "tm"):  # fmt: skip
+        assert f"l10n_service.{planner}" not in ours

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from l10n_service.services.jobs_store import Job, JobStore
-from l10n_service.services.machine import wait_for
+from l10n_service.services.waiting import wait_for
 from l10n_service.workspace import Workspace
 
 JOBS = 120

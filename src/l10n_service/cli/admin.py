@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from ..errors import InputError
 from .base import RootOption, console, err, models_app, split, tm_app, tokens_app, workspace
@@ -119,6 +118,8 @@ def tokens_list(
 
     def when(stamp: float | None) -> str:
         return time.strftime("%Y-%m-%d %H:%M", time.localtime(stamp)) if stamp else ""
+
+    from rich.table import Table
 
     table = Table("id", "name", "role", "languages", "created", "revoked", box=None)
     for r in records:

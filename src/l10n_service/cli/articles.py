@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 from ..core.formats import formats, names_phrase
 from ..errors import InputError, NotFoundError
@@ -78,6 +77,8 @@ def add(
 
 
 def _explain(ws: Workspace, slug: str) -> None:
+    from rich.table import Table
+
     from ..services.articles import explain_article
 
     table = Table("line/id", "type", "text", "why", box=None)
@@ -211,6 +212,8 @@ def status(
         )  # fmt: skip
     recent = jobs[-10:]
     if recent:
+        from rich.table import Table
+
         jt = Table("job", "article", "lang", "engine", "state", "chunks", "seg/s", title="jobs")
         for j in recent:
             jt.add_row(j.id, j.slug, j.lang, _engine(j.engine), j.state,

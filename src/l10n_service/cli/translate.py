@@ -8,14 +8,15 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from ..errors import InputError
-from ..workspace import Workspace
 from .base import RootOption, app, console, err, jobs_app, split, workspace
+
+if TYPE_CHECKING:
+    from ..workspace import Workspace
 
 
 def _embedded_worker(ws: Workspace, queues: list[str]) -> subprocess.Popen[bytes]:
@@ -63,13 +64,9 @@ def translate(
     if not langs:
         raise InputError("--to needs at least one language")
     from ..jobs.dispatch import send_chunks
-    from ..services.machine import start_job
+    from ..services.machine import start_jobs
 
-    jobs = [
-        start_job(ws, slug, lang, engine=engine, dispatch=send_chunks)
-        for slug in slugs
-        for lang in langs
-    ]
+    jobs = start_jobs(ws, slugs, langs, engine=engine, dispatch=send_chunks)
     _print_notice(jobs)
     embedded = load_settings().embedded
     worker = None
@@ -118,9 +115,17 @@ def _wait_with_progress(
     worker: subprocess.Popen[bytes] | None,
     resume_after: float | None = None,
 ) -> list[Any]:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
     from ..errors import JobError
-    from ..jobs.dispatch import send_chunks
-    from ..services.machine import wait_for
+    from ..services.waiting import wait_for
+
+    # Only a client that re-sends stalled chunks needs the queue's side.
+    dispatch = None
+    if resume_after is not None:
+        from ..jobs.dispatch import send_chunks
+
+        dispatch = send_chunks
 
     # One summary bar; a bar per job too only on a terminal with a row for each.
     # Redrawn once per poll (no refresh thread): hundreds of bars redrawn ten times a
@@ -158,9 +163,7 @@ def _wait_with_progress(
                     progress.update(bars[job.id], completed=done)
             progress.refresh()
 
-        return wait_for(
-            ws, job_ids, on_progress=show, resume_after=resume_after, dispatch=send_chunks
-        )
+        return wait_for(ws, job_ids, on_progress=show, resume_after=resume_after, dispatch=dispatch)
 
 
 @jobs_app.command("list")
@@ -185,8 +188,10 @@ def jobs_wait(
     root: RootOption = Path("."),
 ) -> None:
     """Wait for jobs with a progress bar."""
-    for job in _wait_with_progress(workspace(root), job_ids, None, resume_after):
-        console.print(f"job {job.id}: {job.state}", markup=False)
+    jobs = _wait_with_progress(workspace(root), job_ids, None, resume_after)
+    # One print for all the lines: rich renders each call, and a call per job cost
+    # more than the waiting itself on hundreds of jobs.
+    console.print("\n".join(f"job {job.id}: {job.state}" for job in jobs), markup=False)
 
 
 @jobs_app.command("resume")

@@ -15,12 +15,12 @@ passes in, ``jobs.dispatch.send_chunks`` in production).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..catalog.store import read_po
-from ..core.glossary import restore_terms
+from ..core.glossary import Glossary, restore_terms
 from ..core.post_edit import machine_text_line, without_machine_text
 from ..core.provenance import provenance_line
 from ..core.states import FUZZY_FLAG, MACHINE_FLAG, MT_COMMENT_PREFIX
@@ -28,12 +28,15 @@ from ..core.tokens import placeholder_problems
 from ..errors import EngineError, JobError
 from ..locking import catalog_lock
 from ..mt.base import Engine
-from ..mt.registry import choose, get_engine
+from ..mt.registry import Choice, choose, get_engine
 from ..settings import load_settings
 from ..workspace import Workspace, load_glossary
 from .catalogs import ensure_language
 from .index import write_catalog
 from .jobs_store import Job, JobStore
+
+if TYPE_CHECKING:
+    import polib
 
 __all__ = [
     "Dispatch",
@@ -43,8 +46,8 @@ __all__ = [
     "resume_job",
     "run_engine",
     "start_job",
+    "start_jobs",
     "translate_texts",
-    "wait_for",
 ]
 
 
@@ -98,26 +101,73 @@ def start_job(
     ws: Workspace, slug: str, lang: str, *, engine: str = "auto", dispatch: Dispatch
 ) -> Job:
     """Plan and enqueue one job; a catalog with nothing untranslated makes a done job."""
+    return start_jobs(ws, [slug], [lang], engine=engine, dispatch=dispatch)[0]
+
+
+def start_jobs(
+    ws: Workspace,
+    slugs: Sequence[str],
+    langs: Sequence[str],
+    *,
+    engine: str = "auto",
+    dispatch: Dispatch,
+) -> list[Job]:
+    """Plan and enqueue a job per article x language, in that order. What the jobs
+    can share is looked up once (the settings, the translation memory, each
+    language's glossary and engine), and each job reads its catalog once: creating
+    N jobs costs N catalog reads, not N article extractions or merges (the index
+    tells ``ensure_language`` a catalog is current) nor N memory connections."""
     # Here, not at the top: the translation memory (SQLAlchemy, numpy) is for planning
-    # a job, and a worker, which imports this module for its tasks, never needs it.
-    from .memory import reuse_exact_matches, source_language
+    # jobs, and a worker, which imports this module for its tasks, never needs it.
+    from .memory import MemoryReuse, source_language
 
     settings = load_settings()
-    source = source_language(ws, slug)  # from the settings: no need to parse the article
-    ensure_language(ws, slug, lang)
-    choice = choose(engine, source, lang)
-    reused = reuse_exact_matches(ws, slug, lang)
-    po = read_po(ws.po_path(slug, lang))
+    store = JobStore(ws)
+    glossaries: dict[str, Glossary] = {}
+    choices: dict[tuple[str, str], Choice] = {}
+    jobs: list[Job] = []
+    with MemoryReuse(ws) as memory:
+        for slug in slugs:
+            source = source_language(ws, slug)  # from the settings: no article parsed
+            for lang in langs:
+                ensure_language(ws, slug, lang)
+                if (source, lang) not in choices:
+                    choices[source, lang] = choose(engine, source, lang)
+                if lang not in glossaries:
+                    glossaries[lang] = load_glossary(ws, lang)
+                reused, po = memory.fill(slug, lang, read_po(ws.po_path(slug, lang)))
+                job = _plan_and_send(
+                    ws, store, slug, lang, source, choices[source, lang], po,
+                    reused=reused, glossary=glossaries[lang],
+                    chunk_size=settings.chunk_size, dispatch=dispatch,
+                )  # fmt: skip
+                jobs.append(job)
+    return jobs
+
+
+def _plan_and_send(
+    ws: Workspace,
+    store: JobStore,
+    slug: str,
+    lang: str,
+    source: str,
+    choice: Choice,
+    po: polib.POFile,
+    *,
+    reused: int,
+    glossary: Glossary,
+    chunk_size: int,
+    dispatch: Dispatch,
+) -> Job:
+    """Cut the catalog's untranslated entries into chunks, store the job and send."""
     pending: dict[str, list[str]] = {}
     for entry in po:
         if not entry.obsolete and not entry.msgstr and not entry.msgid_plural:
             pending.setdefault(entry.msgid, []).append(entry.msgctxt or "")
     sources = list(pending)
-    glossary = load_glossary(ws, lang)
     protected = {text: glossary.protect(text) for text in sources}
-    size = max(1, settings.chunk_size)
+    size = max(1, chunk_size)
     chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
-    store = JobStore(ws)
     job = store.new(
         slug=slug,
         lang=lang,
@@ -259,48 +309,6 @@ def _record(
         )
         if complete and job.finished is None:
             job.finished = time.time()
-
-
-def wait_for(
-    ws: Workspace,
-    job_ids: list[str],
-    *,
-    timeout: float = 3600,
-    resume_after: float | None = None,
-    dispatch: Dispatch | None = None,
-    on_progress: Callable[[list[Job]], None] | None = None,
-    interval: float = 0.5,
-    store: JobStore | None = None,
-) -> list[Job]:
-    """Poll job records until all end: one :meth:`JobStore.poll` per ``interval``
-    for all the jobs (a stat per running job, a read only of the files that
-    changed), so a client waiting on hundreds of jobs stays out of the worker's way.
-    With ``resume_after`` (and the ``dispatch`` to send with), a job that made no
-    progress for that many seconds gets its missing chunks sent again."""
-    if resume_after is not None and dispatch is None:
-        raise JobError("resuming stalled jobs needs a dispatch to send chunks with")
-    store = store or JobStore(ws)
-    deadline = time.monotonic() + timeout
-    progress: dict[str, tuple[int, float]] = {}
-    seen: dict[str, tuple[tuple[int, int, int], Job]] = {}
-    while True:
-        jobs = store.poll(job_ids, seen)
-        if on_progress:
-            on_progress(jobs)
-        if all(j.state in ("done", "failed", "cancelled") for j in jobs):
-            return jobs
-        now = time.monotonic()
-        for job in jobs:
-            done = len(job.done_chunks)
-            last = progress.get(job.id)
-            if last is None or last[0] != done:
-                progress[job.id] = (done, now)
-            elif dispatch is not None and resume_after is not None and now - last[1] > resume_after:
-                resume_job(ws, job.id, dispatch)
-                progress[job.id] = (done, now)
-        if now > deadline:
-            raise JobError(f"jobs {', '.join(job_ids)} did not finish within {timeout:.0f} s")
-        time.sleep(interval)
 
 
 def cancel_job(ws: Workspace, job_id: str) -> Job:
