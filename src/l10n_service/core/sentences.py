@@ -115,19 +115,46 @@ _TERMINAL = re.compile(r"[.!?…‽。！？．｡؟۔।॥][\"'”’»)\]}」
 def _join_inside_words(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for start, end in spans:
-        if out and _no_end_at(text, out[-1], start):
+        if out and _no_end_at(text, out[-1], start, end):
             start = out.pop()[0]
         out.append((start, end))
     return out
 
 
-def _no_end_at(text: str, previous: tuple[int, int], cut: int) -> bool:
+def _no_end_at(text: str, previous: tuple[int, int], cut: int, next_end: int) -> bool:
     start, end = previous
     if end == cut and text[cut - 1] == "." and _WORD_GOES_ON.match(text, cut):
         return True
     sentence = text[start:end].strip()
+    if _numbered_label(sentence, text[cut:next_end]):
+        return True
     whole_parenthesis = sentence.startswith("(") and sentence.endswith(")")
     return not whole_parenthesis and _TERMINAL.search(text, start, end) is None
+
+
+# A heading's number is not a sentence end: "Chapter 10. Debian and the kernel",
+# "Figure 2. The layout", "Step 3. Run the installer". pysbd cuts after "10." since a
+# capitalised word follows. A "sentence" that is only a label word and a number is a
+# label: after a known label word always (it is never a sentence on its own), after
+# any other capitalised word only in a heading-like line, one whose text after the
+# number has no terminal punctuation ("Windows 10. Fixed crashes"). A number that
+# ends a real sentence has more words before it ("It was released in 2010. The next").
+_LABEL_WORDS = (
+    "chapter|ch|section|sec|part|pt|appendix|figure|fig|table|tab|no|nr|number|vol"
+    "|volume|book|step|lesson|unit|article|art|exercise|example|episode|item|question"
+    "|problem|lecture|module|task"
+)
+_NUMBERED = re.compile(
+    rf"(?:(?P<label>(?i:{_LABEL_WORDS})\.?)|[A-Z][\w-]*)[ \t\u00a0]+"
+    r"(?:\d+(?:\.\d+)*|(?(label)[IVXLCDM]+|(?!)))\."
+)
+
+
+def _numbered_label(sentence: str, after: str) -> bool:
+    match = _NUMBERED.fullmatch(sentence)
+    if match is None:
+        return False
+    return match["label"] is not None or _TERMINAL.search(after) is None
 
 
 # News copy often loses the space after a full stop ("a complex picture.On one
