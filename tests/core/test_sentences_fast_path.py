@@ -49,7 +49,7 @@ def _check(text: str, lang: str = "en") -> None:
         assert _spans(text, lang) == _as_one(text), text
 
 
-@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tricky_texts())
 def test_fast_path_agrees_with_pysbd_on_generated_text(text: str) -> None:
     _check(text)

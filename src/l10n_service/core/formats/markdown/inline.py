@@ -224,13 +224,14 @@ def _line_prefix(source: str, content: Content) -> str:
 
     Only lines ending in ``\\n`` count: a lone ``\\r`` line keeps its prefix as a piece."""
     gaps: list[str] = []
-    for i, ch in enumerate(content.text):
-        if ch != "\n":
-            continue
+    text = content.text
+    i = text.find("\n")
+    while i >= 0:
         term = content.offsets[i]
         after = term + (2 if source.startswith("\r\n", term) else 1)
         if source[after - 1] == "\n":
             gaps.append(source[after : content.offsets[i + 1]])
+        i = text.find("\n", i + 1)
     return _common_prefix(gaps)
 
 
