@@ -346,6 +346,8 @@ def _place_spaces(
     """Each layout space given to the segment it falls in (relative to the segment's
     restored text), or written back into the separator it falls in: separators are
     never translated, so they keep the source's line breaks as they are."""
+    if not spaces:  # most blocks: nothing to place, no segment to restore
+        return [() for _ in split.sources], tuple(split.separators)
     regions: list[tuple[int, int]] = []
     pos = 0
     for k, separator in enumerate(split.separators):
