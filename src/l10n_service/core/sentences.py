@@ -1,7 +1,10 @@
 """Sentence boundaries, from pysbd (rule-based, abbreviation-aware, no model download).
 
-pysbd knows ``Dr. Sharma``, ``U.S.`` and ``e.g.``; we only add a cache because the
-segmenter object is costly to build and articles repeat languages.
+pysbd knows ``Dr. Sharma``, ``U.S.`` and ``e.g.``. Around it: a fast path for text in
+which no sentence can end before its end (most headings, list items and cells: pysbd
+is most of a big document's parse), windows for long blocks, and rules that undo its
+cuts inside words (``foo_*.tar.gz``) and after a heading's label and number
+(``Chapter 10. Debian``) and add one where news copy lost a space.
 """
 
 from __future__ import annotations
@@ -60,8 +63,7 @@ _TRAILING = _ENDS + "\"'”’»)]}」』 \t\n\r\f\v\u00a0"
 # undone pysbd's cuts inside words: any terminal punctuation but a full stop inside a
 # word ("3.10", "foo_*.dsc"; not "e.g. the"), a full stop before a capital letter
 # (the missing-space rule) and, in a text that opens with a parenthesis, a closing
-# one (pysbd ends a sentence after a whole parenthesis:
-# "(see Classes) The method").
+# one (pysbd ends a sentence after a whole parenthesis: "(see Classes) The method").
 _MAY_END = re.compile(f"[{_ENDS[1:]}]|\\.(?![\\w/*~-])|\\.(?=[A-Z])")
 _MAY_END_PAREN = re.compile(f"[{_ENDS})）]")
 # What may follow the last word: closing brackets and quotes, one full stop, question
