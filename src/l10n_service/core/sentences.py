@@ -66,9 +66,9 @@ _TRAILING = _ENDS + "\"'”’»)]}」』 \t\n\r\f\v\u00a0"
 # one (pysbd ends a sentence after a whole parenthesis: "(see Classes) The method").
 _MAY_END = re.compile(f"[{_ENDS[1:]}]|\\.(?![\\w/*~-])|\\.(?=[A-Z])")
 _MAY_END_PAREN = re.compile(f"[{_ENDS})）]")
-# What may follow the last word: closing brackets and quotes, one full stop, question
-# or exclamation mark and a closing quote; whitespace.
-_SAFE_TAIL = re.compile(r"[\"'”’»)\]}」』]*(?:[.!?][\"'”’»]?)?\s*")
+# What may follow the last word: closing brackets and quotes, then one full stop,
+# question or exclamation mark, then whitespace (pysbd cuts "the.|\"").
+_SAFE_TAIL = re.compile(r"[\"'”’»)\]}」』]*[.!?]?\s*")
 
 
 def _one_sentence(text: str) -> bool:
@@ -78,7 +78,7 @@ def _one_sentence(text: str) -> bool:
     table cells and most version strings ("Version 21.7b0", "Python 3.10") take
     this path."""
     body = text.rstrip(_TRAILING)
-    if not _SAFE_TAIL.fullmatch(text, len(body)):  # "the..", "Why?!", "(it.)": pysbd may cut
+    if not _SAFE_TAIL.fullmatch(text, len(body)):  # "the..", "Why?!", "it.)": pysbd may cut
         return False
     pattern = _MAY_END_PAREN if body.lstrip().startswith(("(", "（")) else _MAY_END
     return pattern.search(body) is None
