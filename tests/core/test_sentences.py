@@ -108,3 +108,27 @@ def test_real_documents_have_no_segment_cut_inside_a_word(name: str) -> None:
                 left.source.endswith(".") and not sep and (head.islower() or head.isdigit())
             )
             assert not cut_inside, (left.source[-40:], right.source[:40])
+
+
+@pytest.mark.parametrize(
+    ("name", "heading"),
+    [
+        ("html/debian-faq--kernel.en.html", "Chapter\xa0<1/>.\xa0Debian and the kernel"),
+        (
+            "html/debian-faq--redistributing.en.html",
+            "Chapter\xa0<1/>.\xa0Redistributing Debian GNU/Linux in a commercial product",
+        ),
+        (
+            "text/debian-faq--debian-faq.en.txt-ch1.txt",
+            "Chapter\xa0<1/>.\xa0Definitions and overview",
+        ),
+    ],
+)
+def test_a_chapter_heading_is_one_segment(name: str, heading: str) -> None:
+    """The Debian FAQ's "Chapter 10. Debian and the kernel" was cut after "10."."""
+    path = DATA / "realworld" / name
+    text = path.read_text("utf-8")
+    article = parse_article(text, fmt=detect_format(path.name, text), slug="doc")
+    sources = [s.source for _, s in article.segments()]
+    assert heading in sources
+    assert not any(s.startswith("Chapter") and s.endswith(".") for s in sources), sources

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -97,33 +97,46 @@ def split_segments(pieces: Sequence[Piece], lang: str) -> _Split:
         for piece, (start, end) in zip(pieces, spans, strict=True)
         if not isinstance(piece, Text) and piece.translated is not None
     }
-    # Plain text for the splitter, and where each plain character lies in `masked`.
+    # Plain text for the splitter, and where each piece's plain text starts (in the
+    # plain text and in `masked`), to map sentence bounds back: a Text character to its
+    # own position, an atom's visible text to the whole token.
     plain: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    plain_at: list[int] = []
+    mapped: list[tuple[int, int, bool]] = []  # masked start, masked end, is text
+    length = 0
     for piece, (m_start, m_end) in zip(pieces, spans, strict=True):
         if isinstance(piece, Text):
-            plain.append(piece.text)
-            starts.extend(range(m_start, m_end))
-            ends.extend(range(m_start + 1, m_end + 1))
+            visible = piece.text
         elif piece.role == "atom":
             visible = piece.original.replace("\n", " ") or " "
-            plain.append(visible)
-            starts.extend([m_start] * len(visible))
-            ends.extend([m_end] * len(visible))
+        else:
+            continue
+        plain.append(visible)
+        plain_at.append(length)
+        mapped.append((m_start, m_end, isinstance(piece, Text)))
+        length += len(visible)
     text = "".join(plain)
 
-    depth_at = _pair_depths(masked)
+    def masked_start(at: int) -> int:
+        k = bisect_right(plain_at, at) - 1
+        m_start, _, is_text = mapped[k]
+        return m_start + (at - plain_at[k]) if is_text else m_start
+
+    def masked_end(at: int) -> int:  # of the character before `at`
+        k = bisect_right(plain_at, at - 1) - 1
+        m_start, m_end, is_text = mapped[k]
+        return m_start + (at - plain_at[k]) if is_text else m_end
+
     cuts: list[tuple[int, int]] = []  # (end of sentence, start of next) in masked
     sentences = sentence_spans(text, lang)
-    bounds: list[tuple[int, int]] = []
-    for s, e in sentences:
-        bounds.append((starts[s], ends[e - 1]))
-    for (_, end), (start, _) in itertools.pairwise(bounds):
-        end = _skip_closing(masked, end)
-        start = _back_over_opening(masked, start)
-        if end <= start and depth_at[end] == 0 and not masked[end:start].strip():
-            cuts.append((end, start))
+    if len(sentences) > 1:  # most blocks are one sentence: nothing to map
+        depth_at = _pair_depths(masked)
+        bounds = [(masked_start(s), masked_end(e)) for s, e in sentences]
+        for (_, end), (start, _) in itertools.pairwise(bounds):
+            end = _skip_closing(masked, end)
+            start = _back_over_opening(masked, start)
+            if end <= start and depth_at[end] == 0 and not masked[end:start].strip():
+                cuts.append((end, start))
 
     first = len(masked) - len(masked.lstrip())
     last = len(masked.rstrip())
@@ -186,20 +199,17 @@ def _drop_wordless(
 
 def _pair_depths(masked: str) -> list[int]:
     """Open markup pairs at each position (a cut is only allowed where this is 0)."""
-    depth = [0] * (len(masked) + 1)
+    depth: list[int] = []
     level = 0
     pos = 0
     for match in TOKEN_RE.finditer(masked):
-        for i in range(pos, match.start() + 1):
-            depth[i] = level
+        depth += [level] * (match.start() + 1 - pos)
         token = match.group()
         if not token.endswith("/>"):
             level += -1 if token.startswith("</") else 1
-        for i in range(match.start() + 1, match.end()):
-            depth[i] = -1  # never cut inside a token
+        depth += [-1] * (match.end() - match.start() - 1)  # never cut inside a token
         pos = match.end()
-    for i in range(pos, len(masked) + 1):
-        depth[i] = level
+    depth += [level] * (len(masked) + 1 - pos)
     return depth
 
 
@@ -336,6 +346,8 @@ def _place_spaces(
     """Each layout space given to the segment it falls in (relative to the segment's
     restored text), or written back into the separator it falls in: separators are
     never translated, so they keep the source's line breaks as they are."""
+    if not spaces:  # most blocks: nothing to place, no segment to restore
+        return [() for _ in split.sources], tuple(split.separators)
     regions: list[tuple[int, int]] = []
     pos = 0
     for k, separator in enumerate(split.separators):

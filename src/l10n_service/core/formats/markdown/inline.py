@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Literal
 
 from markdown_it import MarkdownIt, rules_inline
+from markdown_it.common.normalize_url import normalizeLink, validateLink
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -71,7 +72,21 @@ def _make_parser() -> MarkdownIt:
     md.disable("text_join")
     for name, rule in _RECORDED_RULES.items():
         md.inline.ruler.at(name, _recording(rule))
+    # The walker reads link targets from the source, never the normalised ``href``
+    # (percent-encoding, punycode: a tenth of the parse). Whether a target makes a
+    # link at all (``javascript:`` does not) is still decided on the normalised URL;
+    # one without a ``:`` cannot name a scheme, normalised or not.
+    md.normalizeLink = _unchanged  # type: ignore[method-assign]
+    md.validateLink = _valid_target  # type: ignore[method-assign]
     return md
+
+
+def _unchanged(url: str) -> str:
+    return url
+
+
+def _valid_target(url: str) -> bool:
+    return ":" not in url or validateLink(normalizeLink(url))
 
 
 PARSER = _make_parser()
@@ -209,13 +224,14 @@ def _line_prefix(source: str, content: Content) -> str:
 
     Only lines ending in ``\\n`` count: a lone ``\\r`` line keeps its prefix as a piece."""
     gaps: list[str] = []
-    for i, ch in enumerate(content.text):
-        if ch != "\n":
-            continue
+    text = content.text
+    i = text.find("\n")
+    while i >= 0:
         term = content.offsets[i]
         after = term + (2 if source.startswith("\r\n", term) else 1)
         if source[after - 1] == "\n":
             gaps.append(source[after : content.offsets[i + 1]])
+        i = text.find("\n", i + 1)
     return _common_prefix(gaps)
 
 
