@@ -4,13 +4,11 @@ same options is reused, see ``_extract``)."""
 
 from __future__ import annotations
 
-import gc
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from ..core.allocation import gc_paused
 from ..core.formats import (
     ExplainRow,
     Format,
@@ -97,25 +95,12 @@ def _extract(form: Format, text: str, slug: str, lang: str, options: dict[str, A
     last = _last
     if last is not None and last[0] == key and last[1] == text:
         return last[2]
-    with _no_cycle_collection():
+    # The cycle collector's full passes over a big parse's growing heap were 6-8% of
+    # it; reference counting frees everything the parse drops.
+    with gc_paused():
         article = form.extract(text, slug=slug, source_lang=lang, options=options)
     _last = (key, text, article)
     return article
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """A parse allocates millions of short-lived tokens and pieces and keeps what it
-    builds; the cycle collector's full passes over that growing heap were 6-8% of a
-    big document's parse (more, the bigger it is). Reference counting still frees
-    everything; a cycle left over is collected after the parse."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def load_article(ws: Workspace, slug: str) -> Article:
