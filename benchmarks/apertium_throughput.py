@@ -12,6 +12,8 @@
 Segments: the sample article's, in ``--copies`` distinct copies, as one article;
 every path translates the same unique segments. Prints medians of ``--repeat`` runs
 (segments/s) and each path's ratio to (a); the goal for (c) on warm workers is >= 0.8.
+On a shared machine whose load swings within minutes, each warm job also runs right
+after a raw run of its own: the "paired" column is the median of those ratios.
 Then the same for a bigger article (``--big-copies``, 0 to skip), raw pipe and
 default chunks only: at 448 segments the raw pipe needs about a second, so a job's
 fixed costs (creating it, enqueueing, the last chunk's apply) weigh heavily; the
@@ -129,6 +131,7 @@ class CeleryRun:
     apply_busy: float  # seconds inside apply_chunk tasks, likewise
     chunks: int
     enqueue: float  # median seconds from a warm job's creation to all chunks sent
+    paired: float  # median of each warm job's rate / a raw run's just before it
 
 
 def _task_seconds(logs: list[Path], skip: dict[Path, int], task: str) -> float:
@@ -142,7 +145,7 @@ def _task_seconds(logs: list[Path], skip: dict[Path, int], task: str) -> float:
 
 
 def celery_path(
-    source: str, n: int, repeat: int, tmp: Path, *, split: bool, chunk: int | None
+    source: str, texts: list[str], repeat: int, tmp: Path, *, split: bool, chunk: int | None
 ) -> CeleryRun:
     """Jobs through real worker processes: with ``split`` one translates and another
     applies (the production layout), so applying a chunk overlaps translating the
@@ -177,7 +180,11 @@ def celery_path(
     try:
         first = _job(source, env, tmp)[0]
         skip = {log: len(log.read_text().splitlines()) for log in logs}
-        jobs = [_job(source, env, tmp) for _ in range(repeat)]
+        jobs, paired = [], []
+        for _ in range(repeat):
+            raw = raw_pipe(texts, 32)  # the workers idle meanwhile
+            jobs.append(_job(source, env, tmp))
+            paired.append(jobs[-1][0] / raw)
     finally:
         for worker in workers:
             worker.terminate()
@@ -188,17 +195,19 @@ def celery_path(
         warm=statistics.median(rate for rate, _ in jobs),
         translate_busy=_task_seconds(logs, skip, "l10n.translate_chunk") / repeat,
         apply_busy=_task_seconds(logs, skip, "l10n.apply_chunk") / repeat,
-        chunks=-(-n // size),
+        chunks=-(-len(texts) // size),
         enqueue=statistics.median(sent for _, sent in jobs),
+        paired=statistics.median(paired),
     )
 
 
 def measure(
     copies: int, repeat: int, tmp: Path, configs: list[tuple[bool, int | None]]
-) -> tuple[int, dict[str, float], list[str]]:
+) -> tuple[int, dict[str, float], dict[str, float], list[str]]:
     source, texts = article(copies)
     n = len(texts)
     results: dict[str, float] = {}
+    paired: dict[str, float] = {}
     notes: list[str] = []
     for flight in (32, 1) if len(configs) > 2 else (32,):
         rates = [raw_pipe(texts, flight) for _ in range(repeat)]
@@ -208,11 +217,12 @@ def measure(
             naive(texts) for _ in range(repeat)
         )
     for split, chunk in configs:
-        run = celery_path(source, n, repeat, tmp, split=split, chunk=chunk)
+        run = celery_path(source, texts, repeat, tmp, split=split, chunk=chunk)
         name = f"(c) Celery, {'MT + apply workers' if split else 'one worker'}, "
         name += f"chunk {chunk or 'default'}"
         results[f"{name}, fresh"] = run.first
         results[f"{name}, warm"] = run.warm
+        paired[f"{name}, warm"] = run.paired
         notes.append(
             f"{name}: per warm job, enqueue {run.enqueue:.2f} s, translate tasks "
             f"{run.translate_busy:.2f} s ({n / run.translate_busy:.0f} seg/s inside the "
@@ -220,15 +230,19 @@ def measure(
             f"({1000 * run.apply_busy / run.chunks:.0f} ms a chunk, {run.chunks} chunks), "
             f"job {n / run.warm:.2f} s"
         )
-    return n, results, notes
+    return n, results, paired, notes
 
 
-def report(n: int, copies: int, repeat: int, results: dict[str, float], notes: list[str]) -> None:
+def report(
+    n: int, copies: int, repeat: int, results: dict[str, float], paired: dict[str, float],
+    notes: list[str],
+) -> None:  # fmt: skip
     ceiling = results["(a) raw pipe, 32 in flight"]
     print(f"\nApertium en->es, {n} segments (sample x{copies}), medians of {repeat}")
-    print(f"{'path':<58} {'seg/s':>8} {'vs (a)':>8}")
+    print(f"{'path':<58} {'seg/s':>8} {'vs (a)':>8} {'paired':>8}")
     for label, rate in results.items():
-        print(f"{label:<58} {rate:>8.1f} {rate / ceiling:>7.2f}x")
+        pair = f"{paired[label]:>7.2f}x" if label in paired else ""
+        print(f"{label:<58} {rate:>8.1f} {rate / ceiling:>7.2f}x {pair}")
     print("\nWhere a warm job's time goes:")
     for note in notes:
         print(f"  {note}")
