@@ -77,6 +77,8 @@ def test_one_connection_serves_every_lock_of_a_process(
     """A catalog write took a new Redis client: a connect and a handshake each time.
     Counted: connections opened for 20 locks in this process, then in a forked child
     (which must not share its parent's socket)."""
+    check = redis.Redis.from_url(lock_env)
+    check.ping()  # connected before counting starts
     opened: list[int] = []
     real = redis.connection.Connection._connect
 
@@ -88,7 +90,7 @@ def test_one_connection_serves_every_lock_of_a_process(
     path = tmp_path / "de.po"
     for _ in range(20):
         with catalog_lock(path):
-            assert redis.Redis.from_url(lock_env).exists(_key(path))
+            assert check.exists(_key(path))
     assert len(opened) <= 1
     pid = os.fork()
     if pid == 0:  # the child: lock, and say how many connections it opened
@@ -102,4 +104,4 @@ def test_one_connection_serves_every_lock_of_a_process(
     assert os.waitstatus_to_exitcode(status) == 0
     with catalog_lock(path):  # the parent's connection still works
         pass
-    assert not redis.Redis.from_url(lock_env).exists(_key(path))
+    assert not check.exists(_key(path))
