@@ -6,13 +6,20 @@
 (c) ours: ``l10n translate --engine apertium --wait`` through Redis and real
     ``l10n worker`` processes, catalog apply included: first job of fresh workers
     (pipeline start-up included), then jobs on the warm ones; one worker for both
-    queues, or an MT worker and an apply worker; default chunks, and chunks of 128.
+    queues, or an MT worker and an apply worker; default chunks (the engine's
+    preference, 128) and ``L10N_CHUNK_SIZE=32`` (the default of other engines).
 
 Segments: the sample article's, in ``--copies`` distinct copies, as one article;
 every path translates the same unique segments. Prints medians of ``--repeat`` runs
 (segments/s) and each path's ratio to (a); the goal for (c) on warm workers is >= 0.8.
+On a shared machine whose load swings within minutes, each warm job also runs right
+after a raw run of its own: the "paired" column is the median of those ratios.
+Then the same for a bigger article (``--big-copies``, 0 to skip), raw pipe and
+default chunks only: at 448 segments the raw pipe needs about a second, so a job's
+fixed costs (creating it, enqueueing, the last chunk's apply) weigh heavily; the
+bigger article shows the ratio once they are spread.
 
-    .venv/bin/python benchmarks/apertium_throughput.py [--copies 3] [--repeat 3]
+    .venv/bin/python benchmarks/apertium_throughput.py [--copies 3] [--big-copies 10] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -94,9 +101,10 @@ def naive(texts: list[str], batch: int = 32) -> float:
     return len(texts) / (time.perf_counter() - start)
 
 
-def _job(source: str, env: dict[str, str], tmp: Path) -> float:
+def _job(source: str, env: dict[str, str], tmp: Path) -> tuple[float, float]:
     """Segments/s of one job, created -> finished, as the job record says (so the
-    ``l10n translate`` process's Celery import and enqueueing count too)."""
+    ``l10n translate`` process's Celery import and enqueueing count too), and the
+    seconds from created to all chunks sent."""
     root = tmp / f"ws-{time.monotonic_ns()}"
     root.mkdir()
     article = tmp / "bench.txt"
@@ -111,7 +119,8 @@ def _job(source: str, env: dict[str, str], tmp: Path) -> float:
     )  # fmt: skip
     job = json.loads(next((root / ".l10n" / "jobs").glob("*.json")).read_text())
     assert job["state"] == "done" and not job["failed"], job
-    return int(job["segments"]) / float(job["finished"] - job["created"])
+    rate = int(job["segments"]) / float(job["finished"] - job["created"])
+    return rate, float(job["dispatched"] - job["created"])
 
 
 @dataclass
@@ -121,6 +130,8 @@ class CeleryRun:
     translate_busy: float  # seconds inside translate_chunk tasks, warm jobs, per job
     apply_busy: float  # seconds inside apply_chunk tasks, likewise
     chunks: int
+    enqueue: float  # median seconds from a warm job's creation to all chunks sent
+    paired: float  # median of each warm job's rate / a raw run's just before it
 
 
 def _task_seconds(logs: list[Path], skip: dict[Path, int], task: str) -> float:
@@ -134,7 +145,7 @@ def _task_seconds(logs: list[Path], skip: dict[Path, int], task: str) -> float:
 
 
 def celery_path(
-    source: str, n: int, repeat: int, tmp: Path, *, split: bool, chunk: int | None
+    source: str, texts: list[str], repeat: int, tmp: Path, *, split: bool, chunk: int | None
 ) -> CeleryRun:
     """Jobs through real worker processes: with ``split`` one translates and another
     applies (the production layout), so applying a chunk overlaps translating the
@@ -145,11 +156,16 @@ def celery_path(
     redis.Redis.from_url(REDIS).flushdb()
     env = {k: v for k, v in os.environ.items() if not k.startswith("L10N_")}
     env["L10N_BROKER_URL"] = REDIS
-    size = chunk or 32
-    env["L10N_CHUNK_SIZE"] = str(size)
+    from l10n_service.mt.apertium import ApertiumEngine
+    from l10n_service.services.machine import chunk_size
+
+    size = chunk_size(chunk, ApertiumEngine.chunk_size)
+    if chunk:
+        env["L10N_CHUNK_SIZE"] = str(chunk)
     worker_root = tmp / "worker"
     worker_root.mkdir(exist_ok=True)
-    layout = ["mt.en-es", "apply"] if split else ["mt.en-es,apply"]
+    queue = ApertiumEngine.queue_for("en", "es")  # the engine names its queue
+    layout = [queue, "apply"] if split else [f"{queue},apply"]
     logs = [tmp / f"worker-{k}-{time.monotonic_ns()}.log" for k in range(len(layout))]
 
     def start(k: int, queues: str, log: Path) -> subprocess.Popen[bytes]:
@@ -162,9 +178,13 @@ def celery_path(
 
     workers = [start(k, q, log) for k, (q, log) in enumerate(zip(layout, logs, strict=True))]
     try:
-        first = _job(source, env, tmp)
+        first = _job(source, env, tmp)[0]
         skip = {log: len(log.read_text().splitlines()) for log in logs}
-        warm = statistics.median(_job(source, env, tmp) for _ in range(repeat))
+        jobs, paired = [], []
+        for _ in range(repeat):
+            raw = raw_pipe(texts, 32)  # the workers idle meanwhile
+            jobs.append(_job(source, env, tmp))
+            paired.append(jobs[-1][0] / raw)
     finally:
         for worker in workers:
             worker.terminate()
@@ -172,52 +192,78 @@ def celery_path(
             worker.wait()
     return CeleryRun(
         first=first,
-        warm=warm,
+        warm=statistics.median(rate for rate, _ in jobs),
         translate_busy=_task_seconds(logs, skip, "l10n.translate_chunk") / repeat,
         apply_busy=_task_seconds(logs, skip, "l10n.apply_chunk") / repeat,
-        chunks=-(-n // size),
+        chunks=-(-len(texts) // size),
+        enqueue=statistics.median(sent for _, sent in jobs),
+        paired=statistics.median(paired),
     )
+
+
+def measure(
+    copies: int, repeat: int, tmp: Path, configs: list[tuple[bool, int | None]]
+) -> tuple[int, dict[str, float], dict[str, float], list[str]]:
+    source, texts = article(copies)
+    n = len(texts)
+    results: dict[str, float] = {}
+    paired: dict[str, float] = {}
+    notes: list[str] = []
+    for flight in (32, 1) if len(configs) > 2 else (32,):
+        rates = [raw_pipe(texts, flight) for _ in range(repeat)]
+        results[f"(a) raw pipe, {flight} in flight"] = statistics.median(rates)
+    if len(configs) > 2:
+        results["(b) naive: a pipeline per batch of 32"] = statistics.median(
+            naive(texts) for _ in range(repeat)
+        )
+    for split, chunk in configs:
+        run = celery_path(source, texts, repeat, tmp, split=split, chunk=chunk)
+        name = f"(c) Celery, {'MT + apply workers' if split else 'one worker'}, "
+        name += f"chunk {chunk or 'default'}"
+        results[f"{name}, fresh"] = run.first
+        results[f"{name}, warm"] = run.warm
+        paired[f"{name}, warm"] = run.paired
+        notes.append(
+            f"{name}: per warm job, enqueue {run.enqueue:.2f} s, translate tasks "
+            f"{run.translate_busy:.2f} s ({n / run.translate_busy:.0f} seg/s inside the "
+            f"worker), apply tasks {run.apply_busy:.2f} s "
+            f"({1000 * run.apply_busy / run.chunks:.0f} ms a chunk, {run.chunks} chunks), "
+            f"job {n / run.warm:.2f} s"
+        )
+    return n, results, paired, notes
+
+
+def report(
+    n: int, copies: int, repeat: int, results: dict[str, float], paired: dict[str, float],
+    notes: list[str],
+) -> None:  # fmt: skip
+    ceiling = results["(a) raw pipe, 32 in flight"]
+    print(f"\nApertium en->es, {n} segments (sample x{copies}), medians of {repeat}")
+    print(f"{'path':<58} {'seg/s':>8} {'vs (a)':>8} {'paired':>8}")
+    for label, rate in results.items():
+        pair = f"{paired[label]:>7.2f}x" if label in paired else ""
+        print(f"{label:<58} {rate:>8.1f} {rate / ceiling:>7.2f}x {pair}")
+    print("\nWhere a warm job's time goes:")
+    for note in notes:
+        print(f"  {note}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--copies", type=int, default=3)
+    parser.add_argument("--big-copies", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    source, texts = article(args.copies)
-    n = len(texts)
     tmp = Path(tempfile.mkdtemp(prefix="l10n-bench-apertium-"))
-    results: dict[str, float] = {}
-    notes: list[str] = []
+    all_configs = [(False, None), (True, None), (False, 32), (True, 32)]
     try:
-        for flight in (32, 1):
-            rates = [raw_pipe(texts, flight) for _ in range(args.repeat)]
-            results[f"(a) raw pipe, {flight} in flight"] = statistics.median(rates)
-        results["(b) naive: a pipeline per batch of 32"] = statistics.median(
-            naive(texts) for _ in range(args.repeat)
-        )
-        for split, chunk in ((False, None), (True, None), (True, 128)):
-            run = celery_path(source, n, args.repeat, tmp, split=split, chunk=chunk)
-            name = f"(c) Celery, {'MT + apply workers' if split else 'one worker'}, "
-            name += f"chunk {chunk or 'default'}"
-            results[f"{name}, fresh"] = run.first
-            results[f"{name}, warm"] = run.warm
-            notes.append(
-                f"{name}: per warm job, translate tasks {run.translate_busy:.2f} s "
-                f"({n / run.translate_busy:.0f} seg/s inside the worker), apply tasks "
-                f"{run.apply_busy:.2f} s ({1000 * run.apply_busy / run.chunks:.0f} ms a chunk, "
-                f"{run.chunks} chunks), job {n / run.warm:.2f} s"
-            )
+        small = measure(args.copies, args.repeat, tmp, all_configs)
+        report(small[0], args.copies, args.repeat, *small[1:])
+        if args.big_copies:
+            big = measure(args.big_copies, args.repeat, tmp, all_configs[:2])
+            report(big[0], args.big_copies, args.repeat, *big[1:])
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    ceiling = results["(a) raw pipe, 32 in flight"]
-    print(f"\nApertium en->es, {n} segments (sample x{args.copies}), medians of {args.repeat}")
-    print(f"{'path':<58} {'seg/s':>8} {'vs (a)':>8}")
-    for label, rate in results.items():
-        print(f"{label:<58} {rate:>8.1f} {rate / ceiling:>7.2f}x")
-    print("\nWhere a warm job's time goes:")
-    for note in notes:
-        print(f"  {note}")
 
 
 if __name__ == "__main__":

@@ -69,3 +69,39 @@ def test_a_killed_holders_lock_expires_within_the_ttl(
     taker.start()
     taker.join(timeout=300)  # hang guard
     assert acquired.is_set()
+
+
+def test_one_connection_serves_every_lock_of_a_process(
+    lock_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A catalog write took a new Redis client: a connect and a handshake each time.
+    Counted: connections opened for 20 locks in this process, then in a forked child
+    (which must not share its parent's socket)."""
+    check = redis.Redis.from_url(lock_env)
+    check.ping()  # connected before counting starts
+    opened: list[int] = []
+    real = redis.connection.Connection._connect
+
+    def counting(self: redis.connection.Connection) -> object:
+        opened.append(os.getpid())
+        return real(self)
+
+    monkeypatch.setattr(redis.connection.Connection, "_connect", counting)
+    path = tmp_path / "de.po"
+    for _ in range(20):
+        with catalog_lock(path):
+            assert check.exists(_key(path))
+    assert len(opened) <= 1
+    pid = os.fork()
+    if pid == 0:  # the child: lock, and say how many connections it opened
+        code = 1
+        try:
+            with catalog_lock(path):
+                code = 0 if opened.count(os.getpid()) == 1 else 2
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    with catalog_lock(path):  # the parent's connection still works
+        pass
+    assert not check.exists(_key(path))

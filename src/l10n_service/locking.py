@@ -27,6 +27,9 @@ __all__ = ["catalog_lock", "lock_ttl"]
 # How long a writer waits for the catalog (a live holder may write for a while).
 LOCK_TIMEOUT_S = 120
 
+_clients: dict[str, Any] = {}
+_clients_lock = threading.Lock()
+
 
 def lock_ttl() -> float:
     return float(os.environ.get("L10N_LOCK_TTL", "10"))
@@ -43,7 +46,7 @@ def catalog_lock(path: Path) -> Iterator[None]:
             return
         import redis
 
-        client = redis.Redis.from_url(url)
+        client = _client(url)
         ttl = lock_ttl()
         # Not thread-local: the renewal thread must see the owner's token.
         lock = client.lock(
@@ -61,6 +64,20 @@ def catalog_lock(path: Path) -> Iterator[None]:
             # no reason to fail it.
             with contextlib.suppress(redis.exceptions.LockError, redis.exceptions.ConnectionError):
                 lock.release()
+
+
+def _client(url: str) -> Any:
+    """One client (and connection pool) per URL per process: a new client per lock
+    paid a TCP connect and the protocol handshake (three round trips) on every
+    catalog write, 15-20 ms of a chunk's apply on a busy machine. redis-py's pool
+    notices a fork and opens fresh connections in the child."""
+    with _clients_lock:
+        client = _clients.get(url)
+        if client is None:
+            import redis
+
+            client = _clients[url] = redis.Redis.from_url(url)
+        return client
 
 
 @contextlib.contextmanager

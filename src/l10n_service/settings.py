@@ -6,7 +6,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Settings", "load_settings"]
+__all__ = ["DEFAULT_CHUNK_SIZE", "Settings", "load_settings"]
+
+# Segments per MT chunk for engines that state no preference (``Engine.chunk_size``).
+DEFAULT_CHUNK_SIZE = 32
 
 
 @dataclass(frozen=True)
@@ -14,7 +17,7 @@ class Settings:
     broker_url: str | None
     result_backend: str | None
     redis_lock_url: str | None
-    chunk_size: int
+    chunk_size: int | None  # None: each engine's preference, else DEFAULT_CHUNK_SIZE
     reviewer: str
     api_tokens_file: Path | None
 
@@ -38,7 +41,7 @@ def load_settings() -> Settings:
         # no ``amqp://`` result backend to default to).
         result_backend=env.get("L10N_RESULT_BACKEND") or None,
         redis_lock_url=redis_lock,
-        chunk_size=int(env.get("L10N_CHUNK_SIZE", "32")),
+        chunk_size=int(env["L10N_CHUNK_SIZE"]) if env.get("L10N_CHUNK_SIZE") else None,
         reviewer=env.get("L10N_USER") or env.get("USER") or "reviewer",
         api_tokens_file=Path(tokens) if tokens else None,
     )

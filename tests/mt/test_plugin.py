@@ -66,7 +66,7 @@ def test_a_plugin_engine_translates_an_article_end_to_end(
 
 @pytest.fixture
 def broken_plugins(tmp_path: Path) -> Iterator[Path]:
-    """Three broken engine entry points next to the working ones, in this process."""
+    """Four broken engine entry points next to the working ones, in this process."""
     folder = write_distribution(
         tmp_path / "broken",
         "l10n-broken-engines",
@@ -74,12 +74,14 @@ def broken_plugins(tmp_path: Path) -> Iterator[Path]:
             "missing": "l10n_no_such_module:Engine",
             "notanengine": "l10n_broken_engines:NotAnEngine",
             "misnamed": "l10n_broken_engines:Misnamed",
+            "nochunks": "l10n_broken_engines:NoChunks",
         },
         {
             "l10n_broken_engines": (
                 "from l10n_service.mt.pseudo import PseudoEngine\n\n"
                 "class NotAnEngine:\n    pass\n\n"
-                "class Misnamed(PseudoEngine):\n    name = 'something-else'\n"
+                "class Misnamed(PseudoEngine):\n    name = 'something-else'\n\n"
+                "class NoChunks(PseudoEngine):\n    name = 'nochunks'\n    chunk_size = 0\n"
             )
         },
     )
@@ -94,12 +96,13 @@ def test_broken_plugins_are_one_line_each_and_break_nothing_else(
     broken_plugins: Path, workspace: Path
 ) -> None:
     problems = registry.problems()
-    assert len(problems) == 3 and all("\n" not in p for p in problems)
+    assert len(problems) == 4 and all("\n" not in p for p in problems)
     text = "\n".join(problems)
     assert "'missing = l10n_no_such_module:Engine' is broken: ModuleNotFoundError" in text
     assert "'notanengine = l10n_broken_engines:NotAnEngine' is broken: " in text
     assert "is not an l10n_service.mt.base.Engine subclass" in text
     assert "Misnamed.name is 'something-else', not the entry point's name 'misnamed'" in text
+    assert "NoChunks.chunk_size must be None or an integer of at least 1" in text
     assert {"argos", "pseudo", "shout"} <= set(registry.available_engines())
     assert "missing" not in registry.engine_choices()
     with pytest.raises(EngineUnavailable, match="'missing = l10n_no_such_module:Engine'"):
@@ -108,7 +111,7 @@ def test_broken_plugins_are_one_line_each_and_break_nothing_else(
     env = plugin_env(broken_plugins)
     listed = run_cli("models", "list", env=env)
     assert "pseudo: " in listed.stdout
-    assert len([x for x in listed.stderr.splitlines() if x.startswith("warning: ")]) == 3
+    assert len([x for x in listed.stderr.splitlines() if x.startswith("warning: ")]) == 4
     run_cli("add", str(SAMPLE), root=workspace, env=env)
     asked = run_cli("translate", SLUG, "--to", "fr", "--engine", "missing", root=workspace,
                     env=env, check=False)  # fmt: skip

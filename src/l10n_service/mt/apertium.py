@@ -146,6 +146,10 @@ class ApertiumEngine(Engine):
     kind: ClassVar[Kind] = "rule-based"
     rank: ClassVar[int] = 50
     batch_size = 128
+    # One chunk fills one batch: the pipeline streams (~2 ms a sentence with 32 in
+    # flight, no per-batch cost), so with chunks of 32 a job spent as long applying
+    # chunks (a whole-catalog read and write each) as translating them.
+    chunk_size: ClassVar[int | None] = 128
 
     def __init__(
         self,

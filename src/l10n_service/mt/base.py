@@ -41,6 +41,15 @@ class Engine(ABC):
     rank: ClassVar[int] = 0
     # The most texts one translate_batch call receives (a chunk is cut to fit).
     batch_size: ClassVar[int] = 32
+    # Segments per chunk (one MT task, then one catalog apply) this engine prefers,
+    # used when the operator set no ``L10N_CHUNK_SIZE``; None: the default (32).
+    # Every chunk costs a task round trip and an apply that reads and writes the
+    # whole catalog, whatever its size; an engine whose cost per segment is small
+    # and flat (a streaming pipeline) loses much of its speed to that with small
+    # chunks, while one whose batches are slow (neural beam search) wants small
+    # chunks for steady progress and cheap re-sends. Only engines that declare it
+    # change their jobs' chunking.
+    chunk_size: ClassVar[int | None] = None
 
     @abstractmethod
     def pairs(self) -> list[tuple[str, str]]:

@@ -68,6 +68,7 @@ class Choice:
     engine: str
     queue: str
     notice: str = ""
+    chunk_size: int | None = None  # the engine's preference (``Engine.chunk_size``)
 
 
 def _one_line(text: object) -> str:
@@ -92,6 +93,9 @@ def _check(name: str, obj: object) -> str:
         return f"{obj.__qualname__}.rank and .batch_size must be integers"
     if obj.batch_size < 1:
         return f"{obj.__qualname__}.batch_size must be at least 1"
+    hint = getattr(obj, "chunk_size", None)
+    if hint is not None and (not isinstance(hint, int) or isinstance(hint, bool) or hint < 1):
+        return f"{obj.__qualname__}.chunk_size must be None or an integer of at least 1"
     return ""
 
 
@@ -207,7 +211,8 @@ def choose(requested: str, source: str, target: str) -> Choice:
                     if engine.real_translation()
                     else fallback_note(engine.name, [(source, target)])
                 )
-                return Choice(engine.name, engine.queue_for(source, target), notice)
+                queue = engine.queue_for(source, target)
+                return Choice(engine.name, queue, notice, engine.chunk_size)
         raise EngineUnavailable(f"no machine-translation engine supports {source} -> {target}")
     engine = get_engine(requested)
     if not engine.supports(source, target):
@@ -216,7 +221,7 @@ def choose(requested: str, source: str, target: str) -> Choice:
             f"engine {requested!r} cannot translate {source} -> {target}"
             + (f"; {hint}" if hint else "")
         )
-    return Choice(engine.name, engine.queue_for(source, target))
+    return Choice(engine.name, engine.queue_for(source, target), chunk_size=engine.chunk_size)
 
 
 def fallback_note(name: str, pairs: list[tuple[str, str]]) -> str:

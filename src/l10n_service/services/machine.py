@@ -29,7 +29,7 @@ from ..errors import EngineError, JobError
 from ..locking import catalog_lock
 from ..mt.base import Engine
 from ..mt.registry import Choice, choose, get_engine
-from ..settings import load_settings
+from ..settings import DEFAULT_CHUNK_SIZE, load_settings
 from ..workspace import Workspace, load_glossary
 from .catalogs import ensure_language
 from .index import write_catalog
@@ -42,6 +42,7 @@ __all__ = [
     "Dispatch",
     "apply_chunk_result",
     "cancel_job",
+    "chunk_size",
     "record_chunk_failure",
     "resume_job",
     "run_engine",
@@ -97,6 +98,26 @@ def run_engine(engine: Engine, source: str, target: str, texts: Sequence[str]) -
     }
 
 
+def chunk_size(configured: int | None, preferred: int | None) -> int:
+    """Segments per chunk: the operator's ``L10N_CHUNK_SIZE`` (``configured``), else
+    the engine's preference (``Engine.chunk_size``), else 32.
+
+    Every chunk costs one apply, which reads and writes the whole catalog under its
+    lock, so a fast engine with small chunks spends as long applying as translating.
+    Two cures were weighed. Coalescing (an apply that holds the lock applies every
+    result that has arrived) needs the results stored where the apply side can see
+    them before their own apply task runs: MT workers share nothing with the
+    workspace but the broker, and an apply worker with one process (the usual
+    layout) never has a second result in hand, so it would coalesce nothing there,
+    while adding a store whose leftovers the supervisor's accounting would have to
+    reconcile. Bigger chunks for the engines that gain from them change nothing
+    else: the same tasks, the same idempotent apply counted once per chunk, the
+    same re-sends; only engines that declare a preference are affected."""
+    if configured is not None:
+        return max(1, configured)
+    return max(1, preferred or DEFAULT_CHUNK_SIZE)
+
+
 def start_job(
     ws: Workspace, slug: str, lang: str, *, engine: str = "auto", dispatch: Dispatch
 ) -> Job:
@@ -139,7 +160,7 @@ def start_jobs(
                 job = _plan_and_send(
                     ws, store, slug, lang, source, choices[source, lang], po,
                     reused=reused, glossary=glossaries[lang],
-                    chunk_size=settings.chunk_size, dispatch=dispatch,
+                    configured_size=settings.chunk_size, dispatch=dispatch,
                 )  # fmt: skip
                 jobs.append(job)
     return jobs
@@ -156,7 +177,7 @@ def _plan_and_send(
     *,
     reused: int,
     glossary: Glossary,
-    chunk_size: int,
+    configured_size: int | None,
     dispatch: Dispatch,
 ) -> Job:
     """Cut the catalog's untranslated entries into chunks, store the job and send."""
@@ -166,7 +187,7 @@ def _plan_and_send(
             pending.setdefault(entry.msgid, []).append(entry.msgctxt or "")
     sources = list(pending)
     protected = {text: glossary.protect(text) for text in sources}
-    size = max(1, chunk_size)
+    size = chunk_size(configured_size, choice.chunk_size)
     chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
     job = store.new(
         slug=slug,
