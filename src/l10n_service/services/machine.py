@@ -101,8 +101,8 @@ def start_job(
     """Plan and enqueue one job; a catalog with nothing untranslated makes a done job."""
     settings = load_settings()
     source = source_language(ws, slug)  # from the settings: no need to parse the article
+    choice = choose(engine, source, lang)  # first: a job that cannot run creates no catalog
     ensure_language(ws, slug, lang)
-    choice = choose(engine, source, lang)
     reused = reuse_exact_matches(ws, slug, lang)
     po = read_po(ws.po_path(slug, lang))
     pending: dict[str, list[str]] = {}
