@@ -1,8 +1,9 @@
 """Jobs survive what production throws at them, on both real brokers (a private
 redis-server and a private rabbitmq-server, see tests/support/brokers.py): a worker's
 main process or a pool child killed with SIGKILL mid-job, a broker restart, a
-translator importing while MT results land. Real worker processes, real
-argostranslate packages, nothing but the broker URL set.
+translator importing while MT results land, a chunk that kills its worker every time.
+Real worker processes, real argostranslate packages (the test plugin engine for the
+poison chunk), nothing but the broker URL set. The job's figures must be exact too.
 
 Nobody runs ``jobs wait --resume-after`` and the Redis visibility timeout stays at its
 900 s default: a job finishes because the supervisor in the apply worker finds what
