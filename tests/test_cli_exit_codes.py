@@ -33,3 +33,11 @@ def test_user_errors_exit_2(added: Path, args: list[str], message: str) -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0]
     assert not (added / ".l10n/jobs").exists() or not list((added / ".l10n/jobs").glob("*.json"))
+
+
+def test_an_engine_without_the_pair_fails_and_creates_no_catalog(added: Path) -> None:
+    result = run_cli("translate", "pyongyang-marathon", "--to", "fi", "--engine", "argos",
+                     root=added, check=False)  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith("error: engine 'argos' cannot translate en -> fi")
+    assert not (added / "locales" / "fi").exists()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import time
 import zipfile
@@ -75,7 +76,8 @@ def test_a_job_nobody_consumes_says_so(
         assert api.json()["waiting"] == "waiting: no worker consumes mt.pseudo"
         status = client.get("/articles/post/status", headers={"Authorization": f"Bearer {secret}"})
         assert status.json()["jobs"][0]["waiting"] == "waiting: no worker consumes mt.pseudo"
-        assert "waiting: no worker consumes mt.pseudo" in client.get("/").text
+        page = client.get("/", headers={"Authorization": f"Bearer {secret}"}).text
+        assert "waiting: no worker consumes mt.pseudo" in page
 
     start_worker("--queues", "mt.pseudo")
     run_cli("jobs", "wait", job["id"], root=ws.root, env=broker_env)
@@ -83,6 +85,34 @@ def test_a_job_nobody_consumes_says_so(
     done = json.loads(run_cli("status", "--json", root=ws.root).stdout)["jobs"][0]
     assert done["state"] == "done" and done["waiting"] is None
     assert "waiting" not in run_cli("status", root=ws.root).stdout
+
+
+def test_the_public_front_page_names_no_queue(ws: Workspace, broker_env: dict[str, str]) -> None:
+    """Anonymous readers see that a language waits for a worker, not which queue
+    of the deployment lacks one; a token holder (API or desk session) sees it all."""
+    run_cli("translate", "post", "--to", "de", "--engine", "pseudo", root=ws.root, env=broker_env)
+    full = "waiting: no worker consumes mt.pseudo, apply"
+    tokens = TokenStore.for_workspace(ws)
+    _, secret = tokens.create("translator", languages=["de"])
+    revoked, gone = tokens.create("admin")
+    tokens.revoke(revoked.id)
+    with TestClient(create_app(ws.root)) as client:
+        for headers in ({}, {"Authorization": f"Bearer {gone}"}, {"Authorization": "Basic x"}):
+            anonymous = client.get("/", headers=headers)
+            assert anonymous.status_code == 200
+            assert "waiting for a translation worker" in anonymous.text
+            assert "mt.pseudo" not in anonymous.text and "no worker consumes" not in anonymous.text
+            assert "Authorization" in anonymous.headers["vary"]
+        with_token = client.get("/", headers={"Authorization": f"Bearer {secret}"})
+        assert full in with_token.text
+        assert with_token.headers["cache-control"].startswith("private")
+        form = client.get("/desk/login")
+        csrf = re.search(r'name="csrf" value="([^"]+)"', form.text)
+        assert csrf is not None
+        login = client.post("/desk/login", data={"token": secret, "csrf": csrf[1], "next": "/desk"},
+                            follow_redirects=False)  # fmt: skip
+        assert login.status_code == 303, login.text
+        assert full in client.get("/").text  # the desk session's cookie
 
 
 def test_worker_without_queues_follows_new_pairs(

@@ -15,7 +15,10 @@ switches let tests make it misbehave in a worker process:
 * ``L10N_SHOUT_FLAKY=FILE``: the first call (while FILE does not exist) creates FILE
   and raises ``TransientEngineError``, as if its helper process had died;
 * ``L10N_SHOUT_BROKEN=1``: every call raises a plain ``EngineError``;
-* ``L10N_SHOUT_CLOSED=FILE``: ``close()`` appends the process id to FILE.
+* ``L10N_SHOUT_CLOSED=FILE``: ``close()`` appends the process id to FILE;
+* ``L10N_SHOUT_KILL=WORD``: a call with a text containing WORD kills its own
+  process with SIGKILL (after a line ``killed`` in the calls file), as a segfault
+  or the kernel's OOM killer would.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ PLUGIN_SOURCE = '''\
 """Shouting: a rule-based toy engine from another package."""
 
 import os
+import signal
 from pathlib import Path
 
 from l10n_service.core.tokens import TOKEN_RE
@@ -58,6 +62,12 @@ class ShoutEngine(Engine):
         if calls:
             with open(calls, "a") as handle:
                 handle.write(f"{len(texts)}\\n")
+        kill = os.environ.get("L10N_SHOUT_KILL")
+        if kill and any(kill in text for text in texts):
+            if calls:
+                with open(calls, "a") as handle:
+                    handle.write("killed\\n")
+            os.kill(os.getpid(), signal.SIGKILL)
         flaky = os.environ.get("L10N_SHOUT_FLAKY")
         if flaky and not Path(flaky).exists():
             Path(flaky).write_text("failed once")

@@ -63,6 +63,15 @@ _bearer = HTTPBearer(
 _CHALLENGE = 'Bearer realm="l10n"'
 
 
+def bearer_token(request: Request, app: AppState) -> TokenRecord | None:
+    """The request's active API token (``Authorization: Bearer``), or None; never
+    refuses: for public pages that show a token holder a little more."""
+    scheme, _, secret = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        return None
+    return app.tokens.authenticate(secret.strip())
+
+
 def require(permission: Permission) -> Callable[..., TokenRecord]:
     """A dependency that admits a token holding ``permission``; for catalog
     permissions the ``lang`` path parameter is checked against a translator's

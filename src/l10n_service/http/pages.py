@@ -6,6 +6,10 @@ translated, approved, from the workspace index), how much of it is machine outpu
 nobody changed (flagged above 50%, like Content Translation), and follow a link to
 the localized page of each published language. Server-rendered HTML with no script
 and no form (the CSP forbids form actions): filters and pages are plain links.
+
+A language whose job waits for a worker says so. Only a reader with an API token
+or a desk session sees which queue lacks a consumer; anonymous readers see
+``PUBLIC_WAITING``, since queue names describe the deployment.
 """
 
 from __future__ import annotations
@@ -18,8 +22,10 @@ from jinja2 import Environment, select_autoescape
 
 from ..core.locales import direction, display_name
 from ..core.post_edit import WARN_SHARE
+from ..services.monitoring import PUBLIC_WAITING
 from .articles import ListParams, article_summaries, page_links
-from .deps import State
+from .deps import State, bearer_token
+from .desk_common import current_viewer
 from .errorpage import HTML_CSP
 from .jobs import waiting_by_language
 
@@ -146,6 +152,9 @@ def _row(row: Any, waiting: str | None = None) -> dict[str, Any]:
 def index(app: State, request: Request, query: ListParams) -> Response:
     prefix = request.scope.get("root_path", "").rstrip("/")
     waiting = waiting_by_language(app.ws)
+    known = bearer_token(request, app) is not None or current_viewer(request, app) is not None
+    if not known:
+        waiting = dict.fromkeys(waiting, PUBLIC_WAITING)
     page, summaries = article_summaries(app, query, prefix)
     articles = [
         {
@@ -185,7 +194,13 @@ def index(app: State, request: Request, query: ListParams) -> Response:
     return Response(
         page_html,
         media_type="text/html; charset=utf-8",
-        headers={"Cache-Control": "no-cache", "Content-Security-Policy": HTML_CSP},
+        headers={
+            # What a token holder sees is for them only; a shared cache keeps the
+            # anonymous page apart from theirs.
+            "Cache-Control": "private, no-cache" if known else "no-cache",
+            "Vary": "Authorization, Cookie",
+            "Content-Security-Policy": HTML_CSP,
+        },
     )
 
 

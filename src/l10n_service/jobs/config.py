@@ -10,10 +10,15 @@ from typing import Any
 
 from ..settings import load_settings
 
-__all__ = ["APPLY_QUEUE", "celery_config"]
+__all__ = ["APPLY_QUEUE", "DELIVERIES_HEADER", "MAX_DELIVERIES", "celery_config"]
 
 # Catalog writes; MT queues are named by the engines (``Engine.queue_for``).
 APPLY_QUEUE = "apply"
+# A chunk that keeps killing its worker (reject_on_worker_lost redelivers it) is
+# given up after this many deliveries instead of looping forever (``jobs.app``).
+MAX_DELIVERIES = 3
+# The message header that carries how often a step of a chunk was delivered.
+DELIVERIES_HEADER = "l10n_deliveries"
 
 
 def workspace_root() -> Path:

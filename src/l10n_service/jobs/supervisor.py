@@ -77,14 +77,20 @@ class CeleryView:
         return Survey(held=frozenset(held), opaque=frozenset(opaque))
 
     def _worker_task_ids(self) -> set[str]:
-        inspect = app.control.inspect(timeout=self.inspect_timeout)
-        ids: set[str] = set()
-        for ask in (inspect.active, inspect.reserved, inspect.scheduled):
-            for tasks in (ask() or {}).values():
-                for task in tasks:
-                    request = task.get("request", task)  # scheduled ones are wrapped
-                    if request.get("id"):
-                        ids.add(str(request["id"]))
+        # A connection of its own, not one from the app's pool: on Redis the replies
+        # are awaited with a BRPOP, and a pool child forked meanwhile (after a child
+        # died, or was recycled) runs kombu's after-fork cleanup of the pool, which
+        # reads that BRPOP's reply on the inherited socket and hangs before the child
+        # ever starts; Celery kills it after 30 s and forks another, again and again.
+        with app.connection_for_write() as connection:
+            inspect = app.control.inspect(timeout=self.inspect_timeout, connection=connection)
+            ids: set[str] = set()
+            for ask in (inspect.active, inspect.reserved, inspect.scheduled):
+                for tasks in (ask() or {}).values():
+                    for task in tasks:
+                        request = task.get("request", task)  # scheduled ones are wrapped
+                        if request.get("id"):
+                            ids.add(str(request["id"]))
         return ids
 
     def _waiting_ids(self, queue: str) -> set[str] | None:

@@ -65,6 +65,36 @@ class Job:
     dispatched: float | None = None
     # Chunk (as a string: JSON keys) -> how often the supervisor found it lost.
     lost: dict[str, int] = field(default_factory=dict)
+    # Chunk -> the entries (msgctxt) it was counted failed for when it was given up
+    # whole (its translation failed for good, or it was lost or redelivered too
+    # often). A copy of it applied later all the same replaces that count.
+    given_up: dict[str, list[str]] = field(default_factory=dict)
+
+    def count_chunk(
+        self, chunk: int, *, written: int, skipped: int, failed: dict[str, str],
+        given_up: bool = False,
+    ) -> bool:  # fmt: skip
+        """Count one delivery's outcome of ``chunk``; False when it changed nothing.
+
+        Copies of a chunk arrive in any order (redelivered by the broker, sent again
+        by the supervisor, an errback racing a copy that got through), so the first
+        applied outcome counts and stays; a chunk given up whole counts as failed
+        only until a copy of it is applied after all: the figures say what the
+        catalog holds, whatever the order."""
+        key = str(chunk)
+        if chunk in self.done_chunks:
+            if given_up or key not in self.given_up:
+                return False
+            for ctxt in self.given_up.pop(key):  # a copy got through: undo the failure
+                self.failed.pop(ctxt, None)
+        else:
+            self.done_chunks.append(chunk)
+            if given_up:
+                self.given_up[key] = sorted(failed)
+        self.translated += written
+        self.skipped += skipped
+        self.failed.update(failed)
+        return True
 
     @property
     def progress(self) -> float:

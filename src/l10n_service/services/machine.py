@@ -151,9 +151,10 @@ def start_jobs(
         for slug in slugs:
             source = source_language(ws, slug)  # from the settings: no article parsed
             for lang in langs:
-                ensure_language(ws, slug, lang)
                 if (source, lang) not in choices:
                     choices[source, lang] = choose(engine, source, lang)
+                # After the choice: a job that cannot run creates no catalog.
+                ensure_language(ws, slug, lang)
                 if lang not in glossaries:
                     glossaries[lang] = load_glossary(ws, lang)
                 reused, po = memory.fill(slug, lang, read_po(ws.po_path(slug, lang)))
@@ -308,20 +309,20 @@ def apply_chunk_result(
 def record_chunk_failure(
     root: str, job_id: str, chunk: int, keys: list[dict[str, Any]], reason: str
 ) -> None:
+    """The chunk failed for good: counted failed unless a copy of it is applied (then
+    that copy counts instead, see :meth:`Job.count_chunk`)."""
     failed = {ctxt: reason for key in keys for ctxt in key["contexts"]}
-    _record(Workspace.at(root), job_id, chunk, written=0, skipped=0, failed=failed)
+    _record(Workspace.at(root), job_id, chunk, written=0, skipped=0, failed=failed,
+            given_up=True)  # fmt: skip
 
 
 def _record(
-    ws: Workspace, job_id: str, chunk: int, *, written: int, skipped: int, failed: dict[str, str]
-) -> None:
-    """Count a chunk once, however often it was delivered."""
+    ws: Workspace, job_id: str, chunk: int, *, written: int, skipped: int, failed: dict[str, str],
+    given_up: bool = False,
+) -> None:  # fmt: skip
+    """Count a chunk once, however often and in whatever order its copies arrive."""
     with JobStore(ws).editing(job_id) as job:
-        if chunk not in job.done_chunks:
-            job.done_chunks.append(chunk)
-            job.translated += written
-            job.skipped += skipped
-            job.failed.update(failed)
+        job.count_chunk(chunk, written=written, skipped=skipped, failed=failed, given_up=given_up)
         if job.state == "cancelled":
             return
         complete = len(job.done_chunks) >= job.chunks

@@ -16,11 +16,14 @@ from ..storage import write_atomic
 from ..workspace import Workspace
 from .jobs_store import Job
 
-__all__ = ["Check", "Readiness", "check_workspace", "needs_workers", "readiness", "waiting_note",
-           "waiting_notes"]  # fmt: skip
+__all__ = ["PUBLIC_WAITING", "Check", "Readiness", "check_workspace", "needs_workers", "readiness",
+           "waiting_note", "waiting_notes"]  # fmt: skip
 
 # A job in these states still needs workers.
 _PENDING = ("queued", "running")
+# What an anonymous reader of the public front page sees instead of a waiting note:
+# queue names describe the deployment (engines, pairs, which workers are down).
+PUBLIC_WAITING = "waiting for a translation worker"
 
 
 @dataclass(frozen=True)
