@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path, PurePath
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
@@ -177,6 +177,8 @@ class TestFormatContract:
         max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
     )
     @given(words=sentences, payload=st.sampled_from(["", *PAYLOADS]))
+    @example(words="0__", payload="")  # found by this test: a run of underscores
+    @example(words="x\\__ _y_ a__b", payload="")
     def test_escape_rules_are_idempotent(self, fmt: Format, words: str, payload: str) -> None:
         """Made safe once, a text stays as it is: a re-sanitised translation is equal."""
         source = "See <1>the site</1>, <2/> and more."

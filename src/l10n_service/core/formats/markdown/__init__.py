@@ -58,7 +58,7 @@ _LIVE = re.compile(
     r"(?P<pair>\\[!-/:-@\[-`{-~])"
     r"|(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]*):(?=//)|(?P<www>\bwww)\.(?=\w)"
     r"|(?P<line>^[ \t]*)(?P<lead>[#>+=-]|\d{1,9}(?=[.)]))"
-    r"|(?P<mark>[\[*`~|]|(?<!\w)_|_(?!\w))"
+    r"|(?P<mark>[\[*`~|]|(?<!\w)_+|_+(?!\w))"
     r"|(?P<tail>\\\Z)",
     re.I | re.M,
 )
@@ -83,7 +83,10 @@ def _literal_markdown(piece: str) -> str:
                 return match["line"] + lead + "\\"
             return match["line"] + "\\" + lead
         if match["mark"]:
-            return "\\" + match["mark"]
+            # A run of underscores is escaped whole: escaping only the last of
+            # "0__" gives 0_\_, whose first underscore then stands before a
+            # backslash, so a second pass escaped it too (not idempotent).
+            return "".join("\\" + c for c in match["mark"])
         return "\\\\"
 
     return _LIVE.sub(escape, piece)
