@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -12,6 +12,9 @@ from ..core.formats import formats, names_phrase
 from ..errors import InputError, NotFoundError
 from ..workspace import Workspace
 from .base import RootOption, app, console, err, short, split, workspace
+
+if TYPE_CHECKING:
+    from ..core.listing import StatusRow
 
 # The registered formats, for help texts (registering a format changes them).
 _FORMAT_LABELS = ", ".join(fmt.label for fmt in formats())
@@ -142,12 +145,12 @@ _STATUS_COLUMNS = (
 )  # fmt: skip
 
 
-def _share(share: float | None) -> str:
-    from ..core.post_edit import WARN_SHARE
-
+def _share(share: float | None, warn: float) -> str:
+    """``warn`` is passed in: an import statement here ran once per row, and at
+    30,000 catalogs that lookup was a tenth of ``status``."""
     if share is None:
         return "-"
-    return f"{share:.0%}" + (" (!)" if share > WARN_SHARE else "")
+    return f"{share:.0%}" + (" (!)" if share > warn else "")
 
 
 def _engine(name: str) -> str:
@@ -194,16 +197,19 @@ def status(
     header += [name.rjust(w) for name, w in zip(_STATUS_COLUMNS[1:], widths[1:], strict=True)]
     line = f"{{:<{width}}}  {{:<{lang_width}}}  " + "  ".join(f"{{:>{w}}}" for w in widths[1:])
     lines = ["catalogs", "  ".join(header)]
+    high: list[tuple[StatusRow, float]] = []
     for r in rows:
+        share = r.machine_share  # computed once per row: 30,000 rows at newsroom scale
+        if share is not None and share > WARN_SHARE:
+            high.append((r, share))
         lines.append(line.format(r.slug, r.lang, r.total, r.untranslated, r.machine,
                                  r.translated, r.approved, r.fuzzy,
-                                 _share(r.machine_share)))  # fmt: skip
+                                 _share(share, WARN_SHARE)))  # fmt: skip
         if len(lines) >= 1000:
             _echo(lines)
     _echo(lines)
-    high = [r for r in rows if (r.machine_share or 0) > WARN_SHARE]
     if high:
-        langs = ", ".join(f"{r.slug} [{r.lang}] {r.machine_share:.0%}" for r in high[:20])
+        langs = ", ".join(f"{r.slug} [{r.lang}] {share:.0%}" for r, share in high[:20])
         more = f" and {len(high) - 20} more" if len(high) > 20 else ""
         err.print(
             f"warning: more than {WARN_SHARE:.0%} of the translated entries are unmodified "
