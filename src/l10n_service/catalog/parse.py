@@ -286,8 +286,9 @@ def _comment_text(line: str, marker: int) -> str:
     return text[1:] if text[:1] == " " else text
 
 
-def _lean_entry(entry: _Entry) -> polib.POEntry:
-    """The entry without its source text (:attr:`ReadOptions.keep_source`)."""
+def _po_entry(entry: _Entry, comment: str, tcomment: str) -> polib.POEntry:
+    """The entry as a compact polib entry; the full read adds its source snapshot,
+    a template read (:attr:`ReadOptions.keep_source` off) keeps just this."""
     prev = entry.prev
     return new_entry(
         entry.mid or "",
@@ -296,8 +297,8 @@ def _lean_entry(entry: _Entry) -> polib.POEntry:
         entry.mstr_plural,
         entry.ctxt,
         bool(entry.obsolete),
-        "\n".join(entry.comment) if entry.comment else "",
-        "\n".join(entry.tcomment) if entry.tcomment else "",
+        comment,
+        tcomment,
         entry.occurrences,
         entry.flags,
         prev.get("pc") if prev else None,
@@ -512,34 +513,19 @@ class _Parser:
             raise self.fail("an entry without msgid", entry.line)
         if entry.mstr is None and not entry.mstr_plural:
             raise self.fail(f"missing msgstr for the msgid at line {entry.line}", next_line)
+        comment = "\n".join(entry.comment) if entry.comment else ""
+        tcomment = "\n".join(entry.tcomment) if entry.tcomment else ""
+        po_entry = _po_entry(entry, comment, tcomment)
         if not self.keep_source and not (entry.mid == "" and entry.ctxt is None):
-            self._add(entry, _lean_entry(entry))
+            self._add(entry, po_entry)
             return
         sections = entry.sections
         begin = sections[0][1]
         marks = (begin, *[start - begin for _, start in sections[1:]], end - begin)
         shape = tuple([kind for kind, _ in sections[1:]])
         kinds = self.kinds.setdefault(shape, shape)
-        comment = "\n".join(entry.comment) if entry.comment else ""
-        tcomment = "\n".join(entry.tcomment) if entry.tcomment else ""
         prev = entry.prev
         plural = entry.mid_plural or ""
-        po_entry = new_entry(
-            entry.mid,
-            entry.mstr or "",
-            plural,
-            entry.mstr_plural,
-            entry.ctxt,
-            bool(entry.obsolete),
-            comment,
-            tcomment,
-            entry.occurrences,
-            entry.flags,
-            prev.get("pc") if prev else None,
-            prev.get("pm") if prev else None,
-            prev.get("pp") if prev else None,
-            entry.line,
-        )
         snapshot = (
             bool(entry.obsolete),
             tcomment,
