@@ -8,6 +8,7 @@ placeholder stands for, because they cannot see the article while translating.
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -83,7 +84,7 @@ def article_template(article: Article, article_file: str) -> polib.POFile:
 
 def _line_index(source: str) -> Callable[[int], int]:
     """Offset -> 1-based line number, by bisection over the line starts."""
-    starts = [0] + [i + 1 for i, ch in enumerate(source) if ch == "\n"]
+    starts = [0, *itertools.accumulate(len(line) + 1 for line in source.split("\n")[:-1])]
 
     def line_of(offset: int) -> int:
         return bisect.bisect_right(starts, offset)

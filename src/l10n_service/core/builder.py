@@ -84,8 +84,12 @@ def _renumber(
     return TOKEN_RE.sub(sub, masked), local, rewrites
 
 
-def split_segments(pieces: Sequence[Piece], lang: str) -> _Split:
-    """Masked sentences of one block, with the whitespace between them."""
+def split_segments(
+    pieces: Sequence[Piece], lang: str, seen: dict[str, list[tuple[int, int]]] | None = None
+) -> _Split:
+    """Masked sentences of one block, with the whitespace between them. ``seen``
+    holds the sentence bounds of texts already split (one document's: tables, lists
+    and changelogs repeat texts, and the splitter is a pure function of the text)."""
     masked, legend, spans = mask(pieces)
     spelled_at = {
         start: piece.source
@@ -128,7 +132,11 @@ def split_segments(pieces: Sequence[Piece], lang: str) -> _Split:
         return m_start + (at - plain_at[k]) if is_text else m_end
 
     cuts: list[tuple[int, int]] = []  # (end of sentence, start of next) in masked
-    sentences = sentence_spans(text, lang)
+    sentences = seen.get(text) if seen is not None else None
+    if sentences is None:
+        sentences = sentence_spans(text, lang)
+        if seen is not None:
+            seen[text] = sentences
     if len(sentences) > 1:  # most blocks are one sentence: nothing to map
         depth_at = _pair_depths(masked)
         bounds = [(masked_start(s), masked_end(e)) for s, e in sentences]
@@ -267,6 +275,7 @@ def build_article(
     section_id = ""
     section_text = ""
     first_entry: dict[str, str] = {}
+    seen: dict[str, list[tuple[int, int]]] = {}
     for raw in raw_blocks:
         shown, spaces = _unspace(raw.pieces)
         pieces = protect_pieces(shown)
@@ -282,7 +291,7 @@ def build_article(
         if _opens_section(raw):
             section_id, section_text = block_id, _plain(pieces).strip()
 
-        split = split_segments(pieces, source_lang)
+        split = split_segments(pieces, source_lang, seen)
         spacings, separators = _place_spaces(split, spaces)
         segments: list[Segment] = []
         rewrites = split.rewrites or [{} for _ in split.sources]

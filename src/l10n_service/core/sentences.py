@@ -13,7 +13,10 @@ import re
 from functools import lru_cache
 
 import pysbd
+from pysbd.lang.english import English
 from pysbd.languages import LANGUAGE_CODES
+
+from .abbreviations import EnglishProcessor
 
 __all__ = ["sentence_spans"]
 
@@ -95,11 +98,13 @@ def _spans(text: str, lang: str) -> list[tuple[int, int]]:
         return []
     prepared = text.translate(_FOR_PYSBD)
     segmenter = _segmenter(lang)
+    english = segmenter.language_module is English
+    processor = EnglishProcessor(prepared) if english else segmenter.processor(prepared)
     # pysbd's own char_span mode compiles a regex per sentence to find it again;
     # its sentences are substrings in order, so a moving str.find does the same.
     raw: list[tuple[int, int]] = []
     pos = 0
-    for sentence in segmenter.processor(prepared).process():
+    for sentence in processor.process():
         start = prepared.find(sentence, pos)
         if start < 0:
             raw = [(span.start, span.end) for span in segmenter.segment(prepared)]
