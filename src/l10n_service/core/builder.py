@@ -276,10 +276,18 @@ def build_article(
     section_text = ""
     first_entry: dict[str, str] = {}
     seen: dict[str, list[tuple[int, int]]] = {}
+    # A big document repeats blocks (table cells, list items, changelog lines): the
+    # protected pieces and their split are pure functions of the shown pieces.
+    known: dict[tuple[Piece, ...], tuple[list[Piece], _Split | None]] = {}
     for raw in raw_blocks:
         shown, spaces = _unspace(raw.pieces)
-        pieces = protect_pieces(shown)
-        if not _has_words(pieces):
+        shape = tuple(shown)
+        memo = known.get(shape)
+        if memo is None:
+            protected = protect_pieces(shown)
+            memo = known[shape] = (protected if _has_words(protected) else [], None)
+        pieces, split = memo
+        if not pieces:
             continue  # nothing to translate: the block stays in the source as it is
         prefix = _PREFIX[raw.type]
         scope = "" if raw.type in _SECTION_TYPES else section_id
@@ -291,7 +299,9 @@ def build_article(
         if _opens_section(raw):
             section_id, section_text = block_id, _plain(pieces).strip()
 
-        split = split_segments(pieces, source_lang, seen)
+        if split is None:
+            split = split_segments(pieces, source_lang, seen)
+            known[shape] = (pieces, split)
         spacings, separators = _place_spaces(split, spaces)
         segments: list[Segment] = []
         rewrites = split.rewrites or [{} for _ in split.sources]
