@@ -8,9 +8,10 @@ abbreviation into ``∯``; an abbreviation not followed by a full stop anywhere 
 line changes nothing. So only abbreviations found right before a full stop are
 searched, found by looking back from each full stop, and in pysbd's own order, with
 pysbd's own code; lines with a character that matches an ASCII letter only when case
-is ignored (``ſ``, the Kelvin sign, dotted and dotless i) take pysbd's full loop.
+is ignored and that ``str.lower`` leaves alone (``ſ``, dotted and dotless i) take
+pysbd's full loop.
 Its other rules run as compiled patterns (below). ``tests/core/test_abbreviations.py``
-compares this processor with pysbd's on generated and real text.
+compares this processor with pysbd's on made-up and real text.
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ from pysbd.processor import Processor
 
 __all__ = ["EnglishProcessor"]
 
-# Characters outside ASCII that re.IGNORECASE matches to an ASCII letter.
-_FOLDS_TO_ASCII = re.compile("[İıſK]")
+# Characters outside ASCII that re.IGNORECASE matches to an ASCII letter and that
+# str.lower() does not turn into it (the Kelvin sign lowers to "k"; an ASCII "K" here
+# sent every line with a capital K through the full loop).
+_FOLDS_TO_ASCII = re.compile("[İıſ]")
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 
 
