@@ -96,6 +96,13 @@ def test_same_sentences_as_pysbd_on_generated_text(text: str) -> None:
         "The ſt. Louis office. Then K. Smith left. İs. here.",
         "Go to the index. Now.",
         "Call {dr} Me. at home.",
+        "Pick 1. red 2. blue 3. green. End.",  # pysbd's lists: one sentence per item
+        "Steps a. mix b. bake c. eat. Done.",
+        "a. mix b. bake.",
+        "Then i) rest ii) wash. Done.",
+        "Do 1) one 2) two. End.",
+        "Marks ☝ and ♨ go. Next.",
+        "Mark ☝ goes. Next.",
         "",
     ],
 )
