@@ -17,7 +17,7 @@ seconds per MB, the ratio of seconds per MB to the smallest size's (flat = 1.0: 
 work grows linearly) and the peak RSS of the process so far. Goal: flat, and 5 MB
 under 15 s. The 0.5 MB document is the first part of one copy (the changelogs of
 attrs and black come first), not a sample of the whole: 5,533 segments (11,000 a MB,
-against 10,100 a MB at 5 MB), so its rate is the high one.
+against 10,100 a MB at 5 MB).
 
     .venv/bin/python benchmarks/big_documents.py [--sizes 0.5,1,2,5] [--repeat 3]
 """
