@@ -22,12 +22,14 @@ when asked, so a test or a command that sets the environment first is obeyed.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import random
 import shutil
 import threading
 import urllib.request
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -208,10 +210,15 @@ def available_packages(timeout: float = 60.0) -> list[dict[str, Any]]:
 def download(entry: dict[str, Any], timeout: float = 600.0) -> Path:
     """Download an index entry's package into argostranslate's downloads folder
     (kept there, as argostranslate does, so a second install does not fetch it
-    again); its links are tried in random order, as argostranslate does."""
+    again); its links are tried in random order, as argostranslate does.
+
+    A response shorter than its ``Content-Length`` (a mirror that dropped the
+    connection: urllib's reads in pieces return what came, with no error) is a failed
+    link, not a download: kept, it was what every later install found in the cache.
+    For the same reason a cached file that is not a zip archive is fetched again."""
     name = f"{entry.get('type') or 'translate'}-{entry['from_code']}_{entry['to_code']}"
     target = downloads_dir() / f"{name}.argosmodel"
-    if target.exists():
+    if target.exists() and zipfile.is_zipfile(target):
         return target
     links = [str(link) for link in entry.get("links") or []]
     random.shuffle(links)
@@ -225,10 +232,17 @@ def download(entry: dict[str, Any], timeout: float = 600.0) -> Path:
                 partial.open("wb") as out,
             ):
                 shutil.copyfileobj(response, out, 1 << 20)  # streamed: packages reach 100s of MB
-        except (OSError, ValueError) as exc:
+                _check_length(response.headers.get("Content-Length"), out.tell())
+        except (OSError, ValueError, http.client.HTTPException) as exc:
             partial.unlink(missing_ok=True)
             errors.append(f"{link}: {exc}")
             continue
         partial.replace(target)
         return target
     raise EngineUnavailable(f"cannot download {name}: {'; '.join(errors) or 'no links'}")
+
+
+def _check_length(announced: str | None, received: int) -> None:
+    """ValueError when fewer (or more) bytes came than the response announced."""
+    if announced is not None and announced.strip().isdigit() and int(announced) != received:
+        raise ValueError(f"cut short: {received} of {int(announced)} bytes")
