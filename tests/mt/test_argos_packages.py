@@ -5,6 +5,7 @@ install of the pair unpacks. A real HTTP server on this machine serves the links
 from __future__ import annotations
 
 import io
+import json
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ import pytest
 
 from l10n_service.errors import EngineUnavailable
 from l10n_service.mt.argos_packages import download, downloads_dir
+from l10n_service.mt.models import install_model
 
 
 def _package() -> bytes:
@@ -26,16 +28,19 @@ def _package() -> bytes:
 
 
 PACKAGE = _package()
+INDEX = json.dumps([{"from_code": "en", "to_code": "xx", "links": ["x"] * 50}]).encode()
 
 
 class _Mirror(BaseHTTPRequestHandler):
     """``/whole``: the package; ``/cut``: its first half, then the connection closes
-    (the length header announces all of it, as a mirror that drops out mid-file)."""
+    (the length header announces all of it, as a mirror that drops out mid-file);
+    ``/cut/index.json``: a package index, cut short the same way."""
 
     def do_GET(self) -> None:
-        body = PACKAGE if self.path == "/whole" else PACKAGE[: len(PACKAGE) // 2]
+        whole = INDEX if self.path.endswith("/index.json") else PACKAGE
+        body = whole if self.path == "/whole" else whole[: len(whole) // 2]
         self.send_response(200)
-        self.send_header("Content-Length", str(len(PACKAGE)))
+        self.send_header("Content-Length", str(len(whole)))
         self.end_headers()
         self.wfile.write(body)
         self.close_connection = True
@@ -84,3 +89,10 @@ def test_a_cached_file_that_is_no_package_is_fetched_again(mirror: str, cache: P
     assert download(_entry(f"{mirror}/whole")).read_bytes() == PACKAGE
     # A whole one is kept: not fetched again (this entry's one link is cut short).
     assert download(_entry(f"{mirror}/cut")).read_bytes() == PACKAGE
+
+
+def test_an_index_cut_short_is_one_line(mirror: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``l10n models install en-xx`` reading an index that breaks off mid-way."""
+    monkeypatch.setenv("ARGOS_PACKAGE_INDEX", f"{mirror}/cut/")
+    with pytest.raises(EngineUnavailable, match=r"cannot read the package index \(Incomplete"):
+        install_model("en-xx")

@@ -4,6 +4,7 @@ their format), checking a zip before extracting it (argostranslate's own
 
 from __future__ import annotations
 
+import http.client
 import json
 import shutil
 import tempfile
@@ -103,7 +104,8 @@ def _install_from_index(name: str) -> dict[str, object]:
         raise EngineUnavailable(f"{name!r} is neither a .argosmodel file nor a pair like en-de")
     try:
         available = argos_packages.available_packages()
-    except (OSError, RecursionError, ValueError) as exc:
+    # HTTPException: a response that breaks off mid-way (IncompleteRead).
+    except (OSError, RecursionError, ValueError, http.client.HTTPException) as exc:
         raise EngineUnavailable(
             f"cannot read the package index ({type(exc).__name__}); offline? "
             "install from a local .argosmodel file instead"
