@@ -32,6 +32,7 @@ from ..mt.registry import Choice, choose, get_engine
 from ..settings import DEFAULT_CHUNK_SIZE, load_settings
 from ..workspace import Workspace, load_glossary
 from .catalogs import ensure_language
+from .given_up import applied_before
 from .index import write_catalog
 from .jobs_store import Job, JobStore
 
@@ -310,10 +311,20 @@ def record_chunk_failure(
     root: str, job_id: str, chunk: int, keys: list[dict[str, Any]], reason: str
 ) -> None:
     """The chunk failed for good: counted failed unless a copy of it is applied (then
-    that copy counts instead, see :meth:`Job.count_chunk`)."""
-    failed = {ctxt: reason for key in keys for ctxt in key["contexts"]}
-    _record(Workspace.at(root), job_id, chunk, written=0, skipped=0, failed=failed,
-            given_up=True)  # fmt: skip
+    that copy counts instead, see :meth:`Job.count_chunk`), or was applied already
+    without being counted (its worker died in between): then it counts as that copy
+    would have (:mod:`.given_up`). Under the catalog lock, as apply counts."""
+    ws = Workspace.at(root)
+    job = JobStore(ws).get(job_id)
+    path = ws.po_path(job.slug, job.lang)
+    with catalog_lock(path):
+        held = applied_before(read_po(path), job.engine, keys, reason) if path.exists() else None
+        if held is not None:
+            _record(ws, job_id, chunk, written=held.written, skipped=held.skipped,
+                    failed=held.failed)  # fmt: skip
+            return
+        failed = {ctxt: reason for key in keys for ctxt in key["contexts"]}
+        _record(ws, job_id, chunk, written=0, skipped=0, failed=failed, given_up=True)
 
 
 def _record(
