@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..catalog.store import read_po
+from ..core.given_up import applied_before
 from ..core.glossary import Glossary, restore_terms
 from ..core.post_edit import machine_text_line, without_machine_text
 from ..core.provenance import provenance_line
@@ -32,7 +33,6 @@ from ..mt.registry import Choice, choose, get_engine
 from ..settings import DEFAULT_CHUNK_SIZE, load_settings
 from ..workspace import Workspace, load_glossary
 from .catalogs import ensure_language
-from .given_up import applied_before
 from .index import write_catalog
 from .jobs_store import Job, JobStore
 
@@ -313,7 +313,7 @@ def record_chunk_failure(
     """The chunk failed for good: counted failed unless a copy of it is applied (then
     that copy counts instead, see :meth:`Job.count_chunk`), or was applied already
     without being counted (its worker died in between): then it counts as that copy
-    would have (:mod:`.given_up`). Under the catalog lock, as apply counts."""
+    would have (:mod:`..core.given_up`). Under the catalog lock, as apply counts."""
     ws = Workspace.at(root)
     job = JobStore(ws).get(job_id)
     path = ws.po_path(job.slug, job.lang)

@@ -14,17 +14,32 @@ this chunk.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-import polib
-
-from ..core.post_edit import is_unmodified, machine_output
-from ..core.provenance import provenance_field
-from ..core.states import MACHINE_FLAG, MT_COMMENT_PREFIX
+from .post_edit import is_unmodified, machine_output
+from .provenance import provenance_field
+from .states import MACHINE_FLAG, MT_COMMENT_PREFIX
 
 __all__ = ["Applied", "applied_before"]
+
+
+class Entry(Protocol):
+    """What is read of a catalog entry (a ``polib.POEntry``)."""
+
+    @property
+    def msgctxt(self) -> str | None: ...
+    @property
+    def msgid(self) -> str: ...
+    @property
+    def msgstr(self) -> str: ...
+    @property
+    def flags(self) -> Sequence[str]: ...
+    @property
+    def comment(self) -> str | None: ...
+    @property
+    def obsolete(self) -> bool | int: ...
 
 
 @dataclass(frozen=True)
@@ -37,7 +52,7 @@ class Applied:
 
 
 def applied_before(
-    po: Iterable[polib.POEntry], engine: str, keys: Iterable[Mapping[str, Any]], reason: str
+    po: Iterable[Entry], engine: str, keys: Iterable[Mapping[str, Any]], reason: str
 ) -> Applied | None:
     """The chunk's outcome when the catalog holds its own machine text for at least
     one of its entries (an apply wrote them all in one catalog write), else None.
@@ -62,7 +77,7 @@ def applied_before(
     return Applied(written, skipped, failed) if written else None
 
 
-def _own(entry: polib.POEntry, engine: str) -> bool:
+def _own(entry: Entry, engine: str) -> bool:
     if MACHINE_FLAG not in entry.flags or not entry.msgstr:
         return False
     comment = entry.comment or ""
