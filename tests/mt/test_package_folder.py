@@ -117,6 +117,34 @@ def test_packages_of_the_old_layout_are_moved_in_and_served(
     assert json.loads(theirs.stdout) == [f"translate:en-de@{volume / 'packages' / TOP}"]
 
 
+def test_workers_starting_together_move_each_package_once(
+    tmp_path: Path, volume: Path, env: dict[str, str]
+) -> None:
+    """``--scale mt-worker=4`` after an upgrade: every worker lists at start, the
+    renames race, each package moves once and every worker lists them all."""
+    for lang in ("de", "ar", "fr"):
+        built = build_tiny_argos_package(tmp_path / lang, "en", lang, mode="accent")
+        with zipfile.ZipFile(built) as archive:
+            archive.extractall(volume)
+    workers = [
+        subprocess.Popen(
+            [str(Path(sys.executable).parent / "l10n"), "models", "list"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    for worker in workers:
+        out, err = worker.communicate(timeout=300)
+        assert worker.returncode == 0, err
+        assert all(f"en -> {lang}" in out for lang in ("de", "ar", "fr")), out
+        assert "cannot move" not in err
+    assert sorted(p.name for p in volume.iterdir()) == ["packages"]
+    assert len(list((volume / "packages").iterdir())) == 3
+
+
 def test_an_old_layout_package_already_installed_anew_is_left_alone(
     package: Path, volume: Path, env: dict[str, str]
 ) -> None:
