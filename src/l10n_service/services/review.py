@@ -148,10 +148,11 @@ def prune_exports(ws: Workspace, slug: str, lang: str, *, current: Path | None =
             copies.append((path.name, path.stat().st_mtime_ns))
         except FileNotFoundError:
             continue
+    others = settings.exports_keep - 1 if current is not None else settings.exports_keep
     stale = stale_copies(
         copies,
         now_ns=time.time_ns(),
-        keep=settings.exports_keep - (current is not None),
+        keep=others,
         max_age_s=settings.exports_max_age_days * 86_400,
     )
     for name in stale:
