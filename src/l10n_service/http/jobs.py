@@ -1,5 +1,6 @@
-"""Machine-translation jobs over HTTP: enqueue with ``services.machine.start_job``,
-poll the job record.
+"""Machine-translation jobs over HTTP: enqueue with ``services.machine.start_jobs``
+(as ``l10n translate`` does: what the languages share is looked up once), poll the
+job record.
 
 The API only enqueues. Someone must consume the queues: ``l10n worker`` (with
 ``L10N_BROKER_URL`` for Redis, or without it on the embedded SQLite broker in the
@@ -28,7 +29,7 @@ from ..jobs import broker
 from ..jobs.config import APPLY_QUEUE
 from ..jobs.dispatch import send_chunks
 from ..services.jobs_store import Job, JobStore
-from ..services.machine import cancel_job, start_job
+from ..services.machine import cancel_job, start_jobs
 from ..services.monitoring import needs_workers, waiting_notes
 from ..settings import load_settings
 from ..workspace import Workspace, validate_slug
@@ -109,9 +110,7 @@ def create_jobs(
     # Validate every language before enqueueing any, so a typo starts nothing.
     langs = list(dict.fromkeys(normalize_locale(x) for x in body.languages))
     _bind_job_queue(app.ws)
-    jobs = [
-        start_job(app.ws, slug, lang, engine=body.engine, dispatch=send_chunks) for lang in langs
-    ]
+    jobs = start_jobs(app.ws, [slug], langs, engine=body.engine, dispatch=send_chunks)
     if len(jobs) == 1:
         response.headers["Location"] = f"{request.scope.get('root_path', '')}/jobs/{jobs[0].id}"
     return JobsCreated.model_validate(

@@ -10,6 +10,15 @@ predates the machine translation that landed since" look exactly alike. An uploa
 without a stamp has no base: it fills gaps only, and a different human translation
 in the catalog is a conflict (see :mod:`..core.merge`).
 
+Every desk save is a new revision, and so a new copy: when an export writes a copy,
+the catalog's copies that are both older than ``L10N_EXPORTS_MAX_AGE_DAYS`` and not
+among its ``L10N_EXPORTS_KEEP`` newest are deleted (:mod:`..core.retention`). A
+copy's age counts from its last export: exporting a revision again (a review page
+loading it) refreshes it, so the base of a page or file in use is young. Refreshing,
+writing and pruning one catalog's copies take turns under a lock; the readers (an
+import, a desk save) take none, and a copy pruned under them reads as never
+exported (a clean refusal, never a crash).
+
 The import here does not feed the translation memory; callers use
 ``services.catalogs.import_po``, which does.
 """
@@ -18,7 +27,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -30,9 +41,11 @@ from ..catalog.store import ReadOptions, read_po, render_po
 from ..core.locales import normalize_locale
 from ..core.merge import Outcome, Pick
 from ..core.merge_plan import Entry, Plan, keep_orphan, plan_merge, settle
+from ..core.retention import stale_copies
 from ..core.states import APPROVAL_PREFIX, FUZZY_FLAG, MACHINE_FLAG, MT_COMMENT_PREFIX
 from ..errors import ConflictError, NotFoundError, UploadError
 from ..locking import catalog_lock
+from ..settings import load_settings
 from ..storage import write_atomic
 from ..workspace import Workspace, load_glossary, validate_slug
 from .index import write_catalog
@@ -48,6 +61,7 @@ __all__ = [
     "catalog_revision",
     "export_path",
     "export_po",
+    "prune_exports",
 ]
 
 REVISION_HEADER = "X-L10N-Revision"
@@ -111,9 +125,39 @@ def export_po(ws: Workspace, slug: str, lang: str) -> Export:
     po.metadata[REVISION_HEADER] = revision
     data = render_po(po).encode("utf-8")
     stored = export_path(ws, slug, lang, revision)
-    if not stored.exists():
-        write_atomic(stored, data)
+    with catalog_lock(stored.parent):  # not the catalog's lock: no writer waits on this
+        try:
+            os.utime(stored)  # exported again: young again, whatever it was
+        except FileNotFoundError:
+            write_atomic(stored, data)
+            prune_exports(ws, slug, lang, current=stored)
     return Export(slug, lang, revision, data, stored)
+
+
+def prune_exports(ws: Workspace, slug: str, lang: str, *, current: Path | None = None) -> int:
+    """Delete the catalog's export copies that are old and superseded (see the
+    module's docstring); ``current``, the copy just written, is always kept.
+    The caller holds the copies' lock. Returns how many were deleted."""
+    folder = ws.state_dir / "exports" / validate_slug(slug) / lang
+    settings = load_settings()
+    copies: list[tuple[str, int]] = []
+    for path in folder.glob("*.po"):
+        if path == current or not _REVISION.fullmatch(path.stem):
+            continue  # temporary files of a write in progress are not copies
+        try:
+            copies.append((path.name, path.stat().st_mtime_ns))
+        except FileNotFoundError:
+            continue
+    others = settings.exports_keep - 1 if current is not None else settings.exports_keep
+    stale = stale_copies(
+        copies,
+        now_ns=time.time_ns(),
+        keep=others,
+        max_age_s=settings.exports_max_age_days * 86_400,
+    )
+    for name in stale:
+        (folder / name).unlink(missing_ok=True)
+    return len(stale)
 
 
 # --- reading an upload ------------------------------------------------------------------
@@ -161,12 +205,15 @@ def _check_stamp(po: polib.POFile, name: str, slug: str, lang: str) -> None:
 
 def _load_base(ws: Workspace, slug: str, lang: str, revision: str, name: str) -> polib.POFile:
     path = export_path(ws, slug, lang, revision.strip())
-    if not path.exists():
+    try:
+        data = path.read_bytes()  # one read: a copy pruned after a check would crash
+    except FileNotFoundError:  # never written, or pruned
         raise UploadError(
             f"{name}: revision {revision[:12]} was never exported for {slug!r} in {lang!r} "
-            "from this workspace"
-        )
-    return read_po(path)
+            "from this workspace, or its copy was pruned (old and superseded: see "
+            "L10N_EXPORTS_MAX_AGE_DAYS); export the catalog again and carry the work over"
+        ) from None
+    return read_po(data, str(path))
 
 
 def _validate_plan(plan: Plan, uploaded: int, *, name: str, slug: str, lang: str) -> None:
