@@ -2,8 +2,10 @@
 imports) are pruned when an export writes a new one: a copy goes once it is older
 than ``L10N_EXPORTS_MAX_AGE_DAYS`` and not among the catalog's
 ``L10N_EXPORTS_KEEP`` newest. Exporting a revision again (a review page loading it)
-makes its copy young, so the base a page or a translator is working from stays; a
-base pruned anyway is a clean refusal."""
+makes its copy young, so the base a page or a translator is working from stays. A
+translator's file whose base was pruned anyway is merged two ways (it fills gaps;
+a different human translation is a conflict to choose); a desk page whose base was
+pruned is refused with "reload the page"."""
 
 from __future__ import annotations
 
@@ -11,9 +13,11 @@ import os
 import time
 from pathlib import Path
 
+import polib
 import pytest
 
-from l10n_service.errors import InputError, UploadError
+from l10n_service.core.merge import Pick
+from l10n_service.errors import ConflictError, InputError
 from l10n_service.services.catalogs import import_po
 from l10n_service.services.desk import load_page, save_segment
 from l10n_service.services.review import export_po
@@ -72,20 +76,41 @@ def test_exporting_a_revision_again_makes_its_copy_young(ws: Workspace) -> None:
     assert entry(catalog(ws), target).msgstr == "Gespeichert."
 
 
-def test_a_pruned_base_is_a_clean_refusal(ws: Workspace) -> None:
+def test_a_file_whose_base_was_pruned_imports_two_way(ws: Workspace) -> None:
+    first, human, gap = ids(ws)[:3]
+    edit(ws.po_path("post", "de"), human, "Alt.")
     translator = export_po(ws, "post", "de")
     page = load_page(ws, "post", "de")
     assert page.revision == translator.revision
+    po = polib.pofile(translator.data.decode())
+    entry(po, human).msgstr = "Anders."
+    entry(po, gap).msgstr = "Vom Übersetzer."
+    upload = str(po).encode()
     _backdate(translator.stored, 30)
     for n in range(2):
         _new_revision(ws, f"Fassung {n}")
     assert translator.stored.name not in _copies(ws)
     before = ws.po_path("post", "de").read_bytes()
-    with pytest.raises(UploadError, match="or its copy was pruned"):
-        import_po(ws, translator.data, slug="post", lang="de", name="old.po")
-    with pytest.raises(InputError, match="reload the page"):
-        save_segment(ws, "post", "de", entry=ids(ws)[2], text="x", revision=page.revision)
+    # without the base nobody can tell who changed "Alt.": the translator chooses
+    with pytest.raises(ConflictError, match="is not kept here, so the merge is two-way"):
+        import_po(ws, upload, slug="post", lang="de", name="old.po")
     assert ws.po_path("post", "de").read_bytes() == before
+    report = import_po(ws, upload, slug="post", lang="de", name="old.po", prefer=Pick.THEIRS)
+    assert (report.mode, report.base_missing) == ("2-way", translator.revision)
+    assert report.base_revision is None
+    po = catalog(ws)
+    assert entry(po, gap).msgstr == "Vom Übersetzer."
+    assert entry(po, human).msgstr == "Anders."
+    assert entry(po, first).msgstr == "Fassung 1"  # the file's empty entry erases nothing
+    # the desk page made from the pruned revision is told to reload
+    with pytest.raises(InputError, match="reload the page"):
+        save_segment(ws, "post", "de", entry=gap, text="x", revision=page.revision)
+
+
+def test_a_file_with_its_base_kept_imports_three_way(ws: Workspace) -> None:
+    translator = export_po(ws, "post", "de")
+    report = import_po(ws, translator.data, slug="post", lang="de", name="new.po")
+    assert (report.mode, report.base_missing) == ("3-way", None)
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,9 @@ An export is stamped with the revision of the catalog's entries
 base: without it, "the translator emptied this entry" and "the translator's file
 predates the machine translation that landed since" look exactly alike. An upload
 without a stamp has no base: it fills gaps only, and a different human translation
-in the catalog is a conflict (see :mod:`..core.merge`).
+in the catalog is a conflict (see :mod:`..core.merge`). So has a stamped upload
+whose copy this workspace does not hold (exported elsewhere, or pruned): it is
+merged the same two-way, and the report names the stamp (``base_missing``).
 
 Every desk save is a new revision, and so a new copy: when an export writes a copy,
 the catalog's copies that are both older than ``L10N_EXPORTS_MAX_AGE_DAYS`` and not
@@ -17,7 +19,8 @@ copy's age counts from its last export: exporting a revision again (a review pag
 loading it) refreshes it, so the base of a page or file in use is young. Refreshing,
 writing and pruning one catalog's copies take turns under a lock; the readers (an
 import, a desk save) take none, and a copy pruned under them reads as never
-exported (a clean refusal, never a crash).
+exported (a two-way import, or a desk save refused with "reload the page"; never a
+crash).
 
 The import here does not feed the translation memory; callers use
 ``services.catalogs.import_po``, which does.
@@ -203,16 +206,17 @@ def _check_stamp(po: polib.POFile, name: str, slug: str, lang: str) -> None:
         raise UploadError(f"{name}: the file is for article {article!r}, not {slug!r}")
 
 
-def _load_base(ws: Workspace, slug: str, lang: str, revision: str, name: str) -> polib.POFile:
+def _load_base(ws: Workspace, slug: str, lang: str, revision: str) -> polib.POFile | None:
+    """The kept copy of an export, or None when this workspace does not hold it (the
+    file was exported elsewhere, or its copy was pruned as old and superseded): the
+    upload is then merged two ways, as if unstamped, which fills gaps and makes every
+    different human translation a conflict, so a translator's old file still gets in
+    and nothing in the catalog is overwritten unasked."""
     path = export_path(ws, slug, lang, revision.strip())
     try:
         data = path.read_bytes()  # one read: a copy pruned after a check would crash
-    except FileNotFoundError:  # never written, or pruned
-        raise UploadError(
-            f"{name}: revision {revision[:12]} was never exported for {slug!r} in {lang!r} "
-            "from this workspace, or its copy was pruned (old and superseded: see "
-            "L10N_EXPORTS_MAX_AGE_DAYS); export the catalog again and carry the work over"
-        ) from None
+    except FileNotFoundError:  # never written here, or pruned
+        return None
     return read_po(data, str(path))
 
 
@@ -228,13 +232,20 @@ def _validate_plan(plan: Plan, uploaded: int, *, name: str, slug: str, lang: str
         )
 
 
-def _raise_open_conflicts(plan: Plan, name: str, revision: str | None) -> None:
+def _raise_open_conflicts(
+    plan: Plan, name: str, revision: str | None, stamp: str | None
+) -> None:
     if not plan.conflicts:
         return
     conflicts = [step.conflict() for step in plan.conflicts]
     ids = ", ".join(c.id for c in conflicts)
     if revision:
         what = f"changed both in the catalog and in the upload since revision {revision[:12]}"
+    elif stamp:
+        what = (
+            "hold a different human translation in the catalog (the export copy of "
+            f"revision {stamp[:12]} is not kept here, so the merge is two-way)"
+        )
     else:
         what = "hold a different human translation in the catalog (the upload has no stamp)"
     raise ConflictError(
@@ -311,6 +322,7 @@ class ImportReport:
     fuzzy: int = 0  # applied as fuzzy: the source changed since the export
     obsolete: int = 0  # work on sentences removed since the export, kept as obsolete
     resolved: int = 0  # conflicts settled by --ours/--theirs/--take
+    base_missing: str | None = None  # stamped, but its export copy is not kept here
     issues: tuple[Issue, ...] = ()  # QA findings on the entries taken
 
     def to_dict(self) -> dict[str, Any]:
@@ -340,8 +352,9 @@ def _import_upload(
     path = ws.po_path(slug, lang)
     if not path.exists():
         raise NotFoundError(f"no catalog for {slug!r} in {lang!r}; run `l10n update` first")
-    revision = (upload.metadata.get(REVISION_HEADER) or "").strip() or None
-    base = _load_base(ws, slug, lang, revision, name) if revision else None
+    stamp = (upload.metadata.get(REVISION_HEADER) or "").strip() or None
+    base = _load_base(ws, slug, lang, stamp) if stamp else None
+    revision = stamp if base is not None else None
     theirs = [_value(e) for e in upload if not e.obsolete]
     with catalog_lock(path):
         current = read_po(path)
@@ -353,7 +366,7 @@ def _import_upload(
         )
         _validate_plan(plan, len(upload), name=name, slug=slug, lang=lang)
         plan = settle(plan, prefer, take or {})
-        _raise_open_conflicts(plan, name, revision)
+        _raise_open_conflicts(plan, name, revision, stamp)
         changes = plan.changes()
         for step, after in changes:
             _write(active[step.ours.key], step.ours, after)
@@ -370,6 +383,7 @@ def _import_upload(
         unknown=plan.unknown,
         mode="3-way" if plan.three_way else "2-way",
         base_revision=revision,
+        base_missing=stamp if stamp and base is None else None,
         fuzzy=sum(1 for s, _ in changes if s.exported is not None and s.outcome is Outcome.TAKE),
         obsolete=len(plan.orphans),
         resolved=plan.resolved,
