@@ -244,14 +244,16 @@ def write_catalog(
     po: polib.POFile,
     *,
     template: str | _Keep | None = KEEP,
-) -> None:
+) -> tuple[int, bytes]:
     """Write a language catalog and record it in the index: the one way this package
     writes a ``.po``. ``template`` is the hash of the template just merged in
-    (``KEEP`` for writes that did not merge). Call it under the catalog lock."""
+    (``KEEP`` for writes that did not merge). Call it under the catalog lock.
+    Returns the size and SHA-256 digest of what was written (``write_po``)."""
     path = ws.po_path(slug, lang)
     folder = _stamp(path.parent)
-    write_po(po, path)
+    written = write_po(po, path)
     record_catalog(ws, slug, lang, po, template=template, folder_before=folder)
+    return written
 
 
 def record_catalog(

@@ -31,6 +31,7 @@ from ..mt.base import Engine
 from ..mt.registry import Choice, choose, get_engine
 from ..settings import DEFAULT_CHUNK_SIZE, load_settings
 from ..workspace import Workspace, load_glossary
+from .catalog_cache import CatalogCache
 from .catalogs import ensure_language
 from .index import write_catalog
 from .jobs_store import Job, JobStore
@@ -59,6 +60,12 @@ class Dispatch(Protocol):
     def __call__(
         self, root: str, job: Job, plans: Sequence[Mapping[str, Any]], indices: Iterable[int]
     ) -> None: ...
+
+
+# The apply worker's parsed catalogs, kept between the chunks of a job: each apply
+# used to parse the whole catalog again. Checked against the file's content under the
+# catalog lock before each use (:mod:`.catalog_cache`).
+CATALOGS = CatalogCache()
 
 
 def translate_texts(engine_name: str, source: str, target: str, texts: list[str]) -> dict[str, Any]:
@@ -260,7 +267,7 @@ def apply_chunk_result(
     changed = False
     failed: dict[str, str] = {}
     with catalog_lock(path):
-        po = read_po(path)
+        po, size, content = CATALOGS.take(path)
         by_key = {(e.msgctxt or "", e.msgid): e for e in po if not e.obsolete}
         for i, (key, raw) in enumerate(zip(keys, result["translations"], strict=True)):
             msgid, contexts = key["msgid"], key["contexts"]
@@ -299,10 +306,12 @@ def apply_chunk_result(
                 written += 1
                 changed = True
         if changed:
-            write_catalog(ws, job.slug, job.lang, po)
+            size, content = write_catalog(ws, job.slug, job.lang, po)
         # Still under the catalog lock: a redelivered copy of this chunk waits, then
         # finds its work done and the chunk counted, so it can't count it as skipped.
         _record(ws, job_id, chunk, written=written, skipped=skipped, failed=failed)
+        # Only now, all done without an error: ``po`` is what the file holds.
+        CATALOGS.keep(path, po, size, content)
     return {"written": written, "skipped": skipped, "failed": len(failed)}
 
 
