@@ -64,6 +64,41 @@ def test_a_job_parses_its_catalog_once(ws: Workspace, job: Job, cache: CatalogCa
     assert (done.state, done.translated, done.failed) == ("done", 4, {})
 
 
+def test_a_job_counts_its_catalog_once_and_the_index_agrees(
+    ws: Workspace, job: Job, cache: CatalogCache
+) -> None:
+    """Later chunks adjust the counts by the entries they change instead of counting
+    the whole catalog; what the index records is still what the file holds, also
+    when a translator's edit came in between (a re-read counts afresh)."""
+    from l10n_service.catalog.store import read_po
+    from l10n_service.core.model import SegmentState
+    from l10n_service.services import index
+
+    def recorded() -> tuple[int, ...]:
+        row = index.fresh_row(ws, "post", "de")
+        assert row is not None  # the index describes the file as it is now
+        return (row.untranslated, row.machine, row.fuzzy, row.translated, row.approved,
+                row.unmodified_machine)  # fmt: skip
+
+    def counted() -> tuple[int, ...]:
+        counts, unmodified = index.count_catalog(read_po(ws.po_path("post", "de")))
+        states = ("untranslated", "machine", "fuzzy", "translated", "approved")
+        return (*(counts[SegmentState(name)] for name in states), unmodified)
+
+    with mock.patch.object(index, "count_catalog", wraps=index.count_catalog) as spy:
+        _apply(ws, job, 0)
+        _apply(ws, job, 1)
+        assert spy.call_count == 1  # the first apply's write, after a parse
+    assert recorded() == counted()
+    po = read_po(ws.po_path("post", "de"))
+    next(e for e in po if e.msgstr).msgstr = "Von Hand"  # no longer unmodified MT
+    index.write_catalog(ws, "post", "de", po)
+    _apply(ws, job, 2)
+    _apply(ws, job, 3)
+    assert recorded() == counted()
+    assert recorded()[-1] == 3 and cache.parses == 2
+
+
 def test_kept_catalogs_write_the_bytes_that_re_reading_writes(
     ws: Workspace, job: Job, cache: CatalogCache, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -171,8 +206,8 @@ def test_the_cache_keeps_the_catalogs_used_last(tmp_path: Any) -> None:
         paths.append(path)
 
     def use(k: int) -> None:
-        po, size, content = cache.take(paths[k])
-        cache.keep(paths[k], po, size, content)
+        po, content = cache.take(paths[k])
+        cache.keep(paths[k], po, content)
 
     for k in (0, 1, 0, 2):  # 2 pushes out 1, the one used longest ago
         use(k)

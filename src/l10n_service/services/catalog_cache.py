@@ -35,7 +35,9 @@ from ..errors import CatalogError
 if TYPE_CHECKING:
     import polib
 
-__all__ = ["CatalogCache", "digest"]
+    from .index import Counted
+
+__all__ = ["CatalogCache", "Content", "digest"]
 
 # A worker applies to few catalogs at once (a job's chunks come in order); a
 # catalog is kept only up to this size, as parsed objects take ~10x the file's size.
@@ -48,10 +50,13 @@ def digest(data: bytes) -> bytes:
 
 
 @dataclass(frozen=True, slots=True)
-class _Kept:
-    po: polib.POFile
+class Content:
+    """What a kept catalog object describes: the file's size and SHA-256 digest, and
+    its counts (``index.count_catalog``) once a write recorded them."""
+
     size: int
     digest: bytes
+    counted: Counted | None = None
 
 
 class CatalogCache:
@@ -62,12 +67,12 @@ class CatalogCache:
         self.max_bytes = max_bytes
         self.parses = 0  # catalogs parsed by take(): tests count them
         self.reused = 0  # catalogs take() handed out without parsing
-        self._kept: OrderedDict[str, _Kept] = OrderedDict()
+        self._kept: OrderedDict[str, tuple[polib.POFile, Content]] = OrderedDict()
         self._lock = threading.Lock()  # the dict only; the catalog lock guards files
 
-    def take(self, path: Path) -> tuple[polib.POFile, int, bytes]:
-        """The catalog as the file holds it now, with the file's size and digest.
-        Call under the catalog lock. The object is the caller's until ``keep``."""
+    def take(self, path: Path) -> tuple[polib.POFile, Content]:
+        """The catalog as the file holds it now, and what it describes. Call under
+        the catalog lock. The object is the caller's until ``keep``."""
         with self._lock:
             kept = self._kept.pop(str(path), None)
         try:
@@ -76,20 +81,20 @@ class CatalogCache:
             raise CatalogError("no such catalog", str(path)) from None
         except OSError as exc:
             raise CatalogError(f"cannot read: {exc.strerror}", str(path)) from None
-        if kept is not None and len(data) == kept.size and digest(data) == kept.digest:
+        if kept is not None and len(data) == kept[1].size and digest(data) == kept[1].digest:
             self.reused += 1
-            return kept.po, kept.size, kept.digest
+            return kept
         self.parses += 1
         # From the bytes just hashed, so the digest is of exactly what was parsed.
-        return read_po(data, str(path)), len(data), digest(data)
+        return read_po(data, str(path)), Content(len(data), digest(data))
 
-    def keep(self, path: Path, po: polib.POFile, size: int, content: bytes) -> None:
-        """``po`` describes the file at ``path`` whose bytes are ``size`` long with
-        digest ``content`` (as read, or as just written). Call under the catalog lock."""
-        if size > self.max_bytes:
+    def keep(self, path: Path, po: polib.POFile, content: Content) -> None:
+        """``po`` describes the file at ``path`` whose bytes ``content`` describes
+        (as read, or as just written). Call under the catalog lock."""
+        if content.size > self.max_bytes:
             return
         with self._lock:
-            self._kept[str(path)] = _Kept(po, size, content)
+            self._kept[str(path)] = (po, content)
             while len(self._kept) > self.capacity:
                 self._kept.popitem(last=False)
 

@@ -31,9 +31,9 @@ from ..mt.base import Engine
 from ..mt.registry import Choice, choose, get_engine
 from ..settings import DEFAULT_CHUNK_SIZE, load_settings
 from ..workspace import Workspace, load_glossary
-from .catalog_cache import CatalogCache
+from .catalog_cache import CatalogCache, Content
 from .catalogs import ensure_language
-from .index import write_catalog
+from .index import count_entry, write_catalog
 from .jobs_store import Job, JobStore
 
 if TYPE_CHECKING:
@@ -267,7 +267,11 @@ def apply_chunk_result(
     changed = False
     failed: dict[str, str] = {}
     with catalog_lock(path):
-        po, size, content = CATALOGS.take(path)
+        po, content = CATALOGS.take(path)
+        # The counts the index gets, adjusted per changed entry when known: counting
+        # the whole catalog on every chunk's write was O(catalog) per apply.
+        counts = None if content.counted is None else dict(content.counted[0])
+        unmodified = 0 if content.counted is None else content.counted[1]
         by_key = {(e.msgctxt or "", e.msgid): e for e in po if not e.obsolete}
         for i, (key, raw) in enumerate(zip(keys, result["translations"], strict=True)):
             msgid, contexts = key["msgid"], key["contexts"]
@@ -291,6 +295,10 @@ def apply_chunk_result(
                 if entry is None or human or entry.msgstr == text:
                     skipped += 1
                     continue
+                if counts is not None:
+                    state, unchanged = count_entry(entry)
+                    counts[state] -= 1
+                    unmodified -= unchanged
                 entry.msgstr = text
                 entry.flags = [FUZZY_FLAG, MACHINE_FLAG] + [
                     f for f in entry.flags if f not in (FUZZY_FLAG, MACHINE_FLAG)
@@ -303,15 +311,21 @@ def apply_chunk_result(
                 # The machine text itself, so an edit can be measured later.
                 kept = machine_text_line(text, result["provenance"].get("kind"))
                 entry.comment = "\n".join([*notes, line, kept])
+                if counts is not None:
+                    state, unchanged = count_entry(entry)
+                    counts[state] += 1
+                    unmodified += unchanged
                 written += 1
                 changed = True
         if changed:
-            size, content = write_catalog(ws, job.slug, job.lang, po)
+            counted = None if counts is None else (counts, unmodified)
+            size, digest, counted = write_catalog(ws, job.slug, job.lang, po, counted=counted)
+            content = Content(size, digest, counted)
         # Still under the catalog lock: a redelivered copy of this chunk waits, then
         # finds its work done and the chunk counted, so it can't count it as skipped.
         _record(ws, job_id, chunk, written=written, skipped=skipped, failed=failed)
         # Only now, all done without an error: ``po`` is what the file holds.
-        CATALOGS.keep(path, po, size, content)
+        CATALOGS.keep(path, po, content)
     return {"written": written, "skipped": skipped, "failed": len(failed)}
 
 
