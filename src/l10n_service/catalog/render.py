@@ -70,7 +70,7 @@ def _render_string(prefix: str, name: str, value: str, wrap: bool = True) -> str
     width = (WRAP_WIDTH - 1 - (len(prefix) + 1)) if wrap else 1 << 30
     if len(portions) == 1:
         first, newline_end = portions[0]
-        if not first or len(wrap_portion(first, width, len(name) + 1, newline_end)) == 1:
+        if not first or len(wrap_portion(first, width, len(name) + 1, newline_end, 2)) == 1:
             return f'{prefix}{name} "{first}"\n'
     out = [f'{prefix}{name} ""\n']
     for portion, newline_end in portions:
