@@ -109,8 +109,10 @@ def chunk_size(configured: int | None, preferred: int | None) -> int:
     """Segments per chunk: the operator's ``L10N_CHUNK_SIZE`` (``configured``), else
     the engine's preference (``Engine.chunk_size``), else 32.
 
-    Every chunk costs one apply, which reads and writes the whole catalog under its
-    lock, so a fast engine with small chunks spends as long applying as translating.
+    Every chunk costs one apply, which writes the whole catalog under its lock (and
+    reads it, unless the apply worker still holds it from the job's previous chunk:
+    ``CATALOGS``), so a fast engine with small chunks spends as long applying as
+    translating.
     Two cures were weighed. Coalescing (an apply that holds the lock applies every
     result that has arrived) needs the results stored where the apply side can see
     them before their own apply task runs: MT workers share nothing with the
