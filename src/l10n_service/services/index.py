@@ -126,7 +126,11 @@ def count_states(po: polib.POFile) -> dict[SegmentState, int]:
     return count_catalog(po)[0]
 
 
-def count_catalog(po: polib.POFile) -> tuple[dict[SegmentState, int], int]:
+# Active entries by state, and how many hold unmodified machine output.
+Counted = tuple[dict[SegmentState, int], int]
+
+
+def count_catalog(po: polib.POFile) -> Counted:
     """Active entries by state (text still equal to the engine's output counts as
     machine, whatever its flags: :mod:`..core.post_edit`), and how many of those
     with a translation shown hold unmodified machine output."""
@@ -135,12 +139,20 @@ def count_catalog(po: polib.POFile) -> tuple[dict[SegmentState, int], int]:
     for entry in po:
         if entry.obsolete:
             continue
-        comment = entry.comment or ""
-        state = catalog_state(entry.msgstr, entry.flags, entry.tcomment or "", comment)
+        state, unchanged = count_entry(entry)
         counts[state] += 1
-        output = machine_output(entry.msgstr, entry.flags, comment)
-        unmodified += counts_as_unmodified(state, entry.msgstr, output)
+        unmodified += unchanged
     return counts, unmodified
+
+
+def count_entry(entry: polib.POEntry) -> tuple[SegmentState, int]:
+    """One active entry's share of :func:`count_catalog`: a writer that changes a
+    few entries of a catalog it counted before adjusts by these instead of counting
+    the whole catalog again."""
+    comment = entry.comment or ""
+    state = catalog_state(entry.msgstr, entry.flags, entry.tcomment or "", comment)
+    output = machine_output(entry.msgstr, entry.flags, comment)
+    return state, int(counts_as_unmodified(state, entry.msgstr, output))
 
 
 def template_hash(pot: polib.POFile) -> str:
@@ -244,14 +256,20 @@ def write_catalog(
     po: polib.POFile,
     *,
     template: str | _Keep | None = KEEP,
-) -> None:
+    counted: Counted | None = None,
+) -> tuple[int, bytes, Counted]:
     """Write a language catalog and record it in the index: the one way this package
     writes a ``.po``. ``template`` is the hash of the template just merged in
-    (``KEEP`` for writes that did not merge). Call it under the catalog lock."""
+    (``KEEP`` for writes that did not merge); ``counted`` is ``count_catalog(po)``
+    when the caller knows it. Call it under the catalog lock. Returns the size and
+    SHA-256 digest of what was written (``write_po``) and the counts recorded."""
     path = ws.po_path(slug, lang)
     folder = _stamp(path.parent)
-    write_po(po, path)
-    record_catalog(ws, slug, lang, po, template=template, folder_before=folder)
+    size, digest = write_po(po, path)
+    counted = record_catalog(
+        ws, slug, lang, po, template=template, folder_before=folder, counted=counted
+    )
+    return size, digest, counted
 
 
 def record_catalog(
@@ -262,19 +280,22 @@ def record_catalog(
     *,
     template: str | _Keep | None = KEEP,
     folder_before: tuple[int, int] | None = None,
-) -> None:
+    counted: Counted | None = None,
+) -> Counted:
     """Record ``po`` as what the catalog file holds now (it was just written, or
-    found equal to it byte for byte). Call it under the catalog lock."""
+    found equal to it byte for byte), with its counts (``counted``, or counted
+    here). Call it under the catalog lock."""
     lang = normalize_locale(lang)
     path = ws.po_path(slug, lang)
-    counts, unmodified = count_catalog(po)
+    if counted is None:
+        counted = count_catalog(po)
     stamp = _stamp(path)
     after = _stamp(path.parent)
     if stamp is None:  # removed meanwhile: the next check finds out
-        return
+        return counted
     conn = _db(ws)
     with _write(conn):
-        _upsert(conn, slug, lang, stamp, (counts, unmodified), None, template)
+        _upsert(conn, slug, lang, stamp, counted, None, template)
         if folder_before is not None and after is not None:
             # Our own rename changed the folder's mtime: move the recorded one along,
             # unless someone else had changed it before us (then a check re-reads).
@@ -282,6 +303,7 @@ def record_catalog(
                 "UPDATE meta SET value = ? WHERE key = ? AND value = ?",
                 (str(after[1]), _dir_key(ws, path.parent), str(folder_before[1])),
             )
+    return counted
 
 
 def fresh_row(ws: Workspace, slug: str, lang: str) -> CatalogRow | None:
