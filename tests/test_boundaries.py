@@ -27,7 +27,7 @@ OWNERS = {
     "starlette": ("http/",),
     "uvicorn": ("cli/servers.py", "http/"),
     "polib": ("catalog/", "services/", "tm/"),
-    "redis": ("locking.py", "jobs/", "http/"),
+    "redis": ("locking.py", "job_events.py", "jobs/", "http/"),
     "sqlalchemy": ("tm/", "jobs/"),
     "prometheus_client": ("services/metrics.py",),
     "sqlite3": ("services/index.py",),
