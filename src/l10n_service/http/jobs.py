@@ -46,14 +46,15 @@ _JOB_ID = re.compile(r"^[a-z0-9]{1,64}$")
 
 
 def _bind_job_queue(ws: Workspace) -> None:
-    """Make sure the process-global Celery app publishes to this workspace's queue.
+    """Make sure this workspace's chunks are published to its own queue.
 
-    Without ``L10N_BROKER_URL`` the broker is a SQLite file in the workspace, and
-    ``jobs.config`` picks the workspace from ``L10N_ROOT`` once, when the Celery
-    app is first imported; so set it before that import. ``l10n serve`` runs one
-    workspace per process and always matches; a process that built apps for
-    several workspaces would publish to the first one's queue, which is logged.
-    (With a real broker the queue is shared and each task carries its workspace.)
+    Without ``L10N_BROKER_URL`` the broker is a SQLite file in the workspace, which
+    ``jobs.config`` finds from ``L10N_ROOT``: ``jobs.dispatch`` reads it on every
+    send, but a Celery app (``jobs.app``, if this process imported it) once, at its
+    import; so set it while no app is imported. ``l10n serve`` runs one workspace
+    per process and always matches; a process whose app was built for another
+    workspace is logged. (With a real broker the queue is shared and each task
+    carries its workspace.)
     """
     if not load_settings().embedded:
         return
