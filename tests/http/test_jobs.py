@@ -49,6 +49,8 @@ def test_a_request_for_several_languages_reads_each_catalog_once(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     admin = api.auth(api.token("admin"))
+    # A memory that exists (an unfed workspace has none, and none is opened).
+    TranslationMemory.open(api.root).close()
     counted = Counted(monkeypatch)
     response = api.client.post(
         f"/articles/{SLUG}/jobs", json={"languages": list(NEW), "engine": "pseudo"},
