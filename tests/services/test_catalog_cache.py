@@ -7,6 +7,7 @@ never timed. Real catalogs, the production apply code, the pseudo engine."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from unittest import mock
@@ -119,8 +120,13 @@ def test_kept_catalogs_write_the_bytes_that_re_reading_writes(
     for chunk in range(job.chunks):
         _apply(ws, job, chunk)
         fresh.append(path.read_bytes())
-    assert kept == fresh
+    # The two runs may straddle a minute: the header's revision date is the clock's.
+    assert [_undated(b) for b in kept] == [_undated(b) for b in fresh]
     assert machine.CATALOGS.parses == job.chunks and cache.parses == 1
+
+
+def _undated(data: bytes) -> bytes:
+    return re.sub(rb'"PO-Revision-Date: [^"]*"', b'"PO-Revision-Date: -"', data)
 
 
 def test_a_catalog_rewritten_in_place_between_applies_is_read_again(
