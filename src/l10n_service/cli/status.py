@@ -89,9 +89,9 @@ def status(
     if slug is None:
         summary = status_summary(ws, langs=langs, recheck=recheck)
         everything = as_json or all_catalogs or summary.catalogs <= ATTENTION_LIMIT
-        rows = _only(catalog_status(ws), langs) if everything else list(summary.attention)
+        rows = catalog_status(ws, langs=langs) if everything else list(summary.attention)
     else:
-        rows = _only(catalog_status(ws, slug, recheck=recheck), langs)
+        rows = catalog_status(ws, slug, recheck=recheck, langs=langs)
         if not rows and not ws.has_article(slug):
             raise NotFoundError(f"no article {slug!r} in {ws.root}")
     codes = _codes(langs)
@@ -121,11 +121,6 @@ def _codes(langs: Sequence[str]) -> set[str]:
     from ..core.locales import normalize_locale
 
     return {normalize_locale(code) for code in langs}
-
-
-def _only(rows: list[StatusRow], langs: Sequence[str]) -> list[StatusRow]:
-    wanted = _codes(langs)
-    return [r for r in rows if r.lang in wanted] if wanted else rows
 
 
 def _print_summary(

@@ -20,7 +20,7 @@ import contextlib
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Final
 
@@ -145,25 +145,33 @@ def catalog_rows(
 
 
 def catalog_status(
-    ws: Workspace, slug: str | None = None, *, recheck: bool = False
+    ws: Workspace,
+    slug: str | None = None,
+    *,
+    recheck: bool = False,
+    langs: Collection[str] = (),
 ) -> list[StatusRow]:
-    """Counts by state per catalog, from the index (:func:`catalog_rows`). A catalog
-    that cannot be read is an error here, as when status parsed every file."""
+    """Counts by state per catalog, from the index (:func:`catalog_rows`), of every
+    language or of ``langs``. A catalog that cannot be read is an error here, as
+    when status parsed every file."""
+    codes = sorted({normalize_locale(lang) for lang in langs})
     if slug is None:
         # Straight from the query: at 30,000 catalogs every object per row shows.
         conn = _db(ws)
         if recheck or not _in_sync(ws, conn):
             sync(ws)
+        where = f"WHERE lang IN ({', '.join('?' * len(codes))}) " if codes else ""
         found = conn.execute(
             "SELECT slug, lang, untranslated + machine + fuzzy + translated + approved, "
             "untranslated, machine, translated, approved, fuzzy, unmodified, problem "
-            "FROM catalogs ORDER BY slug, lang"
+            f"FROM catalogs {where}ORDER BY slug, lang",
+            codes,
         ).fetchall()
     else:
         found = [
             (r.slug, r.lang, r.total, r.untranslated, r.machine, r.translated, r.approved,
              r.fuzzy, r.unmodified_machine, r.problem)
-            for r in catalog_rows(ws, slug)
+            for r in catalog_rows(ws, slug) if not codes or r.lang in codes
         ]  # fmt: skip
     rows = []
     for *values, problem in found:
