@@ -86,6 +86,7 @@ def status(
     ws = workspace(root)
     langs = split(lang)
     summary: StatusSummary | None = None
+    everything = True  # every catalog listed (else the first needing attention)
     if slug is None:
         summary = status_summary(ws, langs=langs, recheck=recheck)
         everything = as_json or all_catalogs or summary.catalogs <= ATTENTION_LIMIT
@@ -111,8 +112,7 @@ def status(
         _print_catalogs(["catalogs"], rows)
         _warn([r for r in rows if r.mostly_machine], None)
     else:
-        _print_summary(summary, rows, listed_all=len(rows) == summary.catalogs,
-                       tables=all_catalogs or len(rows) < summary.catalogs)  # fmt: skip
+        _print_summary(summary, rows, listed_all=everything, tables=all_catalogs or not everything)
     _print_jobs(jobs, notes)
 
 
