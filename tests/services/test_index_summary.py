@@ -4,11 +4,14 @@ not grow with the workspace. Work is counted (rows, parses), never timed."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from l10n_service.catalog.store import read_po, write_po
 from l10n_service.core.listing import LanguageSummary, StatusRow
@@ -157,3 +160,26 @@ def test_summary_rows_fetched_do_not_grow_with_the_workspace(
         work[size] = (fetched[0], reads.po)
     assert work[8] == work[32]
     assert work[8][1] == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    shown=st.integers(1, 2_000_000),
+    share=st.one_of(st.floats(0, 1), st.sampled_from([0.5, 0.50005, 0.5001, 0.49995])),
+    nudge=st.integers(-2, 2),
+)
+@example(shown=20000, share=0.50005, nudge=0)  # exactly on the midpoint: rounds to 0.5
+@example(shown=60000, share=0.50005, nudge=1)
+@example(shown=2, share=0.5, nudge=0)
+def test_mostly_machine_in_sql_is_the_rounded_share_in_python(
+    shown: int, share: float, nudge: int
+) -> None:
+    """The summary's integer test agrees with ``StatusRow.mostly_machine`` (a share
+    rounded to 4 places, then compared), on the midpoints too."""
+    unmodified = min(shown, max(0, round(shown * share) + nudge))
+    row = StatusRow("s", "de", shown, 0, shown, 0, 0, 0, unmodified)
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE c (unmodified, machine, translated, approved)")
+    conn.execute("INSERT INTO c VALUES (?, ?, 0, 0)", (unmodified, shown))
+    (found,) = conn.execute(f"SELECT {index_summary._MOSTLY_MACHINE} FROM c").fetchone()
+    assert bool(found) == row.mostly_machine
