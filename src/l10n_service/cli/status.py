@@ -131,10 +131,10 @@ def _print_summary(
     workspace that fits the list), else the first needing attention and how many more."""
     from ..core.post_edit import WARN_SHARE
 
+    totals = summary.totals
     languages = list(summary.languages)
     if len(languages) > 1:
-        languages.append(summary.totals)
-    totals = summary.totals
+        languages.append(totals)  # its articles: each counted once, not once a language
     lines = [
         f"summary: {_count(summary.articles, 'article')}, "
         f"{_count(totals.catalogs, 'catalog')} in {_count(len(summary.languages), 'language')}, "
@@ -148,8 +148,9 @@ def _print_summary(
     lines += _table(
         ("lang", "articles", "entries", "untranslated", "machine", "translated", "approved",
          "fuzzy", "unmodified MT"),
-        [(s.lang, s.catalogs, s.total, s.untranslated, s.machine, s.translated, s.approved,
-          s.fuzzy, _share(s.machine_share, WARN_SHARE)) for s in languages],
+        [(s.lang, summary.articles if s is totals else s.catalogs, s.total, s.untranslated,
+          s.machine, s.translated, s.approved, s.fuzzy, _share(s.machine_share, WARN_SHARE))
+         for s in languages],
     )  # fmt: skip
     lines += ["", "catalogs needing attention by language"]
     lines += _table(
