@@ -30,7 +30,7 @@ OWNERS = {
     "redis": ("locking.py", "job_events.py", "jobs/", "http/"),
     "sqlalchemy": ("tm/", "jobs/"),
     "prometheus_client": ("services/metrics.py",),
-    "sqlite3": ("services/index.py",),
+    "sqlite3": ("services/index.py", "services/index_db.py"),
 }
 CORE_FORBIDDEN = {"os", "subprocess", "socket", "shutil", "tempfile", "polib", "celery",
                   "argostranslate", "ctranslate2", "fastapi", "redis", "sqlalchemy"}  # fmt: skip

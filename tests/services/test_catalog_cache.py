@@ -73,7 +73,7 @@ def test_a_job_counts_its_catalog_once_and_the_index_agrees(
     when a translator's edit came in between (a re-read counts afresh)."""
     from l10n_service.catalog.store import read_po
     from l10n_service.core.model import SegmentState
-    from l10n_service.services import index
+    from l10n_service.services import index, index_db
 
     def recorded() -> tuple[int, ...]:
         row = index.fresh_row(ws, "post", "de")
@@ -86,7 +86,7 @@ def test_a_job_counts_its_catalog_once_and_the_index_agrees(
         states = ("untranslated", "machine", "fuzzy", "translated", "approved")
         return (*(counts[SegmentState(name)] for name in states), unmodified)
 
-    with mock.patch.object(index, "count_catalog", wraps=index.count_catalog) as spy:
+    with mock.patch.object(index_db, "count_catalog", wraps=index_db.count_catalog) as spy:
         _apply(ws, job, 0)
         _apply(ws, job, 1)
         assert spy.call_count == 1  # the first apply's write, after a parse
