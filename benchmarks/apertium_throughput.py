@@ -201,6 +201,52 @@ def celery_path(
     )
 
 
+def apply_cpu(source: str, repeat: int, tmp: Path) -> str:
+    """The apply side alone, in this process: a job's chunks (translated once, by
+    Apertium) applied with the catalog kept between chunks (what the apply worker
+    does) and re-read for each chunk (a cache that keeps nothing: what it did
+    before), alternately; CPU seconds per job, so the machine's load weighs less."""
+    from l10n_service.services import machine
+    from l10n_service.services.articles import add_article
+    from l10n_service.services.catalog_cache import CatalogCache
+    from l10n_service.services.jobs_store import JobStore
+    from l10n_service.workspace import Workspace
+
+    def held(root: str, job: object, plans: object, indices: object) -> None:
+        pass  # the chunks are applied here, not sent
+
+    kept_cache = machine.CATALOGS
+    cpu: dict[str, list[float]] = {"kept": [], "re-read": []}
+    parses: dict[str, int] = {}
+    chunks = 0
+    results: list[dict[str, object]] = []
+    for k in range(repeat * 2):
+        mode = "kept" if k % 2 else "re-read"
+        ws = Workspace.at(tmp / f"apply-{time.monotonic_ns()}")
+        ws.root.mkdir()
+        add_article(ws, source.encode(), name="bench.txt", slug="bench")
+        job = machine.start_job(ws, "bench", "es", engine="apertium", dispatch=held)
+        plans = JobStore(ws).plans(job.id)
+        if not results:
+            results = [
+                machine.translate_texts("apertium", "en", "es", list(p["texts"])) for p in plans
+            ]
+        cache = kept_cache if mode == "kept" else CatalogCache(capacity=0)
+        machine.CATALOGS, before = cache, cache.parses
+        started = time.process_time()
+        for i, (plan, result) in enumerate(zip(plans, results, strict=True)):
+            machine.apply_chunk_result(str(ws.root), job.id, i, list(plan["keys"]), result)
+        cpu[mode].append(time.process_time() - started)
+        parses[mode], chunks = cache.parses - before, len(plans)
+    machine.CATALOGS = kept_cache
+    kept, fresh = (statistics.median(cpu[m]) for m in ("kept", "re-read"))
+    return (
+        f"applying in-process, CPU per job ({chunks} chunks): catalog kept between chunks "
+        f"{kept:.3f} s ({parses['kept']} parse), re-read each chunk {fresh:.3f} s "
+        f"({parses['re-read']} parses): {fresh / kept:.1f}x"
+    )
+
+
 def measure(
     copies: int, repeat: int, tmp: Path, configs: list[tuple[bool, int | None]]
 ) -> tuple[int, dict[str, float], dict[str, float], list[str]]:
@@ -230,6 +276,7 @@ def measure(
             f"({1000 * run.apply_busy / run.chunks:.0f} ms a chunk, {run.chunks} chunks), "
             f"job {n / run.warm:.2f} s"
         )
+    notes.append(apply_cpu(source, repeat, tmp))
     return n, results, paired, notes
 
 

@@ -12,7 +12,8 @@
 
 The model is the suite's tiny argostranslate package (tests/support/tiny_argos.py):
 real argostranslate/CTranslate2 code paths, output known exactly. Prints medians
-(segments/s) and ratios against (b).
+(segments/s) and ratios against (b). Needs Redis: ``$L10N_BENCH_REDIS_URL`` (default
+``redis://127.0.0.1:6379/13``), a database this script may flush.
 
     .venv/bin/python benchmarks/mt_throughput.py [--segments 600] [--repeat 3]
 """
@@ -34,7 +35,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 BIN = Path(sys.executable).parent
 SAMPLE = REPO / "examples" / "articles" / "pyongyang-marathon.txt"
-REDIS = "redis://127.0.0.1:6379/13"
+# Flushed before each end-to-end run: give it a database of its own.
+REDIS = os.environ.get("L10N_BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 
 
 def segments(count: int) -> list[str]:

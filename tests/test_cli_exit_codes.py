@@ -25,6 +25,8 @@ def added(workspace: Path) -> Path:
         (["export", "pyongyang-marathon", "--lang", "fr"], "no catalog for 'pyongyang-marathon'"),
         (["status", "nosuch"], "no article 'nosuch'"),
         (["jobs", "cancel", "0123456789ab"], "no job '0123456789ab'"),
+        # The error line only: no empty progress bar drawn before it.
+        (["jobs", "wait", "0123456789ab"], "no job '0123456789ab'"),
     ],
 )  # fmt: skip
 def test_user_errors_exit_2(added: Path, args: list[str], message: str) -> None:

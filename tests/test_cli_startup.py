@@ -71,3 +71,28 @@ def test_waiting_on_jobs_imports_the_job_store_only(ws: Workspace) -> None:
     for planner in ("services.machine", "services.memory", "services.catalogs", "catalog",
                     "jobs.app", "mt", "tm"):  # fmt: skip
         assert f"l10n_service.{planner}" not in ours
+
+
+def test_enqueueing_imports_neither_celery_nor_an_unfed_memory(
+    ws: Workspace, broker_env: dict[str, str]
+) -> None:
+    """``l10n translate`` on a broker publishes its chunks with kombu (Celery is the
+    workers'), and opens the translation memory (SQLAlchemy, numpy) only once
+    something fed it: before that there is nothing to reuse."""
+    modules, out = _modules("translate", "post", "--to", "de", "--engine", "pseudo",
+                            "--root", str(ws.root))  # fmt: skip
+    assert "queued" in out
+    tops = {m.split(".")[0] for m in modules}
+    assert "kombu" in tops
+    assert tops & {"celery", "sqlalchemy", "numpy"} == set()
+
+    from l10n_service.tm import TranslationMemory
+
+    with TranslationMemory.open(ws.root) as memory:
+        memory.add("en", "fr", "Trading volumes were the highest this year.", "Volumes record.",
+                   origin="elsewhere")  # fmt: skip
+    modules, out = _modules("translate", "post", "--to", "fr", "--engine", "pseudo",
+                            "--root", str(ws.root))  # fmt: skip
+    assert "1 reused from the translation memory" in out
+    assert {"sqlalchemy", "numpy"} <= {m.split(".")[0] for m in modules}
+    assert "celery" not in {m.split(".")[0] for m in modules}

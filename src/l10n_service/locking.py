@@ -22,7 +22,7 @@ from filelock import FileLock
 from .errors import ConflictError
 from .settings import load_settings
 
-__all__ = ["catalog_lock", "lock_ttl"]
+__all__ = ["catalog_lock", "lock_ttl", "redis_client"]
 
 # How long a writer waits for the catalog (a live holder may write for a while).
 LOCK_TIMEOUT_S = 120
@@ -46,7 +46,7 @@ def catalog_lock(path: Path) -> Iterator[None]:
             return
         import redis
 
-        client = _client(url)
+        client = redis_client(url)
         ttl = lock_ttl()
         # Not thread-local: the renewal thread must see the owner's token.
         lock = client.lock(
@@ -66,11 +66,12 @@ def catalog_lock(path: Path) -> Iterator[None]:
                 lock.release()
 
 
-def _client(url: str) -> Any:
+def redis_client(url: str) -> Any:
     """One client (and connection pool) per URL per process: a new client per lock
     paid a TCP connect and the protocol handshake (three round trips) on every
     catalog write, 15-20 ms of a chunk's apply on a busy machine. redis-py's pool
-    notices a fork and opens fresh connections in the child."""
+    notices a fork and opens fresh connections in the child. Job records announce
+    their end through it too (``job_events``)."""
     with _clients_lock:
         client = _clients.get(url)
         if client is None:

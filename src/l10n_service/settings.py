@@ -3,13 +3,33 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
-__all__ = ["DEFAULT_CHUNK_SIZE", "Settings", "load_settings"]
+from .errors import InputError
+
+__all__ = [
+    "DEFAULT_CHUNK_SIZE",
+    "DEFAULT_EXPORTS_KEEP",
+    "DEFAULT_EXPORTS_MAX_AGE_DAYS",
+    "Settings",
+    "load_settings",
+]
+
+_N = TypeVar("_N", int, float)
 
 # Segments per MT chunk for engines that state no preference (``Engine.chunk_size``).
 DEFAULT_CHUNK_SIZE = 32
+# Export copies (the bases of 3-way imports) kept per catalog: the newest this many,
+# and every copy exported within this many days (see ``services.review``).
+DEFAULT_EXPORTS_KEEP = 10
+DEFAULT_EXPORTS_MAX_AGE_DAYS = 30.0
+# A shorter age would prune the base of a review page still open (a desk session
+# lasts 8 hours, and each saved segment is a new revision).
+MIN_EXPORTS_MAX_AGE_DAYS = 1.0
+_AGE_BOUNDS = (DEFAULT_EXPORTS_MAX_AGE_DAYS, MIN_EXPORTS_MAX_AGE_DAYS)
 
 
 @dataclass(frozen=True)
@@ -20,6 +40,8 @@ class Settings:
     chunk_size: int | None  # None: each engine's preference, else DEFAULT_CHUNK_SIZE
     reviewer: str
     api_tokens_file: Path | None
+    exports_keep: int = DEFAULT_EXPORTS_KEEP
+    exports_max_age_days: float = DEFAULT_EXPORTS_MAX_AGE_DAYS
 
     @property
     def embedded(self) -> bool:
@@ -44,4 +66,21 @@ def load_settings() -> Settings:
         chunk_size=int(env["L10N_CHUNK_SIZE"]) if env.get("L10N_CHUNK_SIZE") else None,
         reviewer=env.get("L10N_USER") or env.get("USER") or "reviewer",
         api_tokens_file=Path(tokens) if tokens else None,
+        exports_keep=_number(env, "L10N_EXPORTS_KEEP", int, DEFAULT_EXPORTS_KEEP, 1),
+        exports_max_age_days=_number(env, "L10N_EXPORTS_MAX_AGE_DAYS", float, *_AGE_BOUNDS),
     )
+
+
+def _number(env: Mapping[str, str], name: str, kind: type[_N], default: _N, minimum: _N) -> _N:
+    """A numeric variable, or its default when unset; a value that is not a number or
+    is below ``minimum`` is refused with the variable's name (never silently used)."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise InputError(f"{name}={raw[:40]!r} is not a number") from None
+    if not value >= minimum:  # also refuses nan
+        raise InputError(f"{name}={raw[:40]!r}: the least allowed is {minimum:g}")
+    return value

@@ -8,6 +8,7 @@ import difflib
 import random
 import subprocess
 from pathlib import Path
+from unittest import mock
 
 import polib
 import pytest
@@ -298,3 +299,69 @@ def test_writes_in_the_declared_charset(tmp_path: Path) -> None:
     with pytest.raises(CatalogError, match="cannot be written"):
         write_po(po, path)
     assert path.read_bytes() == data
+
+
+def _edit_round(po: polib.POFile, round_: int) -> None:
+    """Change every third active entry (a different third each round, so the second
+    round edits entries the first one changed too) the way an apply does."""
+    for k, entry in enumerate(e for e in po if not e.obsolete and not e.msgid_plural):
+        if k % 3 != round_ % 3 and k % 5 != 0:
+            continue
+        entry.msgstr = f"Runde {round_}: {entry.msgid} — übersetzt, lang genug zum Umbrechen"
+        kept = [f for f in entry.flags if f not in ("fuzzy", "machine")]
+        entry.flags = ["fuzzy", "machine", *kept]
+        entry.comment = f"mt: round {round_}"
+
+
+@pytest.mark.parametrize("path", CATALOGS, ids=lambda p: p.name)
+def test_a_catalog_kept_in_memory_writes_what_a_fresh_read_writes(
+    path: Path, tmp_path: Path
+) -> None:
+    """The apply worker keeps a catalog between writes instead of reading back what
+    it wrote: each later write must be the bytes the read-back one gives."""
+    kept_path, fresh_path = tmp_path / "kept.po", tmp_path / "fresh.po"
+    kept = read_po(path)
+    fresh = read_po(path)
+    for round_ in range(3):
+        _edit_round(kept, round_)
+        _edit_round(fresh, round_)
+        write_po(kept, kept_path)
+        write_po(fresh, fresh_path)
+        assert kept_path.read_bytes() == fresh_path.read_bytes()
+        fresh = read_po(fresh_path)
+
+
+def test_a_kept_catalog_renders_each_changed_entry_once() -> None:
+    """Entries changed since the parse are not rendered again on later writes."""
+    from l10n_service.catalog import render
+
+    po = parse_po("".join(f'msgid "m{k}"\nmsgstr ""\n\n' for k in range(20)))
+    with mock.patch.object(render, "_render_sections", wraps=render._render_sections) as spy:
+        for round_ in range(4):
+            for entry in list(po)[5 * round_ : 5 * round_ + 5]:
+                entry.msgstr = f"x{round_}"
+            render_po(po)
+    assert spy.call_count == 20
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'msgid ""\r\nmsgstr ""\r\n"Language: de\\n"\r\n\r\n'
+        'msgid "a"\r\nmsgstr ""\r\n\r\nmsgid "c"\r\nmsgstr ""\r\n',
+        'msgid "a"\nmsgstr ""\n\nmsgid "c"\nmsgstr ""',
+        '\n\n# stray\n\nmsgid "a"\nmsgstr ""\n\n\n\nmsgid "c"\nmsgstr ""\n\n# trailing comment\n',
+        'msgid   "spaced"   "two strings"\nmsgstr\t""\n  ""\n\nmsgid "c"\nmsgstr ""\n',
+        '\ufeff#, fuzzy\nmsgid "a"\nmsgstr ""\n#~ msgid "old"\n#~ msgstr "alt"\n',
+    ],
+    ids=["crlf", "no-final-newline", "blank-lines-and-stray-comments", "odd-spacing", "bom"],
+)
+def test_unusual_layouts_kept_in_memory_write_what_a_fresh_read_writes(text: str) -> None:
+    kept, fresh = parse_po(text), parse_po(text)
+    for round_ in range(3):
+        _edit_round(kept, round_)
+        _edit_round(fresh, round_)
+        ours = render_po(kept)
+        assert ours == render_po(fresh)
+        assert "\r\r" not in ours  # a kept CRLF section was once given a second \r
+        fresh = parse_po(ours)

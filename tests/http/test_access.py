@@ -402,7 +402,7 @@ def test_server_faults_do_not_leak_their_messages(
     def broker_down(*args: object, **kwargs: object) -> None:
         raise JobError("could not enqueue: redis://:hunter2@10.0.0.5:6379 refused")
 
-    monkeypatch.setattr(jobs, "start_job", broker_down)
+    monkeypatch.setattr(jobs, "start_jobs", broker_down)
     response = api.client.post(f"{ARTICLE}/jobs", json={"languages": ["de"]}, headers=admin)
     body = assert_problem(response, 503)
     assert "broker" in str(body["detail"]) and "hunter2" not in response.text

@@ -108,6 +108,50 @@ def test_any_order_of_copies_gives_the_figures_of_one_delivery(
     _assert_catalog_translated_once(ws)
 
 
+@pytest.mark.parametrize(
+    "order",
+    sorted({p for n in (2, 3) for p in itertools.permutations(
+        ["give up", "give up", "killed"], n)
+        if "killed" in p and "give up" in p[p.index("killed") + 1 :]}),
+    ids=" then ".join,
+)  # fmt: skip
+def test_a_copy_applied_but_not_counted_then_given_up_counts_as_applied(
+    ws: Workspace, job: Job, order: tuple[str, ...]
+) -> None:
+    """No copy is applied after the one that died: the one after it is given up
+    (the poison limit on apply, or the errback of another copy), so the give-up is
+    what finds the catalog already holding the chunk's translation."""
+    for chunk in range(job.chunks):
+        if chunk != CHUNK:
+            _apply(ws, job, chunk)
+    for event in order:
+        EVENTS[event](ws, job, CHUNK)
+    assert _figures(ws, job) == ("done", 4, 0, {}, [0, 1, 2, 3])
+    assert JobStore(ws).get(job.id).given_up == {}
+    _assert_catalog_translated_once(ws)
+
+
+def test_a_give_up_does_not_count_what_someone_else_wrote(ws: Workspace, job: Job) -> None:
+    """A translator filled the chunk's entry meanwhile, or another engine did: not
+    this chunk's own machine text, so the chunk stays failed."""
+    for chunk in range(job.chunks):
+        if chunk != CHUNK:
+            _apply(ws, job, chunk)
+    (key,) = JobStore(ws).plans(job.id)[CHUNK]["keys"]
+    path = ws.po_path("post", "de")
+    po = polib.pofile(str(path))
+    (entry,) = [e for e in po if e.msgid == key["msgid"]]
+    entry.msgstr = "Von Hand"
+    po.save(str(path))
+    _give_up(ws, job, CHUNK)
+    assert _figures(ws, job) == ("done", 3, 0, dict.fromkeys(key["contexts"], REASON), [0, 1, 2, 3])
+    entry.msgstr, entry.flags = "Von Hand", ["fuzzy", "machine"]
+    entry.comment = "mt: engine=apertium kind=rule-based"
+    po.save(str(path))
+    _give_up(ws, job, CHUNK)
+    assert _figures(ws, job)[1:4] == (3, 0, dict.fromkeys(key["contexts"], REASON))
+
+
 def test_a_chunk_given_up_and_never_applied_stays_failed(ws: Workspace, job: Job) -> None:
     for chunk in range(job.chunks):
         if chunk != CHUNK:

@@ -59,9 +59,6 @@ REJECTED: list[tuple[str, Mutation, type[InputError], str]] = [
      CatalogError, "broken header: no 'Content-Type"),
     ("bad revision", _replace(b"X-L10N-Revision: ", b"X-L10N-Revision: ../../etc"),
      UploadError, "broken header: X-L10N-Revision"),
-    ("unknown revision", lambda ws, data: data.replace(
-        export_po(ws, "post", "de").revision.encode(), b"0" * 64), UploadError,
-     "was never exported"),
     ("utf-8 labelled latin-1", _latin1_declared, CatalogError,
      "wrong charset: the header declares ISO-8859-1"),
     ("latin-1 labelled utf-8", _replace(b'msgstr ""\n\n', 'msgstr "Märkte"\n\n'.encode("latin-1")),

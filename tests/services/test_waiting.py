@@ -70,3 +70,72 @@ def test_a_job_file_that_vanishes_is_a_clear_error(ws: Workspace) -> None:
     store = JobStore(ws)
     with pytest.raises(NotFoundError, match="no job 'nope'"):
         store.poll(["nope"], {})
+
+
+def test_an_ended_job_wakes_the_waiting_client(
+    ws: Workspace, broker_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With Redis, the client waits out no poll interval after the last job ends:
+    the job store announces the end and the wait returns on it (counted: the
+    interval is a hang guard, never reached when it works)."""
+    import contextlib
+    import threading
+    from collections.abc import Callable, Iterator
+
+    from l10n_service.job_events import ended_events
+    from l10n_service.services import waiting
+
+    woken: list[bool] = []
+
+    @contextlib.contextmanager
+    def counted(root: Any) -> Iterator[Callable[[float], bool]]:
+        with ended_events(root) as wait:
+
+            def counting(seconds: float) -> bool:
+                woken.append(wait(seconds))
+                return woken[-1]
+
+            yield counting
+
+    monkeypatch.setattr(waiting, "ended_events", counted)
+    store = JobStore(ws)
+    jobs = _jobs(store, 2)
+
+    def finish(job_id: str) -> None:
+        with JobStore(ws).editing(job_id) as job:
+            job.state = "done"
+
+    def on_progress(current: list[Job]) -> None:
+        ended = sum(job.state == "done" for job in current)
+        if ended < 2:  # the worker ends one job after each look
+            threading.Thread(target=finish, args=(jobs[ended].id,)).start()
+
+    result = wait_for(ws, [job.id for job in jobs], on_progress=on_progress, interval=120)
+    assert [job.state for job in result] == ["done", "done"]
+    assert woken == [True, True]
+
+
+def test_only_an_edit_that_ends_a_job_is_announced(
+    ws: Workspace, broker_env: dict[str, str]
+) -> None:
+    import redis
+
+    from l10n_service.job_events import channel
+
+    client = redis.Redis.from_url(broker_env["L10N_BROKER_URL"])
+    pubsub = client.pubsub(ignore_subscribe_messages=True)
+    pubsub.subscribe(channel(ws.root))
+    assert pubsub.get_message(timeout=10) is None  # the confirmation
+    store = JobStore(ws)
+    job = _jobs(store, 1)[0]
+    for state in ("running", "running", "done", "done", "cancelled"):
+        with store.editing(job.id) as edited:
+            edited.state = state
+    client.publish(channel(ws.root), "end-of-test")
+    received = []
+    while (message := pubsub.get_message(timeout=10)) is not None:
+        received.append(message["data"].decode())
+        if received[-1] == "end-of-test":
+            break
+    pubsub.close()
+    assert received == [job.id, "end-of-test"]

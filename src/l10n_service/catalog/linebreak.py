@@ -179,12 +179,16 @@ _ESCAPE_PAIR = re.compile(r"\\.")
 _WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 
-def wrap_portion(portion: str, width: int, start_column: int, newline_end: bool) -> list[str]:
+def wrap_portion(
+    portion: str, width: int, start_column: int, newline_end: bool, max_lines: int = 0
+) -> list[str]:
     """Break one escaped portion into lines of at most ``width`` columns.
 
     Same result as libunistring's greedy ``u8_width_linebreaks``: each line ends at the
     last break opportunity that still fits, or, when none fits, at the first one after
-    the limit. Only the opportunities near each limit are evaluated.
+    the limit. Only the opportunities near each limit are evaluated. With
+    ``max_lines``, stops once that many lines are cut (the last holds the rest): a
+    caller asking "does it fit on one line?" needs no more than two.
     """
     plain = portion.isascii()
     if plain:
@@ -217,7 +221,7 @@ def wrap_portion(portion: str, width: int, start_column: int, newline_end: bool)
     begin = 0
     offset = start_column
     while True:
-        if offset + col(size) - col(begin) <= width:
+        if offset + col(size) - col(begin) <= width or (max_lines and len(lines) + 1 >= max_lines):
             break
         # the last index q with offset + col(q) - col(begin) <= width
         limit = begin

@@ -70,7 +70,7 @@ def _render_string(prefix: str, name: str, value: str, wrap: bool = True) -> str
     width = (WRAP_WIDTH - 1 - (len(prefix) + 1)) if wrap else 1 << 30
     if len(portions) == 1:
         first, newline_end = portions[0]
-        if not first or len(wrap_portion(first, width, len(name) + 1, newline_end)) == 1:
+        if not first or len(wrap_portion(first, width, len(name) + 1, newline_end, 2)) == 1:
             return f'{prefix}{name} "{first}"\n'
     out = [f'{prefix}{name} ""\n']
     for portion, newline_end in portions:
@@ -128,16 +128,22 @@ def _render_kind(snapshot: tuple[Any, ...], kind: str) -> str:
 
 
 def _render_sections(
-    current: tuple[Any, ...], source: Source | None, fixed: frozenset[str] = frozenset()
+    current: tuple[Any, ...],
+    source: Source | None,
+    newline: str,
+    fixed: frozenset[str] = frozenset(),
 ) -> str:
     """An entry's text: original sections whose value is unchanged, rendered otherwise.
 
     New sections go where gettext would put them relative to the kept ones. ``fixed``
     names kinds whose original text is always kept (the header's ``msgid ""``).
+    Rendered sections end their lines with ``newline``; kept ones are as read (they
+    have the file's line ends already: converting them too made ``\r\r\n`` in a
+    CRLF file, one ``\r`` more on every write).
     """
     present = present_kinds(current)
     if source is None or source.snapshot[0] != current[0]:
-        return "".join(_render_kind(current, kind) for kind in present)
+        return "".join(_fix_newline(_render_kind(current, kind), newline) for kind in present)
     old = source.snapshot
     wanted = set(present)
     out: list[tuple[int, str]] = []
@@ -155,14 +161,39 @@ def _render_sections(
         if field_value(old, kind) == field_value(current, kind) and kind in wanted:
             out.append((rank(kind), text))
         elif kind in wanted:
-            out.append((rank(kind), _render_kind(current, kind)))
+            out.append((rank(kind), _fix_newline(_render_kind(current, kind), newline)))
     for kind in present:
         if kind in done:
             continue
         order = rank(kind)
         position = next((i for i, (r, _) in enumerate(out) if r > order), len(out))
-        out.insert(position, (order, _render_kind(current, kind)))
+        out.insert(position, (order, _fix_newline(_render_kind(current, kind), newline)))
     return "".join(text for _, text in out)
+
+
+# POEntry attribute: the last text rendered for a changed entry, with the snapshot
+# and Source it was rendered from.
+_RENDERED_KEY = "_l10n_rendered"
+
+
+def _changed(
+    entry: polib.POEntry, current: tuple[Any, ...], source: Source | None, newline: str
+) -> str:
+    """``_render_sections`` of a changed entry, remembered on the entry.
+
+    A catalog kept in memory and written again (the apply worker writes after every
+    chunk of a job, see ``services.catalog_cache``) still compares each entry with
+    the snapshot of the file it was parsed from, so every entry changed since would
+    be rendered anew on every write: line breaking is most of a write's time. The
+    text is a function of the values and the Source alone, so it is reused while
+    both are the same."""
+    memo = entry.__dict__.get(_RENDERED_KEY)
+    if memo is not None and memo[0] is source and memo[1] == current and memo[2] == newline:
+        text: str = memo[3]
+        return text
+    text = _render_sections(current, source, newline)
+    setattr(entry, _RENDERED_KEY, (source, current, newline, text))
+    return text
 
 
 _HEADER_FIXED = frozenset({"gc", "oc", "pc", "pm", "pp", "ct", "mi"})
@@ -214,8 +245,8 @@ def _render(po: polib.POFile) -> Iterator[str]:
         if source is not None and source.snapshot == current:
             out.append(source.whole)
         else:
-            text = _render_sections(current, source, _HEADER_FIXED)
-            out.append((source.gap if source else "") + _fix_newline(text, newline))
+            text = _render_sections(current, source, newline, _HEADER_FIXED)
+            out.append((source.gap if source else "") + text)
         emitted += 1
     first = layout.first if layout else None
     for entry in po:
@@ -239,10 +270,10 @@ def _render(po: polib.POFile) -> Iterator[str]:
             if same:
                 out.append(gap + source.text)
             else:
-                out.append(gap + _fix_newline(_render_sections(current, source), newline))
+                out.append(gap + _changed(entry, current, source, newline))
         else:
             gap = newline if emitted else ""
-            out.append(gap + _fix_newline(_render_sections(entry_snapshot(entry), None), newline))
+            out.append(gap + _changed(entry, entry_snapshot(entry), None, newline))
         emitted += 1
     if layout is not None and layout.trailer:
         if emitted and not out[-1].endswith("\n"):

@@ -9,6 +9,8 @@ crash never leaves half a catalog.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import polib
@@ -39,9 +41,22 @@ __all__ = [
 ]
 
 
-def write_po(po: polib.POFile, path: Path) -> None:
+def write_po(po: polib.POFile, path: Path) -> tuple[int, bytes]:
     """Render, encode, then replace the file; any error leaves the old file untouched.
 
     The text is rendered, encoded and written a piece at a time (into the temporary
-    file that then replaces ``path``), never held whole."""
-    write_atomic(path, encode_chunks(po, str(path)))
+    file that then replaces ``path``), never held whole. Returns the size and SHA-256
+    digest of the bytes written: a caller that keeps ``po`` can tell later, from the
+    file's content, whether the file still holds what ``po`` describes."""
+    hasher = hashlib.sha256()
+    size = 0
+
+    def counted() -> Iterator[bytes]:
+        nonlocal size
+        for piece in encode_chunks(po, str(path)):
+            hasher.update(piece)
+            size += len(piece)
+            yield piece
+
+    write_atomic(path, counted())
+    return size, hasher.digest()

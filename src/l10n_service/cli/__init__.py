@@ -2,8 +2,8 @@
 
 Wiring only: each command parses options, calls one service function and prints.
 User errors end with one line on stderr and a non-zero exit, never a traceback.
-Commands live in one module per group (articles, review, translate, servers,
-admin); importing them registers them on the shared Typer app.
+Commands live in one module per group (articles, status, review, translate,
+servers, admin); importing them registers them on the shared Typer app.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from ..storage import disk_full
 
 # Importing a command module registers its commands; this order is the order of --help.
 # isort: off
-from . import articles, translate, review, servers, admin  # noqa: F401
+from . import articles, status, translate, review, servers, admin  # noqa: F401
 
 # isort: on
 from .base import app

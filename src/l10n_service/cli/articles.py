@@ -1,20 +1,16 @@
-"""Article commands: add (with --explain), remove, update, status."""
+"""Article commands: add (with --explain), remove, update (status: ``status.py``)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
 
 from ..core.formats import formats, names_phrase
-from ..errors import InputError, NotFoundError
+from ..errors import InputError
 from ..workspace import Workspace
-from .base import RootOption, app, console, err, short, split, workspace
-
-if TYPE_CHECKING:
-    from ..core.listing import StatusRow
+from .base import RootOption, app, console, short, split, workspace
 
 # The registered formats, for help texts (registering a format changes them).
 _FORMAT_LABELS = ", ".join(fmt.label for fmt in formats())
@@ -137,107 +133,3 @@ def _echo(lines: list[str]) -> None:
     if lines:
         typer.echo("\n".join(lines))
         lines.clear()
-
-
-_STATUS_COLUMNS = (
-    "lang", "total", "untranslated", "machine", "translated", "approved", "fuzzy",
-    "unmodified MT",
-)  # fmt: skip
-
-
-def _share(share: float | None, warn: float) -> str:
-    """``warn`` is passed in: an import statement here ran once per row, and at
-    30,000 catalogs that lookup was a tenth of ``status``."""
-    if share is None:
-        return "-"
-    return f"{share:.0%}" + (" (!)" if share > warn else "")
-
-
-def _engine(name: str) -> str:
-    """The engine with its kind (rule-based, neural, pseudo) from the registry."""
-    from ..mt.registry import engine_kind
-
-    kind = engine_kind(name)
-    return f"{name} ({kind})" if kind else name
-
-
-@app.command()
-def status(
-    slug: Annotated[str | None, typer.Argument()] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
-    recheck: Annotated[
-        bool,
-        typer.Option(help="Check every catalog file against the index (after editing in place)."),
-    ] = False,
-    root: RootOption = Path("."),
-) -> None:
-    """Per article x language: total, untranslated, machine, translated, approved, fuzzy
-    (from the workspace index, .l10n/index.sqlite) and the share of unmodified machine
-    output (warned above 50%); recent jobs with their engine and its kind."""
-    from ..core.post_edit import WARN_SHARE
-    from ..services.index import catalog_status
-    from ..services.jobs_store import JobStore
-
-    ws = workspace(root)
-    rows = catalog_status(ws, slug, recheck=recheck)
-    if slug is not None and not rows and not ws.has_article(slug):
-        raise NotFoundError(f"no article {slug!r} in {ws.root}")
-    jobs = [j for j in JobStore(ws).all() if slug is None or j.slug == slug]
-    notes = _waiting(jobs)
-    if as_json:
-        listed = [{**j.to_dict(), "waiting": notes.get(j.id)} for j in jobs]
-        data = {"catalogs": [r.to_dict() for r in rows], "jobs": listed}
-        typer.echo(json.dumps(data, indent=2))
-        return
-    # A plain aligned table: tens of thousands of rows through rich took seconds.
-    width = max([len("article"), *(len(r.slug) for r in rows)])
-    lang_width = max([4, *(len(r.lang) for r in rows)])
-    widths = (lang_width, 6, 12, 8, 10, 8, 6, 13)
-    header = ["article".ljust(width), "lang".ljust(lang_width)]
-    header += [name.rjust(w) for name, w in zip(_STATUS_COLUMNS[1:], widths[1:], strict=True)]
-    line = f"{{:<{width}}}  {{:<{lang_width}}}  " + "  ".join(f"{{:>{w}}}" for w in widths[1:])
-    lines = ["catalogs", "  ".join(header)]
-    high: list[tuple[StatusRow, float]] = []
-    for r in rows:
-        share = r.machine_share  # computed once per row: 30,000 rows at newsroom scale
-        if share is not None and share > WARN_SHARE:
-            high.append((r, share))
-        lines.append(line.format(r.slug, r.lang, r.total, r.untranslated, r.machine,
-                                 r.translated, r.approved, r.fuzzy,
-                                 _share(share, WARN_SHARE)))  # fmt: skip
-        if len(lines) >= 1000:
-            _echo(lines)
-    _echo(lines)
-    if high:
-        langs = ", ".join(f"{r.slug} [{r.lang}] {share:.0%}" for r, share in high[:20])
-        more = f" and {len(high) - 20} more" if len(high) > 20 else ""
-        err.print(
-            f"warning: more than {WARN_SHARE:.0%} of the translated entries are unmodified "
-            f"machine output in {langs}{more}",
-            markup=False, highlight=False, soft_wrap=True,
-        )  # fmt: skip
-    recent = jobs[-10:]
-    if recent:
-        from rich.table import Table
-
-        jt = Table("job", "article", "lang", "engine", "state", "chunks", "seg/s", title="jobs")
-        for j in recent:
-            jt.add_row(j.id, j.slug, j.lang, _engine(j.engine), j.state,
-                       f"{len(j.done_chunks)}/{j.chunks}", f"{j.rate():.1f}")  # fmt: skip
-        console.print(jt)
-    for job_id, note in notes.items():
-        console.print(f"job {job_id}: {note}", markup=False)
-
-
-def _waiting(jobs: list[Any]) -> dict[str, str]:
-    """Pending jobs whose queue no live worker consumes (the workers are asked only
-    when a job is pending: it takes a second)."""
-    from ..jobs.config import APPLY_QUEUE
-    from ..services.monitoring import needs_workers, waiting_notes
-
-    consumed = None
-    if needs_workers(jobs):
-        from ..jobs import broker  # kombu: only when a pending job makes us ask
-
-        consumed = broker.consumed_queues()
-    return waiting_notes(jobs, consumed, APPLY_QUEUE)

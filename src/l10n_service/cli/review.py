@@ -111,8 +111,11 @@ def import_(
         typer.echo(json.dumps(report.to_dict(), indent=2))
         return
     _print_issues(list(report.issues))
+    mode = report.mode
+    if report.base_missing:
+        mode += f": the export copy of revision {report.base_missing[:12]} is not kept here"
     line = (
-        f"imported {po_file} ({report.mode}): {report.updated} updated, "
+        f"imported {po_file} ({mode}): {report.updated} updated, "
         f"{report.unchanged} unchanged, {report.unknown} not in the catalog"
     )
     extras = {"conflicts resolved": report.resolved, "fuzzy (source changed)": report.fuzzy,

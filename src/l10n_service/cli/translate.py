@@ -130,40 +130,48 @@ def _wait_with_progress(
     # One summary bar; a bar per job too only on a terminal with a row for each.
     # Redrawn once per poll (no refresh thread): hundreds of bars redrawn ten times a
     # second took more CPU than the worker doing the translating.
+    # Drawn from the first poll on: an unknown job id fails that poll, and its error
+    # line is then all the command prints (a bar opened earlier is drawn on the way out).
     per_job = per_job_bars(len(job_ids), err.is_terminal, err.size.height)
-    with Progress(
+    progress = Progress(
         TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
         TimeRemainingColumn(), console=err, transient=False, auto_refresh=False,
-    ) as progress:  # fmt: skip
-        summary = progress.add_task(f"{len(job_ids)} jobs", total=None)
-        bars: dict[str, Any] = {}
-        last: list[tuple[str, int]] = []
+    )  # fmt: skip
+    summary: list[Any] = []  # the summary bar's task, once drawing started
+    bars: dict[str, Any] = {}
+    last: list[tuple[str, int]] = []
 
-        def show(jobs: list[Any]) -> None:
-            if worker is not None and worker.poll() is not None:
-                log = ws.state_dir / "worker.log"
-                raise JobError(f"the embedded worker exited with {worker.returncode}; see {log}")
-            now = [(job.state, job.translated + job.skipped + len(job.failed)) for job in jobs]
-            if now == last:
-                return
-            last[:] = now
-            ended = sum(1 for state, _ in now if state in ("done", "failed", "cancelled"))
-            progress.update(
-                summary,
-                description=f"{ended}/{len(jobs)} jobs done",
-                total=sum(job.segments for job in jobs),
-                completed=sum(done for _, done in now),
-            )
-            if per_job:
-                for job, (_, done) in zip(jobs, now, strict=True):
-                    if job.id not in bars:
-                        bars[job.id] = progress.add_task(
-                            f"{job.slug} -> {job.lang}", total=job.segments
-                        )
-                    progress.update(bars[job.id], completed=done)
-            progress.refresh()
+    def show(jobs: list[Any]) -> None:
+        if worker is not None and worker.poll() is not None:
+            log = ws.state_dir / "worker.log"
+            raise JobError(f"the embedded worker exited with {worker.returncode}; see {log}")
+        if not summary:
+            progress.start()
+            summary.append(progress.add_task(f"{len(job_ids)} jobs", total=None))
+        now = [(job.state, job.translated + job.skipped + len(job.failed)) for job in jobs]
+        if now == last:
+            return
+        last[:] = now
+        ended = sum(1 for state, _ in now if state in ("done", "failed", "cancelled"))
+        progress.update(
+            summary[0],
+            description=f"{ended}/{len(jobs)} jobs done",
+            total=sum(job.segments for job in jobs),
+            completed=sum(done for _, done in now),
+        )
+        if per_job:
+            for job, (_, done) in zip(jobs, now, strict=True):
+                if job.id not in bars:
+                    bars[job.id] = progress.add_task(
+                        f"{job.slug} -> {job.lang}", total=job.segments
+                    )
+                progress.update(bars[job.id], completed=done)
+        progress.refresh()
 
+    try:
         return wait_for(ws, job_ids, on_progress=show, resume_after=resume_after, dispatch=dispatch)
+    finally:
+        progress.stop()  # nothing to draw when no poll succeeded
 
 
 @jobs_app.command("list")

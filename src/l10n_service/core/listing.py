@@ -1,6 +1,7 @@
 """The values of the workspace index (``services/index.py``): a catalog's counts by
-state, a status line, one page of the article list and the query that asked for it.
-Plain data, so the HTTP and CLI layers can hold them without touching the index."""
+state, a status line, the whole-workspace status summary, one page of the article
+list and the query that asked for it. Plain data, so the HTTP and CLI layers can
+hold them without touching the index."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from dataclasses import asdict, dataclass
 from typing import TypedDict
 
 from ..errors import InputError
-from .post_edit import unmodified_share
+from .post_edit import WARN_SHARE, unmodified_share
 
 __all__ = [
-    "LIST_STATES", "ArticleEntry", "ArticlePage", "CatalogRow", "ListQuery", "StatusFigures",
-    "StatusRow",
+    "LIST_STATES", "ArticleEntry", "ArticlePage", "CatalogRow", "LanguageSummary", "ListQuery",
+    "StatusFigures", "StatusRow", "StatusSummary",
 ]  # fmt: skip
 
 # ``?state=`` of the article lists: untranslated, machine or fuzzy entries present;
@@ -82,9 +83,86 @@ class StatusRow:
             self.unmodified_machine, self.machine + self.translated + self.approved
         )
 
+    @property
+    def mostly_machine(self) -> bool:
+        """More than ``WARN_SHARE`` of its translations are unmodified machine output
+        (``(!)`` in ``l10n status``)."""
+        share = self.machine_share
+        return share is not None and share > WARN_SHARE
+
+    @property
+    def needs_attention(self) -> bool:
+        """Entries left to translate or review, or mostly unmodified machine text:
+        what the status summary counts and lists (the index's ``ATTENTION`` in SQL)."""
+        return bool(self.untranslated or self.machine or self.fuzzy) or self.mostly_machine
+
     def to_dict(self) -> dict[str, object]:
         figures: StatusFigures = {"machine_share": self.machine_share}
         return {**asdict(self), **figures}
+
+
+@dataclass(frozen=True)
+class LanguageSummary:
+    """One language of the whole-workspace status (``lang`` is ``all`` for the
+    totals): entries by state summed over its catalogs, and how many of those
+    catalogs need attention and why (one catalog may count under several reasons)."""
+
+    lang: str
+    catalogs: int  # one per article translated into the language
+    untranslated: int
+    machine: int
+    translated: int
+    approved: int
+    fuzzy: int
+    unmodified_machine: int
+    to_translate: int  # catalogs with untranslated entries
+    to_review: int  # catalogs with machine or fuzzy entries
+    mostly_machine: int  # catalogs above WARN_SHARE of unmodified machine output
+    attention: int  # catalogs with any of the above
+
+    @property
+    def total(self) -> int:
+        return self.untranslated + self.machine + self.translated + self.approved + self.fuzzy
+
+    @property
+    def machine_share(self) -> float | None:
+        """Unmodified machine output among the language's translated entries."""
+        return unmodified_share(
+            self.unmodified_machine, self.machine + self.translated + self.approved
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        return {**asdict(self), "total": self.total, "machine_share": self.machine_share}
+
+
+@dataclass(frozen=True)
+class StatusSummary:
+    """The whole-workspace ``l10n status``: per language, and the first catalogs
+    needing attention (most outstanding entries first), a bounded read at any size."""
+
+    articles: int  # articles with at least one catalog
+    languages: tuple[LanguageSummary, ...]
+    attention: tuple[StatusRow, ...]  # the first ones, at most the limit asked for
+    warned: tuple[StatusRow, ...]  # the first mostly-machine catalogs, (slug, lang) order
+
+    @property
+    def totals(self) -> LanguageSummary:
+        """Every language together (the ``all`` line)."""
+        fields = [f for f in LanguageSummary.__dataclass_fields__ if f != "lang"]
+        sums = {f: sum(getattr(s, f) for s in self.languages) for f in fields}
+        return LanguageSummary("all", **sums)
+
+    @property
+    def catalogs(self) -> int:
+        return sum(s.catalogs for s in self.languages)
+
+    def to_dict(self) -> dict[str, object]:
+        """``summary`` in ``l10n status --json`` (the catalogs are listed beside it)."""
+        return {
+            "articles": self.articles,
+            "languages": [s.to_dict() for s in self.languages],
+            "totals": self.totals.to_dict(),
+        }
 
 
 class StatusFigures(TypedDict):

@@ -1,5 +1,6 @@
-"""Machine-translation jobs over HTTP: enqueue with ``services.machine.start_job``,
-poll the job record.
+"""Machine-translation jobs over HTTP: enqueue with ``services.machine.start_jobs``
+(as ``l10n translate`` does: what the languages share is looked up once), poll the
+job record.
 
 The API only enqueues. Someone must consume the queues: ``l10n worker`` (with
 ``L10N_BROKER_URL`` for Redis, or without it on the embedded SQLite broker in the
@@ -28,7 +29,7 @@ from ..jobs import broker
 from ..jobs.config import APPLY_QUEUE
 from ..jobs.dispatch import send_chunks
 from ..services.jobs_store import Job, JobStore
-from ..services.machine import cancel_job, start_job
+from ..services.machine import cancel_job, start_jobs
 from ..services.monitoring import needs_workers, waiting_notes
 from ..settings import load_settings
 from ..workspace import Workspace, validate_slug
@@ -45,14 +46,15 @@ _JOB_ID = re.compile(r"^[a-z0-9]{1,64}$")
 
 
 def _bind_job_queue(ws: Workspace) -> None:
-    """Make sure the process-global Celery app publishes to this workspace's queue.
+    """Make sure this workspace's chunks are published to its own queue.
 
-    Without ``L10N_BROKER_URL`` the broker is a SQLite file in the workspace, and
-    ``jobs.config`` picks the workspace from ``L10N_ROOT`` once, when the Celery
-    app is first imported; so set it before that import. ``l10n serve`` runs one
-    workspace per process and always matches; a process that built apps for
-    several workspaces would publish to the first one's queue, which is logged.
-    (With a real broker the queue is shared and each task carries its workspace.)
+    Without ``L10N_BROKER_URL`` the broker is a SQLite file in the workspace, which
+    ``jobs.config`` finds from ``L10N_ROOT``: ``jobs.dispatch`` reads it on every
+    send, but a Celery app (``jobs.app``, if this process imported it) once, at its
+    import; so set it while no app is imported. ``l10n serve`` runs one workspace
+    per process and always matches; a process whose app was built for another
+    workspace is logged. (With a real broker the queue is shared and each task
+    carries its workspace.)
     """
     if not load_settings().embedded:
         return
@@ -109,9 +111,7 @@ def create_jobs(
     # Validate every language before enqueueing any, so a typo starts nothing.
     langs = list(dict.fromkeys(normalize_locale(x) for x in body.languages))
     _bind_job_queue(app.ws)
-    jobs = [
-        start_job(app.ws, slug, lang, engine=body.engine, dispatch=send_chunks) for lang in langs
-    ]
+    jobs = start_jobs(app.ws, [slug], langs, engine=body.engine, dispatch=send_chunks)
     if len(jobs) == 1:
         response.headers["Location"] = f"{request.scope.get('root_path', '')}/jobs/{jobs[0].id}"
     return JobsCreated.model_validate(

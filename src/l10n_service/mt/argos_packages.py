@@ -22,12 +22,18 @@ when asked, so a test or a command that sets the environment first is obeyed.
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import json
+import logging
 import os
 import random
 import shutil
+import socket
 import threading
+import time
 import urllib.request
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,13 +50,27 @@ __all__ = [
     "package_index_url",
     "packages_dir",
     "packages_lock",
+    "staging_prefix",
+    "tidy_packages",
     "uninstall",
 ]
+
+log = logging.getLogger(__name__)
 
 DEFAULT_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/"
 # Held while this process installs or removes a package (argostranslate's own lock
 # is just as process-local).
 packages_lock = threading.Lock()
+
+# An install unpacks into a folder named so (mt/models.py); one left behind by an
+# install that was killed is removed by the next listing or install: at once when it
+# was this host's and its process is gone, else when older than this (unpacking even
+# a 4 GB package takes minutes, not an hour).
+STAGING_PREFIX = ".l10n-install-"
+STALE_STAGING_S = 3600.0
+# Inside a staging folder: written once the package is unpacked whole, so a staging
+# folder whose install was killed before its rename can still be put in place.
+UNPACKED_MARK = ".unpacked"
 
 
 def _home() -> Path:
@@ -181,14 +201,126 @@ class ArgosPackage:
 
 def installed_packages() -> list[ArgosPackage]:
     """Every package folder in :func:`packages_dir`, sorted by name. Folders without
-    ``metadata.json`` (nothing argostranslate could have installed) are not packages;
-    a package whose metadata cannot be read fails with its path named."""
+    ``metadata.json`` (nothing argostranslate could have installed) and install
+    staging folders are not packages; a package whose metadata cannot be read fails
+    with its path named. Tidies the folder first (:func:`tidy_packages`)."""
     root = packages_dir()
+    tidy_packages(root)
     try:
         folders = sorted(p for p in root.iterdir() if p.is_dir())
     except FileNotFoundError:
         return []
-    return [ArgosPackage.read(p) for p in folders if (p / "metadata.json").exists()]
+    return [
+        ArgosPackage.read(p)
+        for p in folders
+        if not p.name.startswith(STAGING_PREFIX) and (p / "metadata.json").exists()
+    ]
+
+
+def staging_prefix() -> str:
+    """The name start of this process's staging folders: its pid and host, so that
+    a later listing can tell one whose install was killed (pids are per host, and per
+    container: a container's host name is its own)."""
+    return f"{STAGING_PREFIX}{os.getpid()}-{socket.gethostname()}-"
+
+
+def tidy_packages(root: Path) -> None:
+    """What every listing does first, so that it holds for every entry point (worker,
+    CLI, API) whichever starts first after an upgrade or a crash:
+
+    * Packages in the folder above ``root`` when ``root`` is named ``packages`` move
+      into ``root``. The image's package folder was the models volume's mount point
+      (``/models``) before it became ``/models/packages``: packages installed then
+      sit at ``/models/<package>``, and nothing listed them after the upgrade. A
+      rename within the volume, atomic; several workers starting together race
+      harmlessly (the loser finds the folder gone). Only folders whose
+      ``metadata.json`` is an argos package's (an object with ``from_code``) move.
+    * Staging folders of installs that were killed (:data:`STALE_STAGING_S`) are
+      removed, after putting a package they unpacked whole in place if its folder
+      is missing (a kill between the two renames of a reinstall)."""
+    parent = root.parent
+    try:
+        above = sorted(parent.iterdir())
+    except OSError:
+        return
+    inside: list[Path] = []
+    with contextlib.suppress(OSError):  # no package folder yet
+        inside = sorted(p for p in root.iterdir() if p.name.startswith(STAGING_PREFIX))
+    stale = [p for p in above + inside if p.name.startswith(STAGING_PREFIX) and _stale(p)]
+    legacy = [p for p in above if root.name == "packages" and p != root and _is_package(p)]
+    if not stale and not legacy:
+        return
+    with packages_lock:
+        for staging in stale:
+            _finish_or_drop(staging, root)
+        for folder in legacy:
+            _adopt(folder, root)
+
+
+def _stale(staging: Path) -> bool:
+    rest = staging.name[len(STAGING_PREFIX) :]
+    pid, _, host_and_suffix = rest.partition("-")
+    if pid.isdigit() and host_and_suffix.rpartition("-")[0] == socket.gethostname():
+        if int(pid) == os.getpid():
+            return False
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return True
+        except OSError:
+            pass  # alive, someone else's
+    try:
+        return time.time() - staging.stat().st_mtime > STALE_STAGING_S
+    except OSError:
+        return False
+
+
+def _finish_or_drop(staging: Path, root: Path) -> None:
+    if (staging / UNPACKED_MARK).exists():
+        for unpacked in staging.iterdir():
+            target = root / unpacked.name
+            if unpacked.is_dir() and not unpacked.name.startswith(".") and not target.exists():
+                try:
+                    unpacked.rename(target)
+                    log.warning("put %s in place, unpacked by an install that was killed", target)
+                except OSError:
+                    pass
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _is_package(folder: Path) -> bool:
+    if folder.name.startswith(".") or not folder.is_dir():
+        return False
+    try:
+        meta = json.loads((folder / "metadata.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(meta, dict) and "from_code" in meta
+
+
+_warned: set[Path] = set()
+
+
+def _adopt(folder: Path, root: Path) -> None:
+    target = root / folder.name
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            if not folder.exists():
+                return  # another process moved it first
+            raise FileExistsError(17, "a package of that name is installed", str(target))
+        folder.rename(target)
+    except FileNotFoundError:
+        return  # another process moved it first
+    except OSError as exc:
+        if folder not in _warned:
+            _warned.add(folder)
+            log.warning(
+                "package %s is outside the package folder %s and cannot move there (%s); "
+                "it is not used: move it by hand", folder, root, exc.strerror or exc,
+            )  # fmt: skip
+        return
+    log.warning("moved package %s into the package folder %s (the old layout)", folder, root)
 
 
 def uninstall(package: ArgosPackage) -> None:
@@ -208,10 +340,15 @@ def available_packages(timeout: float = 60.0) -> list[dict[str, Any]]:
 def download(entry: dict[str, Any], timeout: float = 600.0) -> Path:
     """Download an index entry's package into argostranslate's downloads folder
     (kept there, as argostranslate does, so a second install does not fetch it
-    again); its links are tried in random order, as argostranslate does."""
+    again); its links are tried in random order, as argostranslate does.
+
+    A response shorter than its ``Content-Length`` (a mirror that dropped the
+    connection: urllib's reads in pieces return what came, with no error) is a failed
+    link, not a download: kept, it was what every later install found in the cache.
+    For the same reason a cached file that is not a zip archive is fetched again."""
     name = f"{entry.get('type') or 'translate'}-{entry['from_code']}_{entry['to_code']}"
     target = downloads_dir() / f"{name}.argosmodel"
-    if target.exists():
+    if target.exists() and zipfile.is_zipfile(target):
         return target
     links = [str(link) for link in entry.get("links") or []]
     random.shuffle(links)
@@ -225,10 +362,17 @@ def download(entry: dict[str, Any], timeout: float = 600.0) -> Path:
                 partial.open("wb") as out,
             ):
                 shutil.copyfileobj(response, out, 1 << 20)  # streamed: packages reach 100s of MB
-        except (OSError, ValueError) as exc:
+                _check_length(response.headers.get("Content-Length"), out.tell())
+        except (OSError, ValueError, http.client.HTTPException) as exc:
             partial.unlink(missing_ok=True)
             errors.append(f"{link}: {exc}")
             continue
         partial.replace(target)
         return target
     raise EngineUnavailable(f"cannot download {name}: {'; '.join(errors) or 'no links'}")
+
+
+def _check_length(announced: str | None, received: int) -> None:
+    """ValueError when fewer (or more) bytes came than the response announced."""
+    if announced is not None and announced.strip().isdigit() and int(announced) != received:
+        raise ValueError(f"cut short: {received} of {int(announced)} bytes")

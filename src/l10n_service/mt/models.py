@@ -4,6 +4,7 @@ their format), checking a zip before extracting it (argostranslate's own
 
 from __future__ import annotations
 
+import http.client
 import json
 import shutil
 import tempfile
@@ -23,6 +24,8 @@ MAX_PACKAGE_BYTES = 2 * 1024**3
 MAX_UNPACKED_BYTES = 4 * 1024**3
 MAX_FILES = 2000
 MAX_RATIO = 200
+# metadata.json of a staging folder inside the package folder (see _install_atomically).
+STAGING_METADATA = '{"type": "l10n-install-staging"}\n'
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,8 @@ def _install_from_index(name: str) -> dict[str, object]:
         raise EngineUnavailable(f"{name!r} is neither a .argosmodel file nor a pair like en-de")
     try:
         available = argos_packages.available_packages()
-    except (OSError, RecursionError, ValueError) as exc:
+    # HTTPException: a response that breaks off mid-way (IncompleteRead).
+    except (OSError, RecursionError, ValueError, http.client.HTTPException) as exc:
         raise EngineUnavailable(
             f"cannot read the package index ({type(exc).__name__}); offline? "
             "install from a local .argosmodel file instead"
@@ -129,17 +133,26 @@ def _install_atomically(path: Path) -> None:
     engine then failed to load. The staging folder is a sibling of the package
     folder (same file system, so the rename is atomic) and not inside it, where
     argostranslate's own listing would meet it while it is unpacked. Where that
-    parent cannot be written (the package folder is a volume's mount point, as in
-    the container image: ``/`` is not the user's), the staging folder is a dot
-    folder inside the package folder instead: it holds the package one level down,
-    with no ``metadata.json`` of its own, so our listing never takes it for one."""
+    parent cannot be written (the package folder is a volume's mount point), the
+    staging folder is a dot folder inside the package folder instead. Our listing
+    skips it by its name; argostranslate's reads every folder there as a package
+    and fails on one without ``metadata.json``, so it gets one naming a package type
+    nothing loads (``argospm list`` shows it as ``l10n-install-staging``).
+
+    Its name carries this process's pid and host, and ``.unpacked`` marks it once the
+    package is whole: one left by a killed install is removed by the next listing or
+    install, its package put in place first if its folder is missing
+    (:func:`.argos_packages.tidy_packages`)."""
     packages = argos_packages.packages_dir()
     packages.mkdir(parents=True, exist_ok=True)
+    argos_packages.tidy_packages(packages)
+    prefix = argos_packages.staging_prefix()
     with argos_packages.packages_lock:
         try:
-            staging = Path(tempfile.mkdtemp(prefix=".l10n-install-", dir=packages.parent))
+            staging = Path(tempfile.mkdtemp(prefix=prefix, dir=packages.parent))
         except PermissionError:
-            staging = Path(tempfile.mkdtemp(prefix=".l10n-install-", dir=packages))
+            staging = Path(tempfile.mkdtemp(prefix=prefix, dir=packages))
+            (staging / "metadata.json").write_text(STAGING_METADATA, "utf-8")
         try:
             try:
                 with zipfile.ZipFile(path) as archive:
@@ -151,6 +164,7 @@ def _install_atomically(path: Path) -> None:
                 ) from None
             except OSError as exc:
                 raise disk_full(exc, packages) or exc from None
+            (staging / argos_packages.UNPACKED_MARK).touch()
             target = packages / top
             old = staging / ".replaced"
             if target.exists():

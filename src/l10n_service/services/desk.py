@@ -271,12 +271,14 @@ def _base_export(ws: Workspace, slug: str, lang: str, revision: str) -> polib.PO
     if not _REVISION.fullmatch(revision):
         raise InputError(f"{revision[:70]!r} is not a catalog revision")
     path = export_path(ws, slug, lang, revision)
-    if not path.is_file():
+    try:
+        data = path.read_bytes()  # one read: the copy may be pruned (old and superseded)
+    except (FileNotFoundError, IsADirectoryError):
         raise InputError(
             f"revision {revision[:12]} of {slug!r} in {lang!r} was never loaded here; "
             "reload the page"
-        )
-    return read_po(path)
+        ) from None
+    return read_po(data, str(path))
 
 
 def _edited_copy(base: polib.POFile, entry_id: str, text: str, needs_work: bool) -> bytes:

@@ -1,43 +1,30 @@
-"""The workspace index: ``.l10n/index.sqlite``, a cache of what the files say.
+"""The workspace index, read and checked against the files: ``.l10n/index.sqlite``
+(its store, schema and writes: :mod:`.index_db`).
 
-Counting a catalog's states means parsing it, and a newsroom has tens of thousands
-of catalogs: ``l10n status``, the front page and the API lists cannot parse them
-all on every call. The index keeps, per catalog (slug, lang), the counts by state
-(:func:`..core.post_edit.catalog_state`: unmodified machine output is machine), the hash of the
-template it was last merged with, and the file's size and mtime; per article its
-title, format and the stamp (size, mtime) of its source, settings and template.
+The files stay the truth. A row whose size or mtime no longer matches its file is
+re-read from that file (that catalog only); a missing or unreadable index is
+rebuilt from the files. Deleting it is always safe. Readers that must not be
+O(workspace) (the front page, the status summary) check the directories' mtimes
+instead of every file: a write anywhere (ours or an editor's rename) changes its
+folder's mtime, and our own writes move the recorded mtime along with them
+(compare-and-set, :func:`.index_db.record_catalog`), so only foreign changes cost
+a full re-check (:func:`sync`).
 
-The files stay the truth. Every catalog write of this package goes through
-:func:`write_catalog`, which records the row from the catalog it just wrote; a row
-whose size or mtime no longer matches its file is re-read from that file (that
-catalog only); a missing or unreadable index is rebuilt from the files. Deleting it
-is always safe. Readers that must not be O(workspace) (the front page) check the
-directories' mtimes instead of every file: a write anywhere (ours or an editor's
-rename) changes its folder's mtime, and our own writes move the recorded mtime
-along with them (compare-and-set), so only foreign changes cost a full re-check.
-
-Several processes (CLI, API, workers) write: WAL, a busy timeout, short
-transactions. This module is the only one that imports :mod:`sqlite3`.
+The writes are re-exported here (``index.write_catalog``): callers need not know
+which half of the index a function lives in.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import os
 import sqlite3
-import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
-import polib
-
-from .. import __version__
-from ..catalog.store import read_po, write_po
-from ..catalog.template import template_signature
+from ..catalog.store import read_po
 from ..core.listing import (
     LIST_STATES,
     ArticleEntry,
@@ -48,9 +35,33 @@ from ..core.listing import (
 )
 from ..core.locales import normalize_locale
 from ..core.model import SegmentState
-from ..core.post_edit import catalog_state, counts_as_unmodified, machine_output
 from ..errors import CatalogError, L10nError
-from ..workspace import SETTLED_NS, Workspace, is_slug, validate_slug
+from ..workspace import SETTLED_NS, Workspace, is_slug
+from .index_db import (
+    _ROW_COLUMNS,
+    INDEX_NAME,
+    KEEP,
+    Counted,
+    _article_stamp,
+    _db,
+    _dir_key,
+    _row,
+    _settings,
+    _stamp,
+    _stamp_text,
+    _upsert,
+    _write,
+    article_stamp,
+    count_catalog,
+    count_entry,
+    count_states,
+    fresh_row,
+    record_catalog,
+    record_template,
+    stored_template,
+    template_hash,
+    write_catalog,
+)
 
 __all__ = [
     "INDEX_NAME",
@@ -59,11 +70,14 @@ __all__ = [
     "ArticleEntry",
     "ArticlePage",
     "CatalogRow",
+    "Counted",
     "ListQuery",
     "StatusRow",
     "article_stamp",
     "catalog_rows",
     "catalog_status",
+    "count_catalog",
+    "count_entry",
     "count_states",
     "fresh_row",
     "list_articles",
@@ -75,35 +89,6 @@ __all__ = [
     "write_catalog",
 ]
 
-INDEX_NAME = "index.sqlite"
-_SCHEMA_VERSION = 2  # 2: unmodified machine output counted
-_BUSY_TIMEOUT_S = 60.0
-_RECHECK_S = 1.0
-_COUNTS = ("untranslated", "machine", "fuzzy", "translated", "approved")
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS catalogs (
-    slug TEXT NOT NULL, lang TEXT NOT NULL,
-    size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
-    template_hash TEXT,
-    untranslated INTEGER NOT NULL, machine INTEGER NOT NULL, fuzzy INTEGER NOT NULL,
-    translated INTEGER NOT NULL, approved INTEGER NOT NULL,
-    problem TEXT,
-    unmodified INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (slug, lang)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS articles (
-    slug TEXT PRIMARY KEY, title TEXT NOT NULL, format TEXT, source_lang TEXT,
-    file TEXT, stamp TEXT NOT NULL, template_hash TEXT, pot_stamp TEXT
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-"""
-
-
-class _Keep:
-    """Marker: leave the stored template hash as it is (a write that did not merge)."""
-
-
-KEEP: Final = _Keep()
 
 # ``?state=`` values of the lists (core.listing.LIST_STATES), as conditions on one
 # catalog row (constants only: user input never reaches the SQL text).
@@ -118,278 +103,7 @@ STATE_FILTERS: Final[dict[str, str]] = {
 }
 assert tuple(STATE_FILTERS) == LIST_STATES
 
-# ---- counting ---------------------------------------------------------------------
-
-
-def count_states(po: polib.POFile) -> dict[SegmentState, int]:
-    """Active entries by state, the classification every status report uses."""
-    return count_catalog(po)[0]
-
-
-def count_catalog(po: polib.POFile) -> tuple[dict[SegmentState, int], int]:
-    """Active entries by state (text still equal to the engine's output counts as
-    machine, whatever its flags: :mod:`..core.post_edit`), and how many of those
-    with a translation shown hold unmodified machine output."""
-    counts = dict.fromkeys(SegmentState, 0)
-    unmodified = 0
-    for entry in po:
-        if entry.obsolete:
-            continue
-        comment = entry.comment or ""
-        state = catalog_state(entry.msgstr, entry.flags, entry.tcomment or "", comment)
-        counts[state] += 1
-        output = machine_output(entry.msgstr, entry.flags, comment)
-        unmodified += counts_as_unmodified(state, entry.msgstr, output)
-    return counts, unmodified
-
-
-def template_hash(pot: polib.POFile) -> str:
-    """What a merge depends on in a template (dates aside), as a short hash."""
-    data = json.dumps(template_signature(pot), ensure_ascii=False).encode("utf-8")
-    return hashlib.sha256(data).hexdigest()[:32]
-
-
-def _stamp(path: Path | str) -> tuple[int, int] | None:
-    try:
-        st = os.stat(path)
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    return st.st_size, st.st_mtime_ns
-
-
-def _stamp_text(path: Path | str) -> str:
-    found = _stamp(path)
-    return "-" if found is None else f"{found[0]}:{found[1]}"
-
-
-# ---- the connection ---------------------------------------------------------------
-
-_local = threading.local()
-
-
-def _db(ws: Workspace) -> sqlite3.Connection:
-    """This thread's connection to the workspace's index, reopened after a fork or
-    when the file was deleted or replaced (checked at most once a second: a
-    long-lived server must notice, a loop of lookups must not pay a stat each)."""
-    cache: dict[Path, tuple[int, int, float, sqlite3.Connection]]
-    cache = _local.__dict__.setdefault("c", {})
-    held = cache.get(ws.root)
-    now = time.monotonic()
-    if held is not None and held[0] == os.getpid() and now - held[2] < _RECHECK_S:
-        return held[3]
-    path = ws.state_dir / INDEX_NAME
-    try:
-        inode = os.stat(path).st_ino
-    except FileNotFoundError:
-        inode = -1
-    if held is not None and held[0] == os.getpid():
-        if held[1] == inode:
-            cache[ws.root] = (held[0], inode, now, held[3])
-            return held[3]
-        held[3].close()
-    conn = _open(path)
-    cache[ws.root] = (os.getpid(), os.stat(path).st_ino, now, conn)
-    return conn
-
-
-def _open(path: Path) -> sqlite3.Connection:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for attempt in (1, 2):
-        conn = sqlite3.connect(path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
-        try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version != _SCHEMA_VERSION:
-                with _write(conn):
-                    for table in ("catalogs", "articles", "meta"):
-                        conn.execute(f"DROP TABLE IF EXISTS {table}")
-                    for statement in _SCHEMA.split(";"):
-                        if statement.strip():
-                            conn.execute(statement)
-                    conn.execute(f"PRAGMA user_version={_SCHEMA_VERSION}")
-            return conn
-        except sqlite3.DatabaseError:
-            conn.close()
-            if attempt == 2:
-                raise
-            # A cache: an unreadable file is thrown away and rebuilt from the files.
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-    raise AssertionError("unreachable")
-
-
-class _write:
-    """One short write transaction (``BEGIN IMMEDIATE``: the lock is taken up front,
-    so two writers queue on the busy timeout instead of failing on upgrade)."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-
-    def __enter__(self) -> sqlite3.Connection:
-        self.conn.execute("BEGIN IMMEDIATE")
-        return self.conn
-
-    def __exit__(self, kind: object, exc: object, tb: object) -> None:
-        self.conn.execute("ROLLBACK" if kind else "COMMIT")
-
-
-# ---- writes -----------------------------------------------------------------------
-
-
-def write_catalog(
-    ws: Workspace,
-    slug: str,
-    lang: str,
-    po: polib.POFile,
-    *,
-    template: str | _Keep | None = KEEP,
-) -> None:
-    """Write a language catalog and record it in the index: the one way this package
-    writes a ``.po``. ``template`` is the hash of the template just merged in
-    (``KEEP`` for writes that did not merge). Call it under the catalog lock."""
-    path = ws.po_path(slug, lang)
-    folder = _stamp(path.parent)
-    write_po(po, path)
-    record_catalog(ws, slug, lang, po, template=template, folder_before=folder)
-
-
-def record_catalog(
-    ws: Workspace,
-    slug: str,
-    lang: str,
-    po: polib.POFile,
-    *,
-    template: str | _Keep | None = KEEP,
-    folder_before: tuple[int, int] | None = None,
-) -> None:
-    """Record ``po`` as what the catalog file holds now (it was just written, or
-    found equal to it byte for byte). Call it under the catalog lock."""
-    lang = normalize_locale(lang)
-    path = ws.po_path(slug, lang)
-    counts, unmodified = count_catalog(po)
-    stamp = _stamp(path)
-    after = _stamp(path.parent)
-    if stamp is None:  # removed meanwhile: the next check finds out
-        return
-    conn = _db(ws)
-    with _write(conn):
-        _upsert(conn, slug, lang, stamp, (counts, unmodified), None, template)
-        if folder_before is not None and after is not None:
-            # Our own rename changed the folder's mtime: move the recorded one along,
-            # unless someone else had changed it before us (then a check re-reads).
-            conn.execute(
-                "UPDATE meta SET value = ? WHERE key = ? AND value = ?",
-                (str(after[1]), _dir_key(ws, path.parent), str(folder_before[1])),
-            )
-
-
-def fresh_row(ws: Workspace, slug: str, lang: str) -> CatalogRow | None:
-    """The catalog's row if it still describes the file (same size and mtime);
-    None when it is missing or stale. Reads nothing but the index and one stat."""
-    lang = normalize_locale(lang)
-    # Plain strings: in a no-op update of thousands of articles, building Path
-    # objects cost more than the stats and lookups themselves.
-    stamp = _stamp(f"{ws.root}/locales/{lang}/LC_MESSAGES/{validate_slug(slug)}.po")
-    query = f"SELECT size, mtime_ns, {_ROW_COLUMNS} FROM catalogs WHERE slug = ? AND lang = ?"
-    hit = _db(ws).execute(query, (slug, lang)).fetchone()
-    if stamp is None or hit is None or (hit[0], hit[1]) != stamp:
-        return None
-    return _row(hit[2:])
-
-
-def _upsert(
-    conn: sqlite3.Connection,
-    slug: str,
-    lang: str,
-    stamp: tuple[int, int],
-    counted: tuple[dict[SegmentState, int], int],
-    problem: str | None,
-    template: str | _Keep | None,
-) -> None:
-    counts, unmodified = counted
-    values = [counts[SegmentState(name)] for name in _COUNTS]
-    if isinstance(template, _Keep):
-        conn.execute(
-            "INSERT INTO catalogs VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (slug, lang) DO UPDATE SET size = excluded.size, "
-            "mtime_ns = excluded.mtime_ns, untranslated = excluded.untranslated, "
-            "machine = excluded.machine, fuzzy = excluded.fuzzy, "
-            "translated = excluded.translated, approved = excluded.approved, "
-            "problem = excluded.problem, unmodified = excluded.unmodified",
-            (slug, lang, *stamp, *values, problem, unmodified),
-        )
-    else:
-        conn.execute(
-            "INSERT OR REPLACE INTO catalogs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (slug, lang, *stamp, template, *values, problem, unmodified),
-        )
-
-
-def _article_stamp(ws: Workspace, file: str | None) -> str:
-    source = _stamp_text(f"{ws.root}/articles/{file}") if file else "-"
-    return f"{__version__}|{source}"
-
-
-def stored_template(ws: Workspace, slug: str) -> str | None:
-    """The hash of the article's template if neither the article (source, settings,
-    package version) nor the ``.pot`` changed since it was recorded; else None, and
-    the caller rebuilds the template."""
-    query = "SELECT file, stamp, template_hash, pot_stamp FROM articles WHERE slug = ?"
-    row = _db(ws).execute(query, (validate_slug(slug),)).fetchone()
-    if row is None or row[2] is None:
-        return None
-    file, stamp, digest, pot_stamp = row
-    settings = _stamp_text(f"{ws.root}/.l10n/articles/{slug}.json")
-    if stamp != f"{_article_stamp(ws, file)}|{settings}":
-        return None
-    return str(digest) if pot_stamp == _stamp_text(f"{ws.root}/locales/{slug}.pot") else None
-
-
-def article_stamp(ws: Workspace, slug: str) -> str:
-    """What the article's template is made from, as of now: the package version and
-    the size and mtime of its source and settings. Take it before reading them."""
-    file = _settings(ws, slug).get("file")
-    return f"{_article_stamp(ws, file)}|{_stamp_text(ws.article_settings_path(slug))}"
-
-
-def record_template(
-    ws: Workspace, slug: str, digest: str, *, stamp: str, title: str | None = None
-) -> None:
-    """Remember the template just checked or written for an article, with the
-    article's stamp taken before it was read, so the next update can skip
-    rebuilding it. Call it under the template's lock."""
-    settings = _settings(ws, slug)
-    conn = _db(ws)
-    with _write(conn):
-        conn.execute(
-            "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (slug, title or slug, settings.get("format"), settings.get("source_lang"),
-             settings.get("file"), stamp, digest, _stamp_text(ws.pot_path(slug))),
-        )  # fmt: skip
-
-
-def _settings(ws: Workspace, slug: str) -> dict[str, Any]:
-    try:
-        return ws.article_settings(slug)
-    except L10nError:
-        return {}
-
-
 # ---- reading, checked against the files -------------------------------------------
-
-
-def _row(values: Sequence[Any]) -> CatalogRow:
-    slug, lang, untranslated, machine, fuzzy, translated, approved, digest, problem, mt = values
-    return CatalogRow(
-        slug, lang, untranslated, machine, fuzzy, translated, approved, digest, problem, mt
-    )
-
-
-_ROW_COLUMNS = (
-    "slug, lang, untranslated, machine, fuzzy, translated, approved, template_hash, problem, "
-    "unmodified"
-)
 
 
 def _reread(conn: sqlite3.Connection, slug: str, lang: str, path: Path) -> None:
@@ -435,25 +149,33 @@ def catalog_rows(
 
 
 def catalog_status(
-    ws: Workspace, slug: str | None = None, *, recheck: bool = False
+    ws: Workspace,
+    slug: str | None = None,
+    *,
+    recheck: bool = False,
+    langs: Collection[str] = (),
 ) -> list[StatusRow]:
-    """Counts by state per catalog, from the index (:func:`catalog_rows`). A catalog
-    that cannot be read is an error here, as when status parsed every file."""
+    """Counts by state per catalog, from the index (:func:`catalog_rows`), of every
+    language or of ``langs``. A catalog that cannot be read is an error here, as
+    when status parsed every file."""
+    codes = sorted({normalize_locale(lang) for lang in langs})
     if slug is None:
         # Straight from the query: at 30,000 catalogs every object per row shows.
         conn = _db(ws)
         if recheck or not _in_sync(ws, conn):
             sync(ws)
+        where = f"WHERE lang IN ({', '.join('?' * len(codes))}) " if codes else ""
         found = conn.execute(
             "SELECT slug, lang, untranslated + machine + fuzzy + translated + approved, "
             "untranslated, machine, translated, approved, fuzzy, unmodified, problem "
-            "FROM catalogs ORDER BY slug, lang"
+            f"FROM catalogs {where}ORDER BY slug, lang",
+            codes,
         ).fetchall()
     else:
         found = [
             (r.slug, r.lang, r.total, r.untranslated, r.machine, r.translated, r.approved,
              r.fuzzy, r.unmodified_machine, r.problem)
-            for r in catalog_rows(ws, slug)
+            for r in catalog_rows(ws, slug) if not codes or r.lang in codes
         ]  # fmt: skip
     rows = []
     for *values, problem in found:
@@ -522,10 +244,6 @@ def _checked(
 
 
 # ---- lists (front page, API) -------------------------------------------------------
-
-
-def _dir_key(ws: Workspace, folder: Path) -> str:
-    return f"dir:{folder.relative_to(ws.root)}"
 
 
 def _watched(ws: Workspace, langs: Iterable[str]) -> list[Path]:

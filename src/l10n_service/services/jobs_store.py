@@ -19,6 +19,7 @@ from typing import Any, Literal, TypedDict
 from filelock import FileLock
 
 from ..errors import NotFoundError
+from ..job_events import announce_ended
 from ..storage import write_atomic
 from ..workspace import Workspace
 
@@ -125,6 +126,7 @@ class Job:
 
 class JobStore:
     def __init__(self, ws: Workspace):
+        self.root = ws.root
         self.dir = ws.state_dir / "jobs"
         self.loads = 0  # job files parsed by poll()
 
@@ -164,11 +166,16 @@ class JobStore:
 
     @contextmanager
     def editing(self, job_id: str) -> Iterator[Job]:
+        """Change a job under its lock; an edit that ends it is announced to the
+        clients waiting on it (``job_events``)."""
         self.dir.mkdir(parents=True, exist_ok=True)
         with FileLock(str(self._path(job_id)) + ".lock", timeout=60):
             job = self.get(job_id)
+            was = job.state
             yield job
             self.save(job)
+        if job.state in _ENDED and was not in _ENDED:
+            announce_ended(self.root, job_id)
 
     def poll(
         self, job_ids: list[str], seen: dict[str, tuple[tuple[int, int, int], Job]]

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..catalog.store import read_po
+from ..core.given_up import applied_before
 from ..core.glossary import Glossary, restore_terms
 from ..core.post_edit import machine_text_line, without_machine_text
 from ..core.provenance import provenance_line
@@ -31,8 +32,9 @@ from ..mt.base import Engine
 from ..mt.registry import Choice, choose, get_engine
 from ..settings import DEFAULT_CHUNK_SIZE, load_settings
 from ..workspace import Workspace, load_glossary
+from .catalog_cache import CatalogCache, Content
 from .catalogs import ensure_language
-from .index import write_catalog
+from .index import count_entry, write_catalog
 from .jobs_store import Job, JobStore
 
 if TYPE_CHECKING:
@@ -59,6 +61,12 @@ class Dispatch(Protocol):
     def __call__(
         self, root: str, job: Job, plans: Sequence[Mapping[str, Any]], indices: Iterable[int]
     ) -> None: ...
+
+
+# The apply worker's parsed catalogs, kept between the chunks of a job: each apply
+# used to parse the whole catalog again. Checked against the file's content under the
+# catalog lock before each use (:mod:`.catalog_cache`).
+CATALOGS = CatalogCache()
 
 
 def translate_texts(engine_name: str, source: str, target: str, texts: list[str]) -> dict[str, Any]:
@@ -102,8 +110,10 @@ def chunk_size(configured: int | None, preferred: int | None) -> int:
     """Segments per chunk: the operator's ``L10N_CHUNK_SIZE`` (``configured``), else
     the engine's preference (``Engine.chunk_size``), else 32.
 
-    Every chunk costs one apply, which reads and writes the whole catalog under its
-    lock, so a fast engine with small chunks spends as long applying as translating.
+    Every chunk costs one apply, which writes the whole catalog under its lock (and
+    reads it, unless the apply worker still holds it from the job's previous chunk:
+    ``CATALOGS``), so a fast engine with small chunks spends as long applying as
+    translating.
     Two cures were weighed. Coalescing (an apply that holds the lock applies every
     result that has arrived) needs the results stored where the apply side can see
     them before their own apply task runs: MT workers share nothing with the
@@ -260,7 +270,11 @@ def apply_chunk_result(
     changed = False
     failed: dict[str, str] = {}
     with catalog_lock(path):
-        po = read_po(path)
+        po, content = CATALOGS.take(path)
+        # The counts the index gets, adjusted per changed entry when known: counting
+        # the whole catalog on every chunk's write was O(catalog) per apply.
+        counts = None if content.counted is None else dict(content.counted[0])
+        unmodified = 0 if content.counted is None else content.counted[1]
         by_key = {(e.msgctxt or "", e.msgid): e for e in po if not e.obsolete}
         for i, (key, raw) in enumerate(zip(keys, result["translations"], strict=True)):
             msgid, contexts = key["msgid"], key["contexts"]
@@ -284,6 +298,10 @@ def apply_chunk_result(
                 if entry is None or human or entry.msgstr == text:
                     skipped += 1
                     continue
+                if counts is not None:
+                    state, unchanged = count_entry(entry)
+                    counts[state] -= 1
+                    unmodified -= unchanged
                 entry.msgstr = text
                 entry.flags = [FUZZY_FLAG, MACHINE_FLAG] + [
                     f for f in entry.flags if f not in (FUZZY_FLAG, MACHINE_FLAG)
@@ -296,13 +314,21 @@ def apply_chunk_result(
                 # The machine text itself, so an edit can be measured later.
                 kept = machine_text_line(text, result["provenance"].get("kind"))
                 entry.comment = "\n".join([*notes, line, kept])
+                if counts is not None:
+                    state, unchanged = count_entry(entry)
+                    counts[state] += 1
+                    unmodified += unchanged
                 written += 1
                 changed = True
         if changed:
-            write_catalog(ws, job.slug, job.lang, po)
+            counted = None if counts is None else (counts, unmodified)
+            size, digest, counted = write_catalog(ws, job.slug, job.lang, po, counted=counted)
+            content = Content(size, digest, counted)
         # Still under the catalog lock: a redelivered copy of this chunk waits, then
         # finds its work done and the chunk counted, so it can't count it as skipped.
         _record(ws, job_id, chunk, written=written, skipped=skipped, failed=failed)
+        # Only now, all done without an error: ``po`` is what the file holds.
+        CATALOGS.keep(path, po, content)
     return {"written": written, "skipped": skipped, "failed": len(failed)}
 
 
@@ -310,10 +336,20 @@ def record_chunk_failure(
     root: str, job_id: str, chunk: int, keys: list[dict[str, Any]], reason: str
 ) -> None:
     """The chunk failed for good: counted failed unless a copy of it is applied (then
-    that copy counts instead, see :meth:`Job.count_chunk`)."""
-    failed = {ctxt: reason for key in keys for ctxt in key["contexts"]}
-    _record(Workspace.at(root), job_id, chunk, written=0, skipped=0, failed=failed,
-            given_up=True)  # fmt: skip
+    that copy counts instead, see :meth:`Job.count_chunk`), or was applied already
+    without being counted (its worker died in between): then it counts as that copy
+    would have (:mod:`..core.given_up`). Under the catalog lock, as apply counts."""
+    ws = Workspace.at(root)
+    job = JobStore(ws).get(job_id)
+    path = ws.po_path(job.slug, job.lang)
+    with catalog_lock(path):
+        held = applied_before(read_po(path), job.engine, keys, reason) if path.exists() else None
+        if held is not None:
+            _record(ws, job_id, chunk, written=held.written, skipped=held.skipped,
+                    failed=held.failed)  # fmt: skip
+            return
+        failed = {ctxt: reason for key in keys for ctxt in key["contexts"]}
+        _record(ws, job_id, chunk, written=0, skipped=0, failed=failed, given_up=True)
 
 
 def _record(

@@ -14,12 +14,14 @@ from typing import TYPE_CHECKING
 from ..catalog.store import read_po
 from ..core.states import FUZZY_FLAG
 from ..locking import catalog_lock
-from ..tm.memory import TranslationMemory
+from ..tm.location import may_hold_units
 from ..workspace import Workspace
 from .index import write_catalog
 
 if TYPE_CHECKING:
     import polib
+
+    from ..tm.memory import TranslationMemory
 
 __all__ = ["TM_COMMENT_PREFIX", "MemoryReuse", "feed_memory", "reuse_exact_matches"]
 
@@ -34,6 +36,8 @@ def feed_memory(ws: Workspace, slug: str, lang: str) -> int:
     path = ws.po_path(slug, lang)
     if not path.exists():
         return 0
+    from ..tm.memory import TranslationMemory  # SQLAlchemy and numpy: only to feed it
+
     with TranslationMemory.open(ws.root) as memory:
         return memory.sync_catalog(read_po(path), source_language(ws, slug), lang, origin=slug)
 
@@ -48,7 +52,8 @@ class MemoryReuse:
     """Exact memory hits for the catalogs of many jobs created together: the memory
     is opened once (not once per catalog), a language pair it holds no unit for is
     not asked about, and a catalog is locked and rewritten only when it has hits, so
-    creating a job costs reading its catalog once."""
+    creating a job costs reading its catalog once. A memory never fed is not opened
+    at all: nothing to reuse, and no SQLAlchemy and numpy to import."""
 
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws
@@ -65,6 +70,10 @@ class MemoryReuse:
     def _holds(self, source: str, lang: str) -> TranslationMemory | None:
         """The memory, if it holds units for the pair (asked once per pair)."""
         if self._memory is None:
+            if not may_hold_units(self.ws.root):
+                return None
+            from ..tm.memory import TranslationMemory
+
             self._memory = TranslationMemory.open(self.ws.root)
         if (source, lang) not in self._pairs:
             self._pairs[source, lang] = self._memory.count(source, lang) > 0

@@ -8,7 +8,19 @@ An export is stamped with the revision of the catalog's entries
 base: without it, "the translator emptied this entry" and "the translator's file
 predates the machine translation that landed since" look exactly alike. An upload
 without a stamp has no base: it fills gaps only, and a different human translation
-in the catalog is a conflict (see :mod:`..core.merge`).
+in the catalog is a conflict (see :mod:`..core.merge`). So has a stamped upload
+whose copy this workspace does not hold (exported elsewhere, or pruned): it is
+merged the same two-way, and the report names the stamp (``base_missing``).
+
+Every desk save is a new revision, and so a new copy: when an export writes a copy,
+the catalog's copies that are both older than ``L10N_EXPORTS_MAX_AGE_DAYS`` and not
+among its ``L10N_EXPORTS_KEEP`` newest are deleted (:mod:`..core.retention`). A
+copy's age counts from its last export: exporting a revision again (a review page
+loading it) refreshes it, so the base of a page or file in use is young. Refreshing,
+writing and pruning one catalog's copies take turns under a lock; the readers (an
+import, a desk save) take none, and a copy pruned under them reads as never
+exported (a two-way import, or a desk save refused with "reload the page"; never a
+crash).
 
 The import here does not feed the translation memory; callers use
 ``services.catalogs.import_po``, which does.
@@ -18,7 +30,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -30,9 +44,11 @@ from ..catalog.store import ReadOptions, read_po, render_po
 from ..core.locales import normalize_locale
 from ..core.merge import Outcome, Pick
 from ..core.merge_plan import Entry, Plan, keep_orphan, plan_merge, settle
+from ..core.retention import stale_copies
 from ..core.states import APPROVAL_PREFIX, FUZZY_FLAG, MACHINE_FLAG, MT_COMMENT_PREFIX
 from ..errors import ConflictError, NotFoundError, UploadError
 from ..locking import catalog_lock
+from ..settings import load_settings
 from ..storage import write_atomic
 from ..workspace import Workspace, load_glossary, validate_slug
 from .index import write_catalog
@@ -48,6 +64,7 @@ __all__ = [
     "catalog_revision",
     "export_path",
     "export_po",
+    "prune_exports",
 ]
 
 REVISION_HEADER = "X-L10N-Revision"
@@ -111,9 +128,39 @@ def export_po(ws: Workspace, slug: str, lang: str) -> Export:
     po.metadata[REVISION_HEADER] = revision
     data = render_po(po).encode("utf-8")
     stored = export_path(ws, slug, lang, revision)
-    if not stored.exists():
-        write_atomic(stored, data)
+    with catalog_lock(stored.parent):  # not the catalog's lock: no writer waits on this
+        try:
+            os.utime(stored)  # exported again: young again, whatever it was
+        except FileNotFoundError:
+            write_atomic(stored, data)
+            prune_exports(ws, slug, lang, current=stored)
     return Export(slug, lang, revision, data, stored)
+
+
+def prune_exports(ws: Workspace, slug: str, lang: str, *, current: Path | None = None) -> int:
+    """Delete the catalog's export copies that are old and superseded (see the
+    module's docstring); ``current``, the copy just written, is always kept.
+    The caller holds the copies' lock. Returns how many were deleted."""
+    folder = ws.state_dir / "exports" / validate_slug(slug) / lang
+    settings = load_settings()
+    copies: list[tuple[str, int]] = []
+    for path in folder.glob("*.po"):
+        if path == current or not _REVISION.fullmatch(path.stem):
+            continue  # temporary files of a write in progress are not copies
+        try:
+            copies.append((path.name, path.stat().st_mtime_ns))
+        except FileNotFoundError:
+            continue
+    others = settings.exports_keep - 1 if current is not None else settings.exports_keep
+    stale = stale_copies(
+        copies,
+        now_ns=time.time_ns(),
+        keep=others,
+        max_age_s=settings.exports_max_age_days * 86_400,
+    )
+    for name in stale:
+        (folder / name).unlink(missing_ok=True)
+    return len(stale)
 
 
 # --- reading an upload ------------------------------------------------------------------
@@ -159,14 +206,18 @@ def _check_stamp(po: polib.POFile, name: str, slug: str, lang: str) -> None:
         raise UploadError(f"{name}: the file is for article {article!r}, not {slug!r}")
 
 
-def _load_base(ws: Workspace, slug: str, lang: str, revision: str, name: str) -> polib.POFile:
+def _load_base(ws: Workspace, slug: str, lang: str, revision: str) -> polib.POFile | None:
+    """The kept copy of an export, or None when this workspace does not hold it (the
+    file was exported elsewhere, or its copy was pruned as old and superseded): the
+    upload is then merged two ways, as if unstamped, which fills gaps and makes every
+    different human translation a conflict, so a translator's old file still gets in
+    and nothing in the catalog is overwritten unasked."""
     path = export_path(ws, slug, lang, revision.strip())
-    if not path.exists():
-        raise UploadError(
-            f"{name}: revision {revision[:12]} was never exported for {slug!r} in {lang!r} "
-            "from this workspace"
-        )
-    return read_po(path)
+    try:
+        data = path.read_bytes()  # one read: a copy pruned after a check would crash
+    except FileNotFoundError:  # never written here, or pruned
+        return None
+    return read_po(data, str(path))
 
 
 def _validate_plan(plan: Plan, uploaded: int, *, name: str, slug: str, lang: str) -> None:
@@ -181,13 +232,20 @@ def _validate_plan(plan: Plan, uploaded: int, *, name: str, slug: str, lang: str
         )
 
 
-def _raise_open_conflicts(plan: Plan, name: str, revision: str | None) -> None:
+def _raise_open_conflicts(
+    plan: Plan, name: str, revision: str | None, stamp: str | None
+) -> None:
     if not plan.conflicts:
         return
     conflicts = [step.conflict() for step in plan.conflicts]
     ids = ", ".join(c.id for c in conflicts)
     if revision:
         what = f"changed both in the catalog and in the upload since revision {revision[:12]}"
+    elif stamp:
+        what = (
+            "hold a different human translation in the catalog (the export copy of "
+            f"revision {stamp[:12]} is not kept here, so the merge is two-way)"
+        )
     else:
         what = "hold a different human translation in the catalog (the upload has no stamp)"
     raise ConflictError(
@@ -264,6 +322,7 @@ class ImportReport:
     fuzzy: int = 0  # applied as fuzzy: the source changed since the export
     obsolete: int = 0  # work on sentences removed since the export, kept as obsolete
     resolved: int = 0  # conflicts settled by --ours/--theirs/--take
+    base_missing: str | None = None  # stamped, but its export copy is not kept here
     issues: tuple[Issue, ...] = ()  # QA findings on the entries taken
 
     def to_dict(self) -> dict[str, Any]:
@@ -293,8 +352,9 @@ def _import_upload(
     path = ws.po_path(slug, lang)
     if not path.exists():
         raise NotFoundError(f"no catalog for {slug!r} in {lang!r}; run `l10n update` first")
-    revision = (upload.metadata.get(REVISION_HEADER) or "").strip() or None
-    base = _load_base(ws, slug, lang, revision, name) if revision else None
+    stamp = (upload.metadata.get(REVISION_HEADER) or "").strip() or None
+    base = _load_base(ws, slug, lang, stamp) if stamp else None
+    revision = stamp if base is not None else None
     theirs = [_value(e) for e in upload if not e.obsolete]
     with catalog_lock(path):
         current = read_po(path)
@@ -306,7 +366,7 @@ def _import_upload(
         )
         _validate_plan(plan, len(upload), name=name, slug=slug, lang=lang)
         plan = settle(plan, prefer, take or {})
-        _raise_open_conflicts(plan, name, revision)
+        _raise_open_conflicts(plan, name, revision, stamp)
         changes = plan.changes()
         for step, after in changes:
             _write(active[step.ours.key], step.ours, after)
@@ -323,6 +383,7 @@ def _import_upload(
         unknown=plan.unknown,
         mode="3-way" if plan.three_way else "2-way",
         base_revision=revision,
+        base_missing=stamp if stamp and base is None else None,
         fuzzy=sum(1 for s, _ in changes if s.exported is not None and s.outcome is Outcome.TAKE),
         obsolete=len(plan.orphans),
         resolved=plan.resolved,

@@ -6,6 +6,21 @@ Stored with SQLAlchemy Core in SQLite (``<root>/.l10n/tm.sqlite``) or, when
 provenance) and fuzzily (scores from :class:`~l10n_service.core.fuzzy.FuzzyIndex`).
 """
 
-from .memory import Match, TranslationMemory
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .memory import Match, TranslationMemory
 
 __all__ = ["Match", "TranslationMemory"]
+
+
+def __getattr__(name: str) -> object:
+    """The memory on first use: ``tm.location`` is imported without SQLAlchemy and
+    numpy (what ``l10n translate`` asks before it knows it needs them)."""
+    if name in __all__:
+        from . import memory
+
+        return getattr(memory, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -48,6 +47,7 @@ from ..core.model import SegmentState
 from ..core.post_edit import catalog_state
 from ..errors import InputError
 from ..storage import write_atomic
+from .location import tm_url
 from .tmx import read_tmx, write_tmx
 
 if TYPE_CHECKING:
@@ -55,7 +55,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Match", "TranslationMemory", "tm_url"]
 
-ENV_URL = "L10N_TM_URL"
 APPROVED, TRANSLATED = "approved", "translated"
 _STATES = (APPROVED, TRANSLATED)
 _FUZZY_LIMIT = 5  # suggestions per segment
@@ -110,14 +109,6 @@ def language(code: str) -> str:
         return normalize_locale(code)
     except InputError:
         return code.strip().replace("-", "_")
-
-
-def tm_url(root: Path) -> str:
-    """Where the memory lives: ``$L10N_TM_URL``, else SQLite inside the workspace."""
-    url = os.environ.get(ENV_URL, "").strip()
-    if url:
-        return url
-    return f"sqlite:///{Path(root) / '.l10n' / 'tm.sqlite'}"
 
 
 def _engine(url: str) -> Engine:

@@ -1,0 +1,186 @@
+"""The chunks ``jobs.dispatch`` publishes with kombu are the messages Celery sent for
+``(translate.on_error(failed) | apply).apply_async()``, field by field, and real
+workers run them on Redis and on RabbitMQ (a private server: the worker consumes
+``apply``, which the shared one's other users may consume too): the translate step
+on the job's queue, the apply step as its chain, the errback when the translate
+step fails for good."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from l10n_service.jobs.config import celery_config
+from l10n_service.jobs.dispatch import chunk_messages, send_chunks
+from l10n_service.services.jobs_store import Job, JobStore
+from l10n_service.services.machine import start_job
+from l10n_service.workspace import Workspace
+from tests.conftest import BIN
+from tests.support.brokers import RabbitServer
+
+DEADLINE_S = 300.0  # hang guard, not a speed assertion
+
+
+def _plans() -> list[dict[str, Any]]:
+    keys = [{"msgid": "Hello.", "contexts": ["a1"], "terms": {}},
+            {"msgid": "World {0}.", "contexts": ["b2", "c3"], "terms": {"0": "X"}}]  # fmt: skip
+    return [{"texts": ["Hello.", "World {0}."], "keys": keys}, {"texts": ["x" * 2000], "keys": []}]
+
+
+def _record(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """Every ``Producer.publish`` call, recorded and not sent."""
+    import kombu.messaging
+
+    sent: list[dict[str, Any]] = []
+
+    def publish(self: Any, body: Any, routing_key: str | None = None, **kwargs: Any) -> None:
+        sent.append({"body": body, "routing_key": routing_key, **kwargs})
+
+    monkeypatch.setattr(kombu.messaging.Producer, "publish", publish)
+    return sent
+
+
+def test_the_messages_are_celerys(
+    monkeypatch: pytest.MonkeyPatch, broker_env: dict[str, str]
+) -> None:
+    from l10n_service.jobs.app import apply_chunk, chunk_failed, translate_chunk
+    from l10n_service.jobs.config import APPLY_QUEUE
+
+    sent = _record(monkeypatch)
+    job = Job(id="abc123", slug="post", lang="de", engine="pseudo", queue="mt.pseudo",
+              segments=3, chunks=2, created=0.0)  # fmt: skip
+    plans = _plans()
+    send_chunks("/srv/ws", job, plans, [0, 1])
+    ours = list(sent)
+    sent.clear()
+    for index, message in enumerate(ours):  # Celery, with the same ids
+        embed = message["body"][2]
+        keys = plans[index]["keys"]
+        on_error = chunk_failed.s("/srv/ws", job.id, index, keys).set(
+            queue=APPLY_QUEUE, task_id=embed["errbacks"][0]["options"]["task_id"]
+        )
+        translate = translate_chunk.s(job.engine, job.source, job.lang, plans[index]["texts"])
+        translate = translate.set(queue=job.queue, task_id=message["headers"]["id"])
+        apply = apply_chunk.s("/srv/ws", job.id, index, keys).set(
+            queue=APPLY_QUEUE, task_id=embed["chain"][0]["options"]["task_id"]
+        )
+        (translate.on_error(on_error) | apply).apply_async()
+    celerys = list(sent)
+
+    assert len(ours) == len(celerys) == 2
+    for mine, theirs in zip(ours, celerys, strict=True):
+        for message in (mine, theirs):  # an id of the sending process, for RPC results
+            assert message.pop("reply_to") == message["body"][2]["chain"][0]["options"].pop(
+                "reply_to"
+            )
+        declared = [mine.pop("declare"), theirs.pop("declare")]
+        assert [[(q.name, q.exchange.name, q.exchange.type, q.routing_key, q.durable,
+                  q.exchange.durable, q.queue_arguments) for q in d] for d in declared] == [
+            [("mt.pseudo", "mt.pseudo", "direct", "mt.pseudo", True, True, None)]
+        ] * 2  # fmt: skip
+        for message in (mine, theirs):  # as the broker gets them: JSON
+            message["body"] = json.loads(json.dumps(message["body"]))
+        # What logs and monitors show: a long one is cut near 1,024 characters by
+        # both, though not at the same place inside a long argument.
+        shown = [mine["headers"].pop("argsrepr"), theirs["headers"].pop("argsrepr")]
+        if max(map(len, shown)) < 1000:
+            assert shown[0] == shown[1]
+        else:
+            assert all(x.startswith("('pseudo', 'en', 'de', ['xxx") for x in shown)
+            assert all(1000 < len(x) < 1100 and x.endswith(("...", "...'])")) for x in shown)
+        unset = {"timeout", "confirm_timeout", "immediate", "mandatory", "compression"}
+        assert {k: v for k, v in theirs.items() if k not in unset or v is not None} == mine
+
+
+@pytest.fixture(scope="module")
+def rabbit(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RabbitServer]:
+    server = RabbitServer(tmp_path_factory.mktemp("rabbitmq"))
+    try:
+        server.start()
+    except RuntimeError as exc:
+        pytest.fail(f"RabbitMQ is required: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["redis", "rabbitmq"])
+def broker_url(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    if request.param == "redis":
+        url: str = request.getfixturevalue("broker_env")["L10N_BROKER_URL"]
+    else:
+        url = request.getfixturevalue("rabbit").url
+        monkeypatch.setenv("L10N_BROKER_URL", url)
+        monkeypatch.delenv("L10N_RESULT_BACKEND", raising=False)
+    yield url
+
+
+def test_real_workers_run_the_chunks(ws: Workspace, broker_url: str) -> None:
+    """A job translated and applied, and a chunk whose engine the worker lacks
+    recorded failed by the errback (so its job ends), on both brokers."""
+    env = {**os.environ, "L10N_BROKER_URL": broker_url}
+    log = ws.root.parent / "worker.log"
+    with open(log, "wb") as handle:
+        worker = subprocess.Popen(
+            [str(BIN / "l10n"), "worker", "--root", str(ws.root), "--pool", "solo",
+             "--queues", "mt.pseudo,apply"],
+            env=env, stdout=handle, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        store = JobStore(ws)
+        good = start_job(ws, "post", "de", engine="pseudo", dispatch=send_chunks)
+        bad = store.new(slug="post", lang="de", engine="no-such-engine", queue="mt.pseudo",
+                        segments=1, chunks=1)  # fmt: skip
+        plans = [{"texts": ["Hello."], "keys": [{"msgid": "Hello.", "contexts": ["zz"],
+                                                 "terms": {}}]}]  # fmt: skip
+        store.save_plans(bad.id, plans)
+        send_chunks(str(ws.root), bad, plans, [0])
+        deadline = time.monotonic() + DEADLINE_S
+        while {store.get(j.id).state for j in (good, bad)} - {"done", "failed"}:
+            assert worker.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, log.read_text()[-3000:]
+            time.sleep(0.2)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
+    done, failed = store.get(good.id), store.get(bad.id)
+    assert done.state == "done" and done.translated == done.segments == 4, done
+    assert failed.state == "failed" and list(failed.failed) == ["zz"], failed
+    assert "no-such-engine" in failed.failed["zz"]
+
+
+def test_the_messages_need_no_celery(broker_env: dict[str, str]) -> None:
+    """Building and publishing chunks imports kombu, never Celery."""
+    probe = (
+        "import sys\n"
+        "from l10n_service.jobs.dispatch import send_chunks\n"
+        "from l10n_service.services.jobs_store import Job\n"
+        "job = Job(id='j', slug='s', lang='de', engine='pseudo', queue='l10n-test-dispatch',"
+        " segments=1, chunks=1, created=0.0)\n"
+        "send_chunks('/nowhere', job, [{'texts': ['a'], 'keys': []}], [0])\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'celery', 'kombu'}))\n"
+    )
+    out = subprocess.run(
+        [str(BIN / "python"), "-c", probe], env={**os.environ, **broker_env},
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert out.split() == ["['kombu']"]
+
+
+def test_chunk_messages_is_pure() -> None:
+    job = Job(id="j", slug="s", lang="de", engine="pseudo", queue="mt.pseudo", segments=1,
+              chunks=2, created=0.0)  # fmt: skip
+    config = {"task_time_limit": 9, "task_soft_time_limit": 8}
+    messages = chunk_messages("/r", job, _plans(), [1], config)
+    ((headers, (args, kwargs, embed)),) = messages
+    assert headers["task"] == "l10n.translate_chunk" and headers["timelimit"] == [9, 8]
+    assert headers["id"].startswith("l10n.j.1.t.") and headers["root_id"] == headers["id"]
+    assert args == ["pseudo", "en", "de", ["x" * 2000]] and kwargs == {}
+    assert embed["chain"][0]["args"] == ["/r", "j", 1, []]
+    assert embed["errbacks"][0]["task"] == "l10n.chunk_failed"
+    assert celery_config()["task_publish_retry_policy"]["max_retries"] > 0
