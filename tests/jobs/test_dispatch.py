@@ -98,15 +98,14 @@ def test_the_messages_are_celerys(
         assert {k: v for k, v in theirs.items() if k not in unset or v is not None} == mine
 
 
-@pytest.fixture(scope="module")
-def rabbit(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RabbitServer]:
-    server = RabbitServer(tmp_path_factory.mktemp("rabbitmq"))
-    try:
-        server.start()
-    except RuntimeError as exc:
-        pytest.fail(f"RabbitMQ is required: {exc}")
-    yield server
-    server.stop()
+@pytest.fixture
+def rabbit(rabbit_server: RabbitServer) -> RabbitServer:
+    """The session's private RabbitMQ (tests/jobs/conftest.py), with the queues this
+    module's worker consumes emptied."""
+    if rabbit_server.process is None or rabbit_server.process.poll() is not None:
+        rabbit_server.start()  # a failed restart in an earlier test
+    rabbit_server.purge(["apply", "mt.pseudo"])
+    return rabbit_server
 
 
 @pytest.fixture(params=["redis", "rabbitmq"])

@@ -97,17 +97,6 @@ class Worker:
             os.killpg(self.process.pid, signal.SIGKILL)
 
 
-@pytest.fixture(scope="session")
-def rabbit_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RabbitServer]:
-    server = RabbitServer(tmp_path_factory.mktemp("rabbitmq"))
-    try:
-        server.start()
-    except RuntimeError as exc:
-        pytest.fail(f"RabbitMQ is required for the resilience tests: {exc}")
-    yield server
-    server.stop()
-
-
 @pytest.fixture(params=["redis", "rabbitmq"])
 def broker(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[BrokerServer]:
     if request.param == "redis":
