@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from unittest import mock
 
@@ -20,15 +19,7 @@ from l10n_service.services.catalog_cache import CatalogCache
 from l10n_service.services.jobs_store import Job, JobStore
 from l10n_service.services.machine import apply_chunk_result, start_job, translate_texts
 from l10n_service.workspace import Workspace
-
-
-class Held:
-    """A Dispatch that sends nothing: the test delivers the chunks itself."""
-
-    def __call__(
-        self, root: str, job: Job, plans: Sequence[Mapping[str, Any]], indices: Iterable[int]
-    ) -> None:
-        pass
+from tests.support.jobs import Held
 
 
 @pytest.fixture

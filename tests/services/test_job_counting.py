@@ -13,8 +13,6 @@ restart was applied but not counted."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
 from unittest import mock
 
 import polib
@@ -29,18 +27,10 @@ from l10n_service.services.machine import (
     translate_texts,
 )
 from l10n_service.workspace import Workspace
+from tests.support.jobs import Held
 
 CHUNK = 1  # the chunk whose copies arrive in every order
 REASON = "ConnectionError: Error 111 connecting to 127.0.0.1:6391. Connection refused."
-
-
-class Held:
-    """A Dispatch that sends nothing: the test delivers the chunks itself."""
-
-    def __call__(
-        self, root: str, job: Job, plans: Sequence[Mapping[str, Any]], indices: Iterable[int]
-    ) -> None:
-        pass
 
 
 @pytest.fixture
@@ -89,38 +79,22 @@ def _assert_catalog_translated_once(ws: Workspace) -> None:
     assert all(e.comment.count("mt: ") == 1 for e in po)
 
 
-@pytest.mark.parametrize(
-    "order",
-    sorted({p for n in (1, 2, 3) for p in itertools.permutations(
-        ["apply", "apply", "give up", "killed"], n) if "apply" in p}),
-    ids=" then ".join,
+# Every order with an applied copy; and the orders where none is applied after the
+# copy that died (its worker killed between writing the catalog and counting): a
+# later copy is given up (the poison limit on apply, or the errback of another
+# copy), so the give-up is what finds the catalog already holding the translation.
+ORDERS = sorted(
+    {p for n in (1, 2, 3) for p in itertools.permutations(
+        ["apply", "apply", "give up", "killed"], n) if "apply" in p}
+    | {p for n in (2, 3) for p in itertools.permutations(["give up", "give up", "killed"], n)
+       if "killed" in p and "give up" in p[p.index("killed") + 1 :]}
 )  # fmt: skip
+
+
+@pytest.mark.parametrize("order", ORDERS, ids=" then ".join)
 def test_any_order_of_copies_gives_the_figures_of_one_delivery(
     ws: Workspace, job: Job, order: tuple[str, ...]
 ) -> None:
-    for chunk in range(job.chunks):
-        if chunk != CHUNK:
-            _apply(ws, job, chunk)
-    for event in order:
-        EVENTS[event](ws, job, CHUNK)
-    assert _figures(ws, job) == ("done", 4, 0, {}, [0, 1, 2, 3])
-    assert JobStore(ws).get(job.id).given_up == {}
-    _assert_catalog_translated_once(ws)
-
-
-@pytest.mark.parametrize(
-    "order",
-    sorted({p for n in (2, 3) for p in itertools.permutations(
-        ["give up", "give up", "killed"], n)
-        if "killed" in p and "give up" in p[p.index("killed") + 1 :]}),
-    ids=" then ".join,
-)  # fmt: skip
-def test_a_copy_applied_but_not_counted_then_given_up_counts_as_applied(
-    ws: Workspace, job: Job, order: tuple[str, ...]
-) -> None:
-    """No copy is applied after the one that died: the one after it is given up
-    (the poison limit on apply, or the errback of another copy), so the give-up is
-    what finds the catalog already holding the chunk's translation."""
     for chunk in range(job.chunks):
         if chunk != CHUNK:
             _apply(ws, job, chunk)
