@@ -81,12 +81,13 @@ class CatalogCache:
             raise CatalogError("no such catalog", str(path)) from None
         except OSError as exc:
             raise CatalogError(f"cannot read: {exc.strerror}", str(path)) from None
-        if kept is not None and len(data) == kept[1].size and digest(data) == kept[1].digest:
+        hashed = digest(data)
+        if kept is not None and len(data) == kept[1].size and hashed == kept[1].digest:
             self.reused += 1
             return kept
         self.parses += 1
         # From the bytes just hashed, so the digest is of exactly what was parsed.
-        return read_po(data, str(path)), Content(len(data), digest(data))
+        return read_po(data, str(path)), Content(len(data), hashed)
 
     def keep(self, path: Path, po: polib.POFile, content: Content) -> None:
         """``po`` describes the file at ``path`` whose bytes ``content`` describes

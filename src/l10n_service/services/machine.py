@@ -343,7 +343,13 @@ def record_chunk_failure(
     job = JobStore(ws).get(job_id)
     path = ws.po_path(job.slug, job.lang)
     with catalog_lock(path):
-        held = applied_before(read_po(path), job.engine, keys, reason) if path.exists() else None
+        held = None
+        if path.exists():
+            # The apply worker may still hold this catalog parsed (the job's earlier
+            # chunks); only read here, so it goes back as it came.
+            po, content = CATALOGS.take(path)
+            held = applied_before(po, job.engine, keys, reason)
+            CATALOGS.keep(path, po, content)
         if held is not None:
             _record(ws, job_id, chunk, written=held.written, skipped=held.skipped,
                     failed=held.failed)  # fmt: skip
