@@ -144,3 +144,20 @@ def test_a_job_all_given_up_then_applied_after_all_ends_done(ws: Workspace, job:
         _apply(ws, job, chunk)
     assert _figures(ws, job) == ("done", 4, 0, {}, [0, 1, 2, 3])
     _assert_catalog_translated_once(ws)
+
+
+def test_a_give_up_on_a_catalog_that_cannot_be_read_still_ends_the_job(
+    ws: Workspace, job: Job
+) -> None:
+    """The catalog was broken by hand while the job ran: every apply fails on it, so
+    the supervisor gives its chunks up (lost too often), and the errback of a failed
+    translation gives up its chunk. The give-up reads the catalog only to find a
+    copy's own output; unreadable, there is none, and the chunk is counted failed
+    (raising instead left the job running for ever, given up again every round)."""
+    path = ws.po_path("post", "de")
+    path.write_bytes(path.read_bytes() + b'\nmsgid "broken\n')
+    for chunk in range(job.chunks):
+        _give_up(ws, job, chunk)
+    state, translated, _, failed, chunks = _figures(ws, job)
+    assert (state, translated, chunks) == ("failed", 0, [0, 1, 2, 3])
+    assert set(failed.values()) == {REASON}

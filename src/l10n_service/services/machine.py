@@ -26,7 +26,7 @@ from ..core.post_edit import machine_text_line, without_machine_text
 from ..core.provenance import provenance_line
 from ..core.states import FUZZY_FLAG, MACHINE_FLAG, MT_COMMENT_PREFIX
 from ..core.tokens import placeholder_problems
-from ..errors import EngineError, JobError
+from ..errors import CatalogError, EngineError, JobError
 from ..locking import catalog_lock
 from ..mt.base import Engine
 from ..mt.registry import Choice, choose, get_engine
@@ -344,10 +344,15 @@ def record_chunk_failure(
     path = ws.po_path(job.slug, job.lang)
     with catalog_lock(path):
         held = None
-        if path.exists():
+        try:
             # The apply worker may still hold this catalog parsed (the job's earlier
             # chunks); only read here, so it goes back as it came.
             po, content = CATALOGS.take(path)
+        except CatalogError:
+            # Missing or unreadable (every apply fails on it): no copy's output to
+            # find. Raising would leave the job running, given up again every round.
+            pass
+        else:
             held = applied_before(po, job.engine, keys, reason)
             CATALOGS.keep(path, po, content)
         if held is not None:
