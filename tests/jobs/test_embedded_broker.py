@@ -4,12 +4,20 @@ CLI starts (and stops) a real worker process itself: the demo's path."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import time
 from pathlib import Path
 
 import polib
 
-from tests.conftest import SAMPLE, run_cli
+from l10n_service.services.jobs_store import JobStore
+from l10n_service.services.machine import start_job
+from l10n_service.workspace import Workspace
+from tests.conftest import BIN, SAMPLE, run_cli
+from tests.support.jobs import Held
+
+DEADLINE_S = 300.0  # hang guard, not a speed assertion
 
 
 def test_translate_without_any_server(workspace: Path) -> None:
@@ -46,3 +54,38 @@ def test_machine_output_never_replaces_human_work(workspace: Path) -> None:
     po = polib.pofile(str(path))
     assert po[3].msgstr == "Traduction humaine." and "machine" not in po[3].flags
     assert all(e.msgstr for e in po)
+
+
+def test_resume_sends_to_the_embedded_broker_of_the_workspace_it_names(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """``l10n jobs resume JOB --root WS`` run from another folder, no ``L10N_ROOT``:
+    the chunks go into WS's broker file, where WS's worker takes them, and no
+    broker file is made in the current folder (the chunks were lost there)."""
+    job = start_job(ws, "post", "de", engine="pseudo", dispatch=Held())  # sends nothing
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("L10N_ROOT", "L10N_ROOT_DIR")}
+    subprocess.run(
+        [str(BIN / "l10n"), "jobs", "resume", job.id, "--root", str(ws.root)],
+        cwd=elsewhere, env=env, check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    assert not (elsewhere / ".l10n").exists()
+    log = tmp_path / "worker.log"
+    with open(log, "wb") as handle:
+        worker = subprocess.Popen(
+            [str(BIN / "l10n"), "worker", "--root", str(ws.root), "--pool", "solo",
+             "--queues", "mt.pseudo,apply"],
+            cwd=elsewhere, env=env, stdout=handle, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + DEADLINE_S
+        while JobStore(ws).get(job.id).state not in ("done", "failed"):
+            assert worker.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, log.read_text()[-3000:]
+            time.sleep(0.2)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
+    done = JobStore(ws).get(job.id)
+    assert (done.state, done.translated) == ("done", done.segments)

@@ -48,10 +48,11 @@ _JOB_ID = re.compile(r"^[a-z0-9]{1,64}$")
 def _bind_job_queue(ws: Workspace) -> None:
     """Make sure this workspace's chunks are published to its own queue.
 
-    Without ``L10N_BROKER_URL`` the broker is a SQLite file in the workspace, which
-    ``jobs.config`` finds from ``L10N_ROOT``: ``jobs.dispatch`` reads it on every
-    send, but a Celery app (``jobs.app``, if this process imported it) once, at its
-    import; so set it while no app is imported. ``l10n serve`` runs one workspace
+    Without ``L10N_BROKER_URL`` the broker is a SQLite file in the workspace:
+    ``jobs.dispatch`` publishes into the file of the workspace it is given, but a
+    Celery app (``jobs.app``, if this process imported it: the workers it asks
+    about) finds it from ``L10N_ROOT`` once, at its import; so set it while no app
+    is imported. ``l10n serve`` runs one workspace
     per process and always matches; a process whose app was built for another
     workspace is logged. (With a real broker the queue is shared and each task
     carries its workspace.)

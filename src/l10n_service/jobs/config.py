@@ -25,11 +25,13 @@ def workspace_root() -> Path:
     return Path(os.environ.get("L10N_ROOT", ".")).resolve()
 
 
-def celery_config() -> dict[str, Any]:
+def celery_config(root: Path | None = None) -> dict[str, Any]:
+    """``root``: the workspace whose embedded broker to use (default ``L10N_ROOT``,
+    read when called: a Celery app reads it once, at its import)."""
     settings = load_settings()
     backend: str | None
     if settings.embedded:
-        state = workspace_root() / ".l10n"
+        state = (root or workspace_root()) / ".l10n"
         state.mkdir(parents=True, exist_ok=True)
         broker = f"sqla+sqlite:///{state / 'broker.sqlite'}"
         backend = f"db+sqlite:///{state / 'results.sqlite'}"

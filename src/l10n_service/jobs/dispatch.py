@@ -30,6 +30,7 @@ import os
 import socket
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from ..core.recovery import chunk_task_id
@@ -63,7 +64,9 @@ def send_chunks(
     # kombu has no type hints: Any here rather than an ignore on every call.
     entity: Any = kombu.entity
     producers: Any = kombu.pools.producers
-    config = celery_config()
+    # The embedded broker is the file of ``root``, the workspace the chunks are for,
+    # whatever L10N_ROOT says (``l10n jobs resume JOB --root DIR`` sets none).
+    config = celery_config(Path(root).resolve())
     messages = chunk_messages(root, job, plans, indices, config)
     queue = entity.Queue(job.queue, entity.Exchange(job.queue, "direct"), job.queue)
     connection = kombu.connection.Connection(  # type: ignore[no-untyped-call]
