@@ -183,3 +183,13 @@ def test_mostly_machine_in_sql_is_the_rounded_share_in_python(
     conn.execute("INSERT INTO c VALUES (?, ?, 0, 0)", (unmodified, shown))
     (found,) = conn.execute(f"SELECT {index_summary._MOSTLY_MACHINE} FROM c").fetchone()
     assert bool(found) == row.mostly_machine
+
+
+def test_an_article_not_yet_in_any_language_is_counted(ws: Workspace) -> None:
+    """``l10n add`` before any ``update --lang``: the summary line said "0 articles"."""
+    from l10n_service.services.articles import add_article
+
+    add_article(ws, b"Another story begins here.\n", name="other.txt", slug="other")
+    summary = status_summary(ws)
+    assert (summary.articles, summary.catalogs) == (2, 1)
+    assert status_summary(ws, langs=["de"]).articles == 1  # those in the languages asked

@@ -140,7 +140,7 @@ class StatusSummary:
     """The whole-workspace ``l10n status``: per language, and the first catalogs
     needing attention (most outstanding entries first), a bounded read at any size."""
 
-    articles: int  # articles with at least one catalog
+    articles: int  # every article; with languages asked for, those with a catalog in one
     languages: tuple[LanguageSummary, ...]
     attention: tuple[StatusRow, ...]  # the first ones, at most the limit asked for
     warned: tuple[StatusRow, ...]  # the first mostly-machine catalogs, (slug, lang) order

@@ -3,7 +3,7 @@
 At newsroom scale (10,000 articles x 3 languages) a line per catalog is 30,000
 lines nobody reads, and building them was what made ``l10n status`` grow with the
 workspace. The summary is a few aggregate queries instead (``GROUP BY lang``, a
-``count(DISTINCT slug)``, two ``LIMIT`` lists): SQLite walks the rows, Python
+count of the articles, two ``LIMIT`` lists): SQLite walks the rows, Python
 receives a handful of them whatever the workspace's size.
 
 "Needs attention" and "mostly machine" are written twice, here in SQL and on
@@ -82,9 +82,12 @@ def status_summary(
             params,
         ).fetchone()
         raise CatalogError(problem)
-    (articles,) = conn.execute(
-        f"SELECT count(DISTINCT c.slug) FROM catalogs c WHERE {where}", params
-    ).fetchone()
+    if langs:  # the articles in those languages
+        (articles,) = conn.execute(
+            f"SELECT count(DISTINCT c.slug) FROM catalogs c WHERE {where}", params
+        ).fetchone()
+    else:  # every article, also one not yet in any language (just added)
+        (articles,) = conn.execute("SELECT count(*) FROM articles").fetchone()
     attention = conn.execute(
         f"SELECT {_STATUS_COLUMNS} FROM catalogs c WHERE {where} AND {_ATTENTION} "
         "ORDER BY c.untranslated + c.machine + c.fuzzy DESC, c.slug, c.lang LIMIT ?",
