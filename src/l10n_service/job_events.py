@@ -6,7 +6,7 @@ of a second on average, half at most, on top of a job that may itself take a
 second. Where Redis is configured (``L10N_REDIS_URL``, or the Redis broker: what
 the catalog lock uses), the job store publishes the id of each job that ends on
 its workspace's channel, and the waiting client, subscribed before its first look
-at the records, wakes on it and looks again at once.
+at the records, wakes on the end of a job it waits for and looks again at once.
 
 The look every half second stays, as the bound: a client on RabbitMQ without
 Redis, an announcement lost while Redis restarts, or a worker of an older version
@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -53,17 +53,23 @@ def announce_ended(root: Path, job_id: str) -> None:
         log.debug("could not announce the end of job %s: %s", job_id, exc)
 
 
+def _text(data: bytes | str) -> str:
+    return data.decode("utf-8", "replace") if isinstance(data, bytes) else str(data)
+
+
 def _sleep(seconds: float) -> bool:
     time.sleep(seconds)
     return False
 
 
 @contextlib.contextmanager
-def ended_events(root: Path) -> Iterator[Callable[[float], bool]]:
-    """A ``wait(seconds)`` that returns early, True, when some job of the workspace
-    ends (announcements that arrive together are taken as one); a plain sleep
-    without Redis or when subscribing fails. Subscribed on entry: an end announced
-    after that is never missed."""
+def ended_events(root: Path, job_ids: Collection[str]) -> Iterator[Callable[[float], bool]]:
+    """A ``wait(seconds)`` that returns early, True, when one of ``job_ids`` ends
+    (announcements that arrive together are taken as one; other jobs of the
+    workspace, other clients', wake nobody); a plain sleep without Redis or when
+    subscribing fails. Subscribed on entry: an end announced after that is never
+    missed."""
+    wanted = {str(job_id) for job_id in job_ids}
     url = load_settings().redis_lock_url
     if not url:
         yield _sleep
@@ -90,12 +96,15 @@ def ended_events(root: Path) -> Iterator[Callable[[float], bool]]:
         nonlocal broken
         if broken:
             return _sleep(seconds)
+        deadline = time.monotonic() + seconds
         try:
-            if pubsub.get_message(ignore_subscribe_messages=True, timeout=seconds) is None:
-                return False
-            while pubsub.get_message(ignore_subscribe_messages=True, timeout=0.0) is not None:
-                pass
-            return True
+            while (left := deadline - time.monotonic()) > 0:
+                message = pubsub.get_message(ignore_subscribe_messages=True, timeout=left)
+                if message is not None and _text(message["data"]) in wanted:
+                    while pubsub.get_message(ignore_subscribe_messages=True, timeout=0.0):
+                        pass
+                    return True
+            return False
         except (redis.RedisError, OSError) as exc:  # lost the connection: poll on
             log.debug("waiting by polling alone: %s", exc)
             broken = True

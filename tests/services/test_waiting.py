@@ -88,8 +88,8 @@ def test_an_ended_job_wakes_the_waiting_client(
     woken: list[bool] = []
 
     @contextlib.contextmanager
-    def counted(root: Any) -> Iterator[Callable[[float], bool]]:
-        with ended_events(root) as wait:
+    def counted(root: Any, job_ids: list[str]) -> Iterator[Callable[[float], bool]]:
+        with ended_events(root, job_ids) as wait:
 
             def counting(seconds: float) -> bool:
                 woken.append(wait(seconds))
@@ -139,3 +139,21 @@ def test_only_an_edit_that_ends_a_job_is_announced(
             break
     pubsub.close()
     assert received == [job.id, "end-of-test"]
+
+
+def test_only_the_end_of_an_awaited_job_wakes_the_client(
+    ws: Workspace, broker_env: dict[str, str]
+) -> None:
+    """Other clients' jobs of the workspace end too (a newsroom's API creates them
+    all day): they must not turn the half-second poll into one per job ended."""
+    import redis
+
+    from l10n_service.job_events import channel, ended_events
+
+    client = redis.Redis.from_url(broker_env["L10N_BROKER_URL"])
+    with ended_events(ws.root, ["mine"]) as wait:
+        client.publish(channel(ws.root), "someone-elses")
+        assert wait(0.5) is False
+        client.publish(channel(ws.root), "someone-elses")
+        client.publish(channel(ws.root), "mine")
+        assert wait(60) is True

@@ -38,15 +38,14 @@ def wait_for(
     """Poll job records until all end: one :meth:`JobStore.poll` per ``interval``
     for all the jobs (a stat per running job, a read only of the files that
     changed), so a client waiting on hundreds of jobs stays out of the worker's way;
-    sooner when Redis announces that one of the workspace's jobs ended
-    (``job_events``), so the last job's end is noticed at once, not up to
-    ``interval`` later.
+    sooner when Redis announces that one of them ended (``job_events``), so the
+    last job's end is noticed at once, not up to ``interval`` later.
     With ``resume_after`` (and the ``dispatch`` to send with), a job that made no
     progress for that many seconds gets its missing chunks sent again."""
     if resume_after is not None and dispatch is None:
         raise JobError("resuming stalled jobs needs a dispatch to send chunks with")
     store = store or JobStore(ws)
-    with ended_events(ws.root) as wait:  # subscribed before the first look
+    with ended_events(ws.root, job_ids) as wait:  # subscribed before the first look
         return _wait(ws, store, job_ids, timeout, resume_after, dispatch, on_progress,
                      interval, wait)  # fmt: skip
 
