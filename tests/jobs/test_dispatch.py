@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,8 +22,7 @@ from l10n_service.services.machine import start_job
 from l10n_service.workspace import Workspace
 from tests.conftest import BIN
 from tests.support.brokers import RabbitServer
-
-DEADLINE_S = 300.0  # hang guard, not a speed assertion
+from tests.support.jobs import real_worker
 
 
 def _plans() -> list[dict[str, Any]]:
@@ -124,13 +122,7 @@ def test_real_workers_run_the_chunks(ws: Workspace, broker_url: str) -> None:
     recorded failed by the errback (so its job ends), on both brokers."""
     env = {**os.environ, "L10N_BROKER_URL": broker_url}
     log = ws.root.parent / "worker.log"
-    with open(log, "wb") as handle:
-        worker = subprocess.Popen(
-            [str(BIN / "l10n"), "worker", "--root", str(ws.root), "--pool", "solo",
-             "--queues", "mt.pseudo,apply"],
-            env=env, stdout=handle, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    try:
+    with real_worker(ws.root, "mt.pseudo,apply", log, env) as until_ended:
         store = JobStore(ws)
         good = start_job(ws, "post", "de", engine="pseudo", dispatch=send_chunks)
         bad = store.new(slug="post", lang="de", engine="no-such-engine", queue="mt.pseudo",
@@ -139,14 +131,7 @@ def test_real_workers_run_the_chunks(ws: Workspace, broker_url: str) -> None:
                                                  "terms": {}}]}]  # fmt: skip
         store.save_plans(bad.id, plans)
         send_chunks(str(ws.root), bad, plans, [0])
-        deadline = time.monotonic() + DEADLINE_S
-        while {store.get(j.id).state for j in (good, bad)} - {"done", "failed"}:
-            assert worker.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, log.read_text()[-3000:]
-            time.sleep(0.2)
-    finally:
-        worker.terminate()
-        worker.wait(timeout=60)
+        until_ended([good.id, bad.id])
     done, failed = store.get(good.id), store.get(bad.id)
     assert done.state == "done" and done.translated == done.segments == 4, done
     assert failed.state == "failed" and list(failed.failed) == ["zz"], failed

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import time
 from pathlib import Path
 
 import polib
@@ -15,9 +14,7 @@ from l10n_service.services.jobs_store import JobStore
 from l10n_service.services.machine import start_job
 from l10n_service.workspace import Workspace
 from tests.conftest import BIN, SAMPLE, run_cli
-from tests.support.jobs import Held
-
-DEADLINE_S = 300.0  # hang guard, not a speed assertion
+from tests.support.jobs import Held, real_worker
 
 
 def test_translate_without_any_server(workspace: Path) -> None:
@@ -71,21 +68,7 @@ def test_resume_sends_to_the_embedded_broker_of_the_workspace_it_names(
         cwd=elsewhere, env=env, check=True, capture_output=True, timeout=300,
     )  # fmt: skip
     assert not (elsewhere / ".l10n").exists()
-    log = tmp_path / "worker.log"
-    with open(log, "wb") as handle:
-        worker = subprocess.Popen(
-            [str(BIN / "l10n"), "worker", "--root", str(ws.root), "--pool", "solo",
-             "--queues", "mt.pseudo,apply"],
-            cwd=elsewhere, env=env, stdout=handle, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    try:
-        deadline = time.monotonic() + DEADLINE_S
-        while JobStore(ws).get(job.id).state not in ("done", "failed"):
-            assert worker.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, log.read_text()[-3000:]
-            time.sleep(0.2)
-    finally:
-        worker.terminate()
-        worker.wait(timeout=60)
+    with real_worker(ws.root, "mt.pseudo,apply", tmp_path / "worker.log", env, elsewhere) as until:
+        until([job.id])
     done = JobStore(ws).get(job.id)
     assert (done.state, done.translated) == ("done", done.segments)

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import contextlib
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
-from l10n_service.services.jobs_store import Job
+from l10n_service.services.jobs_store import Job, JobStore
+from l10n_service.workspace import Workspace
 
-__all__ = ["Held"]
+__all__ = ["Held", "real_worker"]
+
+DEADLINE_S = 300.0  # hang guard, not a speed assertion
 
 
 class Held:
@@ -17,3 +25,31 @@ class Held:
         self, root: str, job: Job, plans: Sequence[Mapping[str, Any]], indices: Iterable[int]
     ) -> None:
         pass
+
+
+@contextlib.contextmanager
+def real_worker(
+    root: Path, queues: str, log: Path, env: Mapping[str, str], cwd: Path | None = None
+) -> Iterator[Callable[[Iterable[str]], None]]:
+    """``l10n worker`` (solo pool) on ``root``, stopped on exit; yields a function
+    that waits until the jobs given ended (failing with the worker's log)."""
+    with open(log, "wb") as handle:
+        worker = subprocess.Popen(
+            [str(Path(sys.executable).parent / "l10n"), "worker", "--root", str(root),
+             "--pool", "solo", "--queues", queues],
+            cwd=cwd, env=dict(env), stdout=handle, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+    def until_ended(job_ids: Iterable[str]) -> None:
+        store, ids = JobStore(Workspace.at(root)), list(job_ids)
+        deadline = time.monotonic() + DEADLINE_S
+        while {store.get(j).state for j in ids} - {"done", "failed", "cancelled"}:
+            assert worker.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, log.read_text()[-3000:]
+            time.sleep(0.2)
+
+    try:
+        yield until_ended
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
