@@ -141,6 +141,10 @@ def test_only_hmm_taggers_are_guarded() -> None:
     )
     assert guarded[:2] + guarded[3:] == spa.split(" | ")[:2] + spa.split(" | ")[3:]
     assert guard_taggers(cat) == cat  # the perceptron tagger (-x) starts each record afresh
+    for other in ("-z -g -w", "-z --sliding-window -g", "-z -g --unigram=1", "-z -gu 2"):
+        chain = f"lt-proc x.bin | apertium-tagger {other} x.prob | lt-proc y.bin"
+        assert guard_taggers(chain) == chain
+    assert str(GUARD) in guard_taggers("apertium-tagger -z -g x.prob")
 
 
 # -- the guard on a stand-in tagger ----------------------------------------------------

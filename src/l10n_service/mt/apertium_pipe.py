@@ -51,9 +51,11 @@ END = "[][\n]"
 # Unknown words unmarked (``apertium -u``): ``*`` and ``#`` would end up in translations.
 MODE_ARGS = ("-n", "")
 GUARD = Path(__file__).with_name("apertium_guard.py")
-# Taggers that start every record afresh (measured: eng-cat's perceptron, ``-x``) or
-# whose code we have not read (unigram, ``-u``) run as they are.
-_UNGUARDED = frozenset("xu")
+# Only the HMM tagger (``-g`` alone) rewrites its open class; the perceptron (``-x``:
+# eng-cat's, measured to start every record afresh) and the sliding window (``-w``:
+# it only warns, ``lswpost.cc``) run as they are, and so does the unigram tagger
+# (``-u``), whose code we have not read.
+_UNGUARDED = frozenset("xwu")
 
 
 _LIVE: weakref.WeakSet[ApertiumPipe] = weakref.WeakSet()
@@ -82,16 +84,17 @@ def null_flush_command(mode_file: Path) -> str:
 
 
 def guard_taggers(command: str, python: str = sys.executable or "python3") -> str:
-    """``command`` with each HMM or sliding-window ``apertium-tagger`` stage run by
-    :mod:`.apertium_guard` (with ``-d``, so it reports what would change it); the
-    guard needs only the standard library, so the interpreter starts bare."""
+    """``command`` with each HMM ``apertium-tagger`` stage run by :mod:`.apertium_guard`
+    (with ``-d``, so it reports what would change it); the guard needs only the
+    standard library, so the interpreter starts bare."""
     stages = command.split(" | ")
     for i, stage in enumerate(stages):
         words = stage.split()
         if not words or words[0] != "apertium-tagger":
             continue
         flags = {ch for w in words[1:] if re.fullmatch(r"-[a-z]+", w) for ch in w[1:]}
-        if "--perceptron" in words or "--unigram" in words or flags & _UNGUARDED:
+        named = {w.split("=", 1)[0] for w in words[1:]}
+        if named & {"--perceptron", "--sliding-window", "--unigram"} or flags & _UNGUARDED:
             continue
         guard = f"{shlex.quote(python)} -I -S {shlex.quote(str(GUARD))}"
         stages[i] = f"{guard} apertium-tagger -d{stage.strip().removeprefix('apertium-tagger')}"
