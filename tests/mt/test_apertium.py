@@ -4,7 +4,6 @@ the echoing pipelines are fakes, and they are real programs run from mode files.
 
 from __future__ import annotations
 
-import difflib
 import json
 import multiprocessing
 import os
@@ -347,8 +346,8 @@ def test_many_threads_never_get_each_others_answers(tmp_path: Path) -> None:
 
 
 def test_many_threads_on_real_pipelines(engine: ApertiumEngine) -> None:
-    """Apertium's tagger keeps some state from sentence to sentence (see the module's
-    docstring), so a word may differ from a sequential run; a sentence never does."""
+    """Each thread's sentences come back as a sequential run gave them: a sentence's
+    translation does not depend on the ones around it (tests/mt/test_apertium_guard.py)."""
     segments = sample_segments()[:64]
     expected = {t: engine.translate_batch(segments, "en", t) for t in ("es", "ca")}
     results: dict[tuple[str, int], list[str]] = {}
@@ -358,12 +357,9 @@ def test_many_threads_on_real_pipelines(engine: ApertiumEngine) -> None:
         results[(target, k)] = engine.translate_batch(segments[k // 2 :: 4], "en", target)
 
     _in_threads(work, 8)
-    same = total = 0
     for (target, k), out in results.items():
-        for got, want in zip(out, expected[target][k // 2 :: 4], strict=True):
-            assert difflib.SequenceMatcher(None, got, want).ratio() > 0.8, (got, want)
-            same, total = same + (got == want), total + 1
-    assert total == 128 and same >= 0.9 * total
+        assert out == expected[target][k // 2 :: 4]
+    assert len(results) == 8
 
 
 def _translate_in_child(conn: object) -> None:

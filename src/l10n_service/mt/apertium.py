@@ -15,11 +15,11 @@ broken is translated again piece by piece between its placeholders, which keeps
 them all in place at some cost in word order; whatever is still wrong is left for
 the placeholder check in ``translate_texts`` to record as failed.
 
-A long-lived pipeline is not quite stateless: ``apertium-tagger`` adds ambiguity
-classes it first meets at run time to its table (``hmm.cc``), so a word next to an
-unknown one may be tagged differently depending on what the process translated
-before (measured: 1 sentence in 64, one word: "Narró" for "Narrado"). No separator
-resets that, and a process per sentence costs 300x, so we accept it.
+A long-lived pipeline gives each sentence what a fresh one would, whatever came
+before it: the one stage that remembers (an HMM ``apertium-tagger``, whose table of
+tags for unknown words some words rewrite for the rest of the process) is replaced
+after each sentence that changed it (:mod:`.apertium_guard`), so chunking, order
+and retries never change a translation.
 """
 
 from __future__ import annotations

@@ -19,6 +19,10 @@ sentence. A pipeline that dies, closes its output, answers out of order or stays
 silent for ``timeout`` seconds is killed (its whole process group) and started
 again, and what was unanswered is sent once more; a second failure is an error, so
 a worker never hangs on a broken pair.
+
+A record's answer depends on that record alone: the one stage that would remember
+earlier ones, an HMM ``apertium-tagger``, runs under :mod:`.apertium_guard`, which
+replaces it after any record that changed it.
 """
 
 from __future__ import annotations
@@ -27,9 +31,12 @@ import atexit
 import collections
 import contextlib
 import os
+import re
 import select
+import shlex
 import signal
 import subprocess
+import sys
 import threading
 import time
 import weakref
@@ -38,11 +45,17 @@ from pathlib import Path
 
 from ..errors import EngineError, EngineUnavailable
 
-__all__ = ["ApertiumPipe", "PipeFailure", "null_flush_command"]
+__all__ = ["ApertiumPipe", "PipeFailure", "guard_taggers", "null_flush_command"]
 
 END = "[][\n]"
 # Unknown words unmarked (``apertium -u``): ``*`` and ``#`` would end up in translations.
 MODE_ARGS = ("-n", "")
+GUARD = Path(__file__).with_name("apertium_guard.py")
+# Only the HMM tagger (``-g`` alone) rewrites its open class; the perceptron (``-x``:
+# eng-cat's, measured to start every record afresh) and the sliding window (``-w``:
+# it only warns, ``lswpost.cc``) run as they are, and so does the unigram tagger
+# (``-u``), whose code we have not read.
+_UNGUARDED = frozenset("xwu")
 
 
 _LIVE: weakref.WeakSet[ApertiumPipe] = weakref.WeakSet()
@@ -67,7 +80,25 @@ def null_flush_command(mode_file: Path) -> str:
     if done.returncode != 0 or not command:
         reason = (done.stderr.strip().splitlines() or ["no output"])[-1]
         raise EngineUnavailable(f"cannot read Apertium mode file {mode_file}: {reason}")
-    return command
+    return guard_taggers(command)
+
+
+def guard_taggers(command: str, python: str = sys.executable or "python3") -> str:
+    """``command`` with each HMM ``apertium-tagger`` stage run by :mod:`.apertium_guard`
+    (with ``-d``, so it reports what would change it); the guard needs only the
+    standard library, so the interpreter starts bare."""
+    stages = command.split(" | ")
+    for i, stage in enumerate(stages):
+        words = stage.split()
+        if not words or words[0] != "apertium-tagger":
+            continue
+        flags = {ch for w in words[1:] if re.fullmatch(r"-[a-z]+", w) for ch in w[1:]}
+        named = {w.split("=", 1)[0] for w in words[1:]}
+        if named & {"--perceptron", "--sliding-window", "--unigram"} or flags & _UNGUARDED:
+            continue
+        guard = f"{shlex.quote(python)} -I -S {shlex.quote(str(GUARD))}"
+        stages[i] = f"{guard} apertium-tagger -d{stage.strip().removeprefix('apertium-tagger')}"
+    return " | ".join(stages)
 
 
 class ApertiumPipe:
