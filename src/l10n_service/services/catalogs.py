@@ -144,9 +144,9 @@ def import_po(
     it was made from, so machine translation or another translator's work that
     landed since is never overwritten silently (an upload without an export stamp
     only fills gaps). What it brings feeds the translation memory."""
-    from .review import _import_upload  # merge planning, only for an import
+    from .review import merge_upload  # merge planning, only for an import
 
-    report = _import_upload(ws, data, slug=slug, lang=lang, name=name, prefer=prefer, take=take)
+    report = merge_upload(ws, data, slug=slug, lang=lang, name=name, prefer=prefer, take=take)
     if report.updated:
         from .memory import feed_memory  # the memory's database, only when it is fed
 
