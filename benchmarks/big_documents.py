@@ -115,7 +115,7 @@ def real_markdown(size: int) -> str:
 
 def add_once(text: bytes) -> float:
     """CPU seconds of one ``l10n add`` into a fresh workspace."""
-    articles._last = None  # each run parses: no reuse of the previous run's parse
+    articles.forget_last_parse()  # each run parses: no reuse of the previous run's parse
     with tempfile.TemporaryDirectory() as tmp:
         ws = Workspace.at(Path(tmp) / "ws")
         start = time.process_time()

@@ -257,3 +257,93 @@ def test_nothing_outside_mt_compares_engine_names() -> None:
     assert not wrong, f"engine names compared outside mt/: {wrong}"
     probe = ast.parse("if engine == 'pseudo' or name in ('argos', 'x'):\n    pass\n")
     assert _engine_name_literals(probe, names) == [1, 1]  # the finder is not vacuous
+
+
+# Where the project's own modules live: the package, and the scripts that import it.
+ROOTS = [SRC, SRC.parents[1] / "workers", SRC.parents[1] / "benchmarks"]
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def private_uses(path: Path, module: str, ours: set[str]) -> list[str]:
+    """Another module's ``_name`` that ``path`` reaches: ``from m import _name`` (of
+    a name, not of a private submodule of ours), or ``m._name`` on a module of ours
+    it imported. A name two modules need is public in one of them; the underscore
+    is a promise that only its own module depends on it."""
+    tree = ast.parse(path.read_text("utf-8"))
+    is_package = path.name == "__init__.py"
+    bound: dict[str, str] = {}  # local name -> the module of ours it is bound to
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module != "__future__":
+            target = _resolve(node, module, is_package)
+            for alias in node.names:
+                member = f"{target}.{alias.name}"
+                if member in ours:
+                    bound[alias.asname or alias.name] = member
+                elif _private(alias.name):
+                    found.append(f"{node.lineno}: from {target} import {alias.name}")
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname and alias.name in ours:
+                    bound[alias.asname] = alias.name
+                elif not alias.asname:
+                    bound[alias.name.split(".")[0]] = alias.name.split(".")[0]
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Attribute) and _private(node.attr)):
+            continue
+        parts, value = [], node.value
+        while isinstance(value, ast.Attribute):
+            parts.insert(0, value.attr)
+            value = value.value
+        if isinstance(value, ast.Name) and value.id in bound:
+            owner = ".".join([bound[value.id], *parts])
+            if owner in ours:
+                found.append(f"{node.lineno}: {owner}.{node.attr}")
+    return found
+
+
+def _our_modules() -> dict[str, Path]:
+    files = {}
+    for root in ROOTS:
+        # A package's modules by dotted name; scripts import each other by bare name.
+        base = root if (root / "__init__.py").exists() else root / "x"
+        for path in sorted(root.rglob("*.py")):
+            files[_module_name(path, base)] = path
+    return files
+
+
+def test_no_module_uses_another_modules_private_names() -> None:
+    files = _our_modules()
+    ours = set(files)
+    wrong = {
+        str(path.relative_to(SRC.parents[1])): uses
+        for module, path in files.items()
+        if (uses := private_uses(path, module, ours))
+    }
+    assert not wrong, f"private names used across modules: {wrong}"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("from .index_db import _db, fresh_row\n", ["1: from pkg.index_db import _db"]),
+        ("from pkg.index_db import _db\n", ["1: from pkg.index_db import _db"]),
+        ("from . import index_db\nindex_db._db(ws)\n", ["2: pkg.index_db._db"]),
+        ("import pkg.index_db\npkg.index_db._db(ws)\n", ["2: pkg.index_db._db"]),
+        ("import pkg.index_db as d\nd._db(ws)\n", ["2: pkg.index_db._db"]),
+        ("import os\nos._exit(0)\n", []),  # not ours
+        ("from . import _impl\n", []),  # a private submodule of its own package
+        ("from __future__ import annotations\n", []),
+        ("def f():\n    from .index_db import _db\n", ["2: from pkg.index_db import _db"]),
+    ],
+)
+def test_private_finder_finds_private_uses(
+    tmp_path: Path, text: str, expected: list[str]
+) -> None:
+    root = _write(tmp_path, {"pkg/__init__.py": "", "pkg/index_db.py": "", "pkg/_impl.py": "",
+                             "pkg/user.py": text})  # fmt: skip
+    ours = {"pkg", "pkg.index_db", "pkg._impl", "pkg.user"}
+    assert private_uses(root / "user.py", "pkg.user", ours) == expected

@@ -6,6 +6,8 @@ printed is counted (lines), never timed."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from l10n_service.services.index_summary import ATTENTION_LIMIT
@@ -77,3 +79,63 @@ def test_an_unreadable_catalog_exits_2(tmp_path: Path) -> None:
     result = run_cli("status", root=ws.root, check=False)
     assert result.returncode == 2 and result.stderr.startswith("error: ")
     assert run_cli("status", "--lang", "de", root=ws.root).returncode == 0
+
+
+# ``l10n status`` in a child process that records every file it stats, lists or
+# opens (``os.stat`` is wrapped: Python raises no audit event for it).
+_IO_PROBE = """
+import json, os, sys
+touched = []
+
+def hook(event, args):
+    if event in ("open", "os.scandir", "os.listdir") and args and args[0] is not None:
+        if not isinstance(args[0], int):
+            touched.append(os.fsdecode(args[0]))
+
+real_stat = os.stat
+
+def stat(path, *args, **kwargs):
+    if not isinstance(path, int):
+        touched.append(os.fsdecode(path))
+    return real_stat(path, *args, **kwargs)
+
+os.stat = stat
+from l10n_service.cli import app
+sys.addaudithook(hook)
+try:
+    app(sys.argv[1:], standalone_mode=False)
+except SystemExit:
+    pass
+sys.stderr.write("TOUCHED=" + json.dumps(touched) + "\\n")
+"""
+
+
+def _touched(root: Path, *args: str) -> list[str]:
+    """The workspace's paths the command touched, relative to it."""
+    result = subprocess.run(
+        [sys.executable, "-c", _IO_PROBE, *args, "--root", str(root)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    line = next(x for x in result.stderr.splitlines() if x.startswith("TOUCHED="))
+    found = [Path(p) for p in json.loads(line.removeprefix("TOUCHED="))]
+    return sorted(str(p.relative_to(root)) for p in found if p.is_relative_to(root))
+
+
+def test_json_reads_the_index_not_the_catalogs(tmp_path: Path) -> None:
+    """``status --json`` lists every catalog, from the index alone: on a workspace 4x
+    larger it touches the same files (the watched folders, the index), and no
+    catalog, template or article file."""
+    touched = {}
+    for size in (6, 24):
+        ws = newsroom(tmp_path / f"ws{size}", size)
+        settle()
+        run_cli("status", root=ws.root)  # the first full check of the files
+        data = json.loads(run_cli("status", "--json", root=ws.root).stdout)
+        assert len(data["catalogs"]) == 2 * size
+        touched[size] = _touched(ws.root, "status", "--json")
+        files = [p for p in touched[size] if p.endswith((".po", ".pot", ".txt", ".json"))]
+        assert files == [], files
+    assert touched[6] == touched[24]
+    assert ".l10n/index.sqlite" in touched[6]  # the probe sees file I/O
+    with_check = _touched(ws.root, "status", "--json", "--recheck")
+    assert sum(p.endswith(".po") for p in with_check) >= 2 * 24  # ... per catalog too

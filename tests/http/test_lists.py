@@ -75,13 +75,13 @@ def test_front_page_parses_no_catalog_and_checks_one_page(
     """The work of ``GET /`` is one page's: counted on 6 and 18 articles."""
     reads = Reads(monkeypatch)
     stats = [0]
-    original = index._stamp
+    original = index.file_stamp
 
     def counted(path: Path) -> tuple[int, int] | None:
         stats[0] += 1
         return original(path)
 
-    monkeypatch.setattr(index, "_stamp", counted)
+    monkeypatch.setattr(index, "file_stamp", counted)
     work = {}
     for size in (6, 18):
         api = make_api(newsroom(tmp_path / f"ws{size}", size).root)

@@ -23,8 +23,9 @@ from typing import Any
 import polib
 import pytest
 
-from l10n_service.jobs.config import MAX_DELIVERIES
+from l10n_service.jobs.config import MAX_DELIVERIES, MAX_RETURNS
 from l10n_service.services.jobs_store import Job, JobStore
+from l10n_service.services.supervision import MAX_LOSSES
 from l10n_service.workspace import Workspace
 from tests.conftest import BIN, SAMPLE, run_cli
 from tests.support.brokers import BrokerServer, RabbitServer, RedisServer
@@ -52,16 +53,18 @@ def _article(path: Path) -> Path:
 
 
 class Worker:
-    """``l10n worker`` as a deployment runs it: prefork, one pool process."""
+    """``l10n worker`` as a deployment runs it: prefork, one pool process (or
+    ``pool="solo"``: one process for everything)."""
 
-    def __init__(self, root: Path, env: dict[str, str], log: Path):
-        self.root, self.env, self.log = root, env, log
+    def __init__(self, root: Path, env: dict[str, str], log: Path, pool: str = "prefork"):
+        self.root, self.env, self.log, self.pool = root, env, log, pool
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         with open(self.log, "ab") as handle:
             self.process = subprocess.Popen(
-                [str(BIN / "l10n"), "worker", "--root", str(self.root), "--concurrency", "1"],
+                [str(BIN / "l10n"), "worker", "--root", str(self.root), "--concurrency", "1",
+                 "--pool", self.pool],
                 env={**os.environ, **self.env}, stdout=handle, stderr=subprocess.STDOUT,
                 start_new_session=True,
             )  # fmt: skip
@@ -338,3 +341,89 @@ def test_a_chunk_that_kills_its_worker_is_given_up_after_the_delivery_limit(
     assert job.translated == len(po) - len(lost) > 0
     for entry in po:
         assert entry.msgstr == ("" if entry.msgctxt in lost else entry.msgid.upper()), entry
+
+
+def test_broker_restarts_mid_chunk_do_not_make_it_poison(
+    workspace: Path, tmp_path: Path, env: dict[str, str], broker: BrokerServer
+) -> None:
+    """The delivery limit is for a chunk that kills its worker. A chunk that was
+    running while the broker restarted comes back too (RabbitMQ hands it out again,
+    marked redelivered; on Redis the supervisor sends it again), through no fault of
+    its own: ``MAX_DELIVERIES`` restarts while the same chunk runs, then it is let
+    finish, and the job ends done with nothing given up."""
+    calls, release = tmp_path / "calls", tmp_path / "release"
+    worker_env = plugin_env(PLUGIN_PATH, **env, L10N_SHOUT_HOLD=POISON,
+                            L10N_SHOUT_RELEASE=str(release),
+                            L10N_SHOUT_CALLS=str(calls))  # fmt: skip
+    run_cli("add", str(SAMPLE), root=workspace)
+    worker = Worker(workspace, worker_env, tmp_path / "worker.log")
+    worker.start()
+
+    def held() -> int:
+        return calls.read_text().split().count("held") if calls.exists() else 0
+
+    try:
+        run_cli("translate", SAMPLE_SLUG, "--to", "eo", "--engine", ENGINE, root=workspace,
+                env=worker_env)  # fmt: skip
+        for restart in range(MAX_DELIVERIES):
+            _wait(lambda n=restart: held() > n, f"run {restart + 1} of the chunk", worker.log)
+            broker.restart()
+        _wait(lambda: held() > MAX_DELIVERIES or _finished(workspace)(), "the chunk again",
+              worker.log)  # fmt: skip
+        release.touch()
+        _wait(_finished(workspace), "end of the job", worker.log)
+    finally:
+        release.touch()
+        worker.stop()
+    job = _job(workspace)
+    assert job.state == "done" and not job.failed and not job.given_up, job
+    assert held() == MAX_DELIVERIES + 1
+    po = polib.pofile(str(workspace / "locales" / "eo" / "LC_MESSAGES" / f"{SAMPLE_SLUG}.po"))
+    assert job.translated == len(po) > 0
+    for entry in po:
+        assert entry.msgstr == entry.msgid.upper(), entry
+
+
+def test_a_chunk_that_kills_a_solo_worker_is_given_up_all_the_same(
+    workspace: Path, tmp_path: Path, env: dict[str, str], broker: BrokerServer
+) -> None:
+    """With ``--pool solo`` a chunk that kills its process kills the whole worker:
+    no process survives to count the death, and what follows looks like a restart
+    (RabbitMQ hands the message out again; on Redis it waits unacknowledged and the
+    supervisor sends it again). Restarts have a limit too, so the chunk still ends,
+    failed, and the rest of the job is done; each worker death here is followed by
+    a new worker, as a container's restart policy would."""
+    assert MAX_LOSSES == MAX_RETURNS > MAX_DELIVERIES  # one limit for restarts
+    calls = tmp_path / "calls"
+    worker_env = plugin_env(PLUGIN_PATH, **env, L10N_SHOUT_KILL=POISON,
+                            L10N_SHOUT_CALLS=str(calls))  # fmt: skip
+    run_cli("add", str(SAMPLE), root=workspace)
+    worker = Worker(workspace, worker_env, tmp_path / "worker.log", pool="solo")
+    worker.start()
+    try:
+        run_cli("translate", SAMPLE_SLUG, "--to", "eo", "--engine", ENGINE, root=workspace,
+                env=worker_env)  # fmt: skip
+
+        def finished_or_restarted() -> bool:
+            assert worker.process is not None
+            if worker.process.poll() is not None:
+                worker.start()
+            return _finished(workspace)()
+
+        _wait(finished_or_restarted, "end of the job", worker.log)
+    finally:
+        worker.stop()
+    job = _job(workspace)
+    plans = JobStore(Workspace.at(workspace)).plans(job.id)
+    poison = [i for i, plan in enumerate(plans) if any(POISON in t for t in plan["texts"])]
+    assert len(poison) == 1 < job.chunks
+    assert calls.read_text().split().count("killed") == MAX_RETURNS + 1
+    lost = {c for i in poison for key in plans[i]["keys"] for c in key["contexts"]}
+    if isinstance(broker, RedisServer):
+        reason = f"lost {MAX_LOSSES + 1} times (its worker or the broker went away with it"
+        reason += " each time)"
+    else:
+        reason = f"PoisonChunk: gave up after {MAX_RETURNS} deliveries the broker handed"
+        reason += " back unfinished"
+    assert job.failed == dict.fromkeys(lost, reason), job
+    assert job.state == "done" and sorted(job.done_chunks) == list(range(job.chunks)), job

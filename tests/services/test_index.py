@@ -311,13 +311,13 @@ def test_pages_and_filters(tmp_path: Path) -> None:
 
 def _counting_stats(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls = [0]
-    original = index._stamp
+    original = index.file_stamp
 
     def counted(path: Path) -> tuple[int, int] | None:
         calls[0] += 1
         return original(path)
 
-    monkeypatch.setattr(index, "_stamp", counted)
+    monkeypatch.setattr(index, "file_stamp", counted)
     return calls
 
 

@@ -146,8 +146,12 @@ def test_summary_rows_fetched_do_not_grow_with_the_workspace(
     """On a workspace 4x larger the summary fetches the same rows from the index
     (a line per language, two bounded lists) and parses no catalog."""
     fetched = [0]
-    real_db = index_summary._db
-    monkeypatch.setattr(index_summary, "_db", lambda ws: CountingConnection(real_db(ws), fetched))
+    real = index_summary.connection
+
+    def counting(ws: Workspace) -> CountingConnection:
+        return CountingConnection(real(ws), fetched)
+
+    monkeypatch.setattr(index_summary, "connection", counting)
     work = {}
     for size in (8, 32):
         ws = newsroom(tmp_path / f"ws{size}", size)

@@ -17,7 +17,7 @@ from l10n_service.catalog.store import read_po
 from l10n_service.core.merge import Pick
 from l10n_service.core.merge_plan import Entry, apply_plan, plan_merge, settle
 from l10n_service.errors import UploadError
-from l10n_service.services.review import REVISION_HEADER, _import_upload, _value
+from l10n_service.services.review import REVISION_HEADER, _value, merge_upload
 from l10n_service.workspace import Workspace
 from tests.strategies import MergeCase, merge_cases
 
@@ -65,10 +65,10 @@ def test_the_import_writes_what_the_plan_says(case: MergeCase, prefer: Pick) -> 
         before = path.read_bytes()
         if plan.stale or (case.theirs and not plan.steps and not plan.orphans):
             with pytest.raises(UploadError):
-                _import_upload(ws, upload, slug="post", lang="de", name="up.po", prefer=prefer)
+                merge_upload(ws, upload, slug="post", lang="de", name="up.po", prefer=prefer)
             assert path.read_bytes() == before
             return
-        report = _import_upload(ws, upload, slug="post", lang="de", name="up.po", prefer=prefer)
+        report = merge_upload(ws, upload, slug="post", lang="de", name="up.po", prefer=prefer)
         assert tuple(_value(e) for e in read_po(path)) == apply_plan(ours, plan)
         assert report.updated == len(plan.changes())
         assert report.mode == ("3-way" if case.base is not None else "2-way")

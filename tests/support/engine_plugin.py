@@ -18,7 +18,10 @@ switches let tests make it misbehave in a worker process:
 * ``L10N_SHOUT_CLOSED=FILE``: ``close()`` appends the process id to FILE;
 * ``L10N_SHOUT_KILL=WORD``: a call with a text containing WORD kills its own
   process with SIGKILL (after a line ``killed`` in the calls file), as a segfault
-  or the kernel's OOM killer would.
+  or the kernel's OOM killer would;
+* ``L10N_SHOUT_HOLD=WORD`` with ``L10N_SHOUT_RELEASE=FILE``: a call with a text
+  containing WORD writes a line ``held`` in the calls file and waits until FILE
+  exists, so a test can restart the broker while a known chunk is running.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ PLUGIN_SOURCE = '''\
 
 import os
 import signal
+import time
 from pathlib import Path
 
 from l10n_service.core.tokens import TOKEN_RE
@@ -68,6 +72,13 @@ class ShoutEngine(Engine):
                 with open(calls, "a") as handle:
                     handle.write("killed\\n")
             os.kill(os.getpid(), signal.SIGKILL)
+        hold = os.environ.get("L10N_SHOUT_HOLD")
+        if hold and any(hold in text for text in texts):
+            if calls:
+                with open(calls, "a") as handle:
+                    handle.write("held\\n")
+            while not Path(os.environ["L10N_SHOUT_RELEASE"]).exists():
+                time.sleep(0.1)
         flaky = os.environ.get("L10N_SHOUT_FLAKY")
         if flaky and not Path(flaky).exists():
             Path(flaky).write_text("failed once")

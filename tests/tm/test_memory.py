@@ -12,6 +12,7 @@ from lxml import etree
 from l10n_service.core.states import approval_comment
 from l10n_service.tm import Match, TranslationMemory
 from l10n_service.tm.memory import tm_url
+from l10n_service.tm.pair_index import load_index
 
 
 def test_default_is_sqlite_in_the_workspace(
@@ -210,7 +211,7 @@ def test_the_built_index_is_saved_and_reused(tm_url: str, tmp_path: Path) -> Non
     saved = list((tmp_path / ".l10n" / "tm-index").glob("*.npz"))
     assert len(saved) == 1
     with TranslationMemory.open(tmp_path, url=tm_url) as tm:  # another process, in effect
-        assert tm._load_index(("en", "de"), (1, 1)) is not None
+        assert load_index(saved[0], (1, 1)) is not None
         (hit,) = tm.lookup("en", "de", ["The marathon opened again!"])[0]
         assert hit.target == "Der Marathon öffnete wieder."
         tm.add("en", "de", "The marathon closed again.", "Der Marathon schloss wieder.", origin="b")

@@ -35,7 +35,6 @@ content did not change keep their original text (see :mod:`.layout`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -48,6 +47,7 @@ from ..core.post_edit import MT_TEXT_PREFIX
 from ..core.states import FUZZY_FLAG, MT_COMMENT_PREFIX, strip_approval
 from .layout import copy_layout, copy_source, new_entry
 from .metadata import PLACEHOLDER_PLURAL_FORMS, plural_forms_problem
+from .report import UpdateReport
 from .template import header
 
 __all__ = ["UpdateReport", "touch_revision", "update_catalog"]
@@ -66,20 +66,6 @@ _SAME_CONTEXT_BONUS = 1e-5  # msgmerge's preference for a match in the same cont
 # pair, exact); more go through the n-gram index (numpy's import and the index cost
 # ~0.2 s at 10k choices).
 _EXHAUSTIVE_PAIRS = 1_000_000
-
-
-@dataclass
-class UpdateReport:
-    exact: int = 0
-    moved: int = 0
-    fuzzy: int = 0
-    new: int = 0
-    obsolete: int = 0
-    fuzzy_pairs: list[tuple[str, str, float]] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.moved or self.fuzzy or self.new or self.obsolete)
 
 
 def _key(entry: polib.POEntry) -> tuple[str, str]:

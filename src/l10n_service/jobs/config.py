@@ -10,15 +10,31 @@ from typing import Any
 
 from ..settings import load_settings
 
-__all__ = ["APPLY_QUEUE", "DELIVERIES_HEADER", "MAX_DELIVERIES", "celery_config"]
+__all__ = [
+    "APPLY_QUEUE",
+    "DELIVERIES_HEADER",
+    "MAX_DELIVERIES",
+    "MAX_RETURNS",
+    "RETURNS_HEADER",
+    "celery_config",
+]
 
 # Catalog writes; MT queues are named by the engines (``Engine.queue_for``).
 APPLY_QUEUE = "apply"
-# A chunk that keeps killing its worker (reject_on_worker_lost redelivers it) is
-# given up after this many deliveries instead of looping forever (``jobs.app``).
+# A chunk that keeps killing its worker's pool process (a segfault, the OOM killer)
+# is given up after this many deliveries instead of looping forever (``jobs.app``).
+# Only those deaths count: the worker's main process sees them and sends the chunk
+# again with the count plus one.
 MAX_DELIVERIES = 3
-# The message header that carries how often a step of a chunk was delivered.
+# The message header that carries that count (1 + the pool processes that died
+# running the step).
 DELIVERIES_HEADER = "l10n_deliveries"
+# A message the broker hands out again (its connection was lost, the broker or the
+# whole worker restarted) is not the chunk's doing as a rule: a good chunk must
+# survive a few restarts. It is given up only after this many, because a worker
+# with a single process (``--pool solo``) killed by its chunk shows no other way.
+MAX_RETURNS = 5
+RETURNS_HEADER = "l10n_returns"
 
 
 def workspace_root() -> Path:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import polib
 
+from ..catalog.report import UpdateReport
 from ..catalog.store import TEMPLATE, encode_po, read_po, write_po
 from ..catalog.template import article_template, template_signature
 from ..core.checks import Severity
@@ -36,7 +37,6 @@ from . import index
 from .index import StatusRow, catalog_status, count_states
 
 if TYPE_CHECKING:
-    from ..catalog.update import UpdateReport
     from .qa import Issue
     from .review import ImportReport
 
@@ -98,8 +98,6 @@ def update_languages(
     with the current template and unchanged since, nor for a template whose
     article did not change (update is idempotent, so merging again would change
     nothing)."""
-    from ..catalog.update import UpdateReport, touch_revision, update_catalog
-
     pot: polib.POFile | None = None
     digest = index.stored_template(ws, slug)
     if digest is None:
@@ -112,6 +110,8 @@ def update_languages(
         if row is not None and row.template_hash == digest and row.problem is None:
             reports[lang] = UpdateReport(exact=row.total)
             continue
+        from ..catalog.update import touch_revision, update_catalog  # rapidfuzz: a merge only
+
         path = ws.po_path(slug, lang)
         with catalog_lock(path):
             if pot is None:
@@ -144,9 +144,9 @@ def import_po(
     it was made from, so machine translation or another translator's work that
     landed since is never overwritten silently (an upload without an export stamp
     only fills gaps). What it brings feeds the translation memory."""
-    from .review import _import_upload  # merge planning, only for an import
+    from .review import merge_upload  # merge planning, only for an import
 
-    report = _import_upload(ws, data, slug=slug, lang=lang, name=name, prefer=prefer, take=take)
+    report = merge_upload(ws, data, slug=slug, lang=lang, name=name, prefer=prefer, take=take)
     if report.updated:
         from .memory import feed_memory  # the memory's database, only when it is fed
 

@@ -38,29 +38,29 @@ from ..core.model import SegmentState
 from ..errors import CatalogError, L10nError
 from ..workspace import SETTLED_NS, Workspace, is_slug
 from .index_db import (
-    _ROW_COLUMNS,
     INDEX_NAME,
     KEEP,
+    ROW_COLUMNS,
     Counted,
-    _article_stamp,
-    _db,
-    _dir_key,
-    _row,
-    _settings,
-    _stamp,
-    _stamp_text,
-    _upsert,
-    _write,
     article_stamp,
+    catalog_row,
+    connection,
     count_catalog,
     count_entry,
     count_states,
+    dir_key,
+    file_stamp,
     fresh_row,
     record_catalog,
     record_template,
+    settings_or_empty,
+    source_stamp,
+    stamp_text,
     stored_template,
     template_hash,
+    upsert_row,
     write_catalog,
+    write_transaction,
 )
 
 __all__ = [
@@ -109,7 +109,7 @@ assert tuple(STATE_FILTERS) == LIST_STATES
 def _reread(conn: sqlite3.Connection, slug: str, lang: str, path: Path) -> None:
     """Count one catalog from its file (its row was stale or missing). The template
     it was merged with is unknown now: the next update merges it again."""
-    stamp = _stamp(path)
+    stamp = file_stamp(path)
     if stamp is None:
         conn.execute("DELETE FROM catalogs WHERE slug = ? AND lang = ?", (slug, lang))
         return
@@ -117,8 +117,8 @@ def _reread(conn: sqlite3.Connection, slug: str, lang: str, path: Path) -> None:
         counted, problem = count_catalog(read_po(path)), None
     except L10nError as exc:
         counted, problem = (dict.fromkeys(SegmentState, 0), 0), " ".join(str(exc).split())
-    with _write(conn):
-        _upsert(conn, slug, lang, stamp, counted, problem, None)
+    with write_transaction(conn):
+        upsert_row(conn, slug, lang, stamp, counted, problem, None)
 
 
 def catalog_rows(
@@ -129,13 +129,13 @@ def catalog_rows(
     whole workspace, the rows are trusted while no watched folder changed (an
     atomic write, a new or removed file all change their folder's mtime), else,
     or with ``recheck``, every file is checked (:func:`sync`)."""
-    conn = _db(ws)
+    conn = connection(ws)
     if slug is None:
-        if recheck or not _in_sync(ws, conn):
+        if recheck or not in_sync(ws, conn):
             sync(ws)
         return [
-            _row(r)
-            for r in conn.execute(f"SELECT {_ROW_COLUMNS} FROM catalogs ORDER BY slug, lang")
+            catalog_row(r)
+            for r in conn.execute(f"SELECT {ROW_COLUMNS} FROM catalogs ORDER BY slug, lang")
         ]
     found = [(slug, lang, ws.po_path(slug, lang)) for lang in ws.languages(slug)]
     rows = _checked(ws, found)
@@ -143,7 +143,7 @@ def catalog_rows(
     stored = conn.execute("SELECT lang FROM catalogs WHERE slug = ?", (slug,)).fetchall()
     gone = [(slug, lang) for (lang,) in stored if lang not in known]
     if gone:
-        with _write(conn):
+        with write_transaction(conn):
             conn.executemany("DELETE FROM catalogs WHERE slug = ? AND lang = ?", gone)
     return rows
 
@@ -161,8 +161,8 @@ def catalog_status(
     codes = sorted({normalize_locale(lang) for lang in langs})
     if slug is None:
         # Straight from the query: at 30,000 catalogs every object per row shows.
-        conn = _db(ws)
-        if recheck or not _in_sync(ws, conn):
+        conn = connection(ws)
+        if recheck or not in_sync(ws, conn):
             sync(ws)
         where = f"WHERE lang IN ({', '.join('?' * len(codes))}) " if codes else ""
         found = conn.execute(
@@ -203,12 +203,12 @@ def _scan_catalogs(ws: Workspace) -> Iterator[tuple[str, str, Path]]:
 def _checked(
     ws: Workspace, found: Iterable[tuple[str, str, Path]], *, everything: bool = False
 ) -> list[CatalogRow]:
-    conn = _db(ws)
+    conn = connection(ws)
     wanted = list(found)
     if everything:
         stored = {
             (r[2], r[3]): r
-            for r in conn.execute(f"SELECT size, mtime_ns, {_ROW_COLUMNS} FROM catalogs")
+            for r in conn.execute(f"SELECT size, mtime_ns, {ROW_COLUMNS} FROM catalogs")
         }
         keys = {(s, lang) for s, lang, _ in wanted}
         gone = [k for k in stored if k not in keys]
@@ -216,7 +216,7 @@ def _checked(
         stored = {}
         for s, lang, _ in wanted:
             hit = conn.execute(
-                f"SELECT size, mtime_ns, {_ROW_COLUMNS} FROM catalogs WHERE slug = ? AND lang = ?",
+                f"SELECT size, mtime_ns, {ROW_COLUMNS} FROM catalogs WHERE slug = ? AND lang = ?",
                 (s, lang),
             ).fetchone()
             if hit is not None:
@@ -224,21 +224,21 @@ def _checked(
         gone = []
     rows: list[CatalogRow] = []
     for s, lang, path in wanted:
-        stamp = _stamp(path)
+        stamp = file_stamp(path)
         if stamp is None:
             continue
         hit = stored.get((s, lang))
         if hit is None or (hit[0], hit[1]) != stamp:
             _reread(conn, s, lang, path)
             hit = conn.execute(
-                f"SELECT size, mtime_ns, {_ROW_COLUMNS} FROM catalogs WHERE slug = ? AND lang = ?",
+                f"SELECT size, mtime_ns, {ROW_COLUMNS} FROM catalogs WHERE slug = ? AND lang = ?",
                 (s, lang),
             ).fetchone()
             if hit is None:
                 continue
-        rows.append(_row(hit[2:]))
+        rows.append(catalog_row(hit[2:]))
     if gone:
-        with _write(conn):
+        with write_transaction(conn):
             conn.executemany("DELETE FROM catalogs WHERE slug = ? AND lang = ?", gone)
     return rows
 
@@ -257,12 +257,12 @@ def _watched(ws: Workspace, langs: Iterable[str]) -> list[Path]:
     ]
 
 
-def _in_sync(ws: Workspace, conn: sqlite3.Connection) -> bool:
+def in_sync(ws: Workspace, conn: sqlite3.Connection) -> bool:
     recorded = dict(conn.execute("SELECT key, value FROM meta WHERE key LIKE 'dir:%'"))
     if not recorded:
         return False
     for key, value in recorded.items():
-        found = _stamp(ws.root / key[4:])
+        found = file_stamp(ws.root / key[4:])
         if str(found[1] if found else "-") != value:
             return False
     return True
@@ -271,23 +271,23 @@ def _in_sync(ws: Workspace, conn: sqlite3.Connection) -> bool:
 def sync(ws: Workspace) -> None:
     """Bring the whole index in line with the files: every catalog (stat, re-read if
     stale) and every article (title re-read when its source or settings changed)."""
-    conn = _db(ws)
+    conn = connection(ws)
     langs = ws.language_dirs()
-    folders = {_dir_key(ws, f): _stamp(f) for f in _watched(ws, langs)}
+    folders = {dir_key(ws, f): file_stamp(f) for f in _watched(ws, langs)}
     _checked(ws, sorted(_scan_catalogs(ws)), everything=True)
     stored = {r[0]: r for r in conn.execute("SELECT slug, file, stamp FROM articles")}
     slugs = set(ws.slugs())
     stale = []
     for slug in slugs:
         hit = stored.get(slug)
-        settings = _stamp_text(ws.article_settings_path(slug))
-        if hit is None or hit[2] != f"{_article_stamp(ws, hit[1])}|{settings}":
+        settings = stamp_text(ws.article_settings_path(slug))
+        if hit is None or hit[2] != f"{source_stamp(ws, hit[1])}|{settings}":
             stale.append(slug)
     for slug in stale:
         _record_article(ws, conn, slug)
     now = time.time_ns()
     settled = all(v is None or now - v[1] > SETTLED_NS for v in folders.values())
-    with _write(conn):
+    with write_transaction(conn):
         conn.executemany(
             "DELETE FROM articles WHERE slug = ?", [(s,) for s in stored if s not in slugs]
         )
@@ -303,13 +303,13 @@ def _record_article(ws: Workspace, conn: sqlite3.Connection, slug: str) -> None:
     from .articles import load_article  # the article parsers, only for a changed article
 
     stamp = article_stamp(ws, slug)  # before reading: a change meanwhile shows next time
-    settings = _settings(ws, slug)
+    settings = settings_or_empty(ws, slug)
     title = slug
     if settings:
         with contextlib.suppress(L10nError):
             title = load_article(ws, slug).title or slug
     file = settings.get("file")
-    with _write(conn):
+    with write_transaction(conn):
         # A changed article may bring a new template: its recorded hash is dropped.
         conn.execute(
             "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, NULL, NULL)",
@@ -321,8 +321,8 @@ def list_articles(ws: Workspace, query: ListQuery) -> ArticlePage:
     """One page of articles with their catalogs' counts, filtered in the index. The
     whole index is re-checked only when a watched folder changed; the rows shown
     are checked against their files either way."""
-    conn = _db(ws)
-    if not _in_sync(ws, conn):
+    conn = connection(ws)
+    if not in_sync(ws, conn):
         sync(ws)
     where, params = _where(query)
     total = conn.execute(f"SELECT count(*) FROM articles a WHERE {where}", params).fetchone()[0]

@@ -13,6 +13,10 @@ records the row from the catalog it just wrote, moving the recorded mtime of its
 folder along (compare-and-set) so that :mod:`.index`'s readers need not re-check
 the workspace after our own writes. Checking rows against the files, rebuilding
 and the lists live in :mod:`.index`; the status summary in :mod:`.index_summary`.
+Those readers share this module's connection, transaction, stamps and row helpers
+(:func:`connection`, :class:`write_transaction`, :func:`file_stamp`, ...): public
+here because two modules use them, not re-exported by :mod:`.index`, whose API is
+the lists and the writes.
 
 Several processes (CLI, API, workers) write: WAL, a busy timeout, short
 transactions. This module is the only one that opens :mod:`sqlite3`.
@@ -45,17 +49,27 @@ from ..workspace import Workspace, validate_slug
 __all__ = [
     "INDEX_NAME",
     "KEEP",
+    "ROW_COLUMNS",
     "Counted",
     "article_stamp",
+    "catalog_row",
+    "connection",
     "count_catalog",
     "count_entry",
     "count_states",
+    "dir_key",
+    "file_stamp",
     "fresh_row",
     "record_catalog",
     "record_template",
+    "settings_or_empty",
+    "source_stamp",
+    "stamp_text",
     "stored_template",
     "template_hash",
+    "upsert_row",
     "write_catalog",
+    "write_transaction",
 ]
 
 INDEX_NAME = "index.sqlite"
@@ -131,7 +145,9 @@ def template_hash(pot: polib.POFile) -> str:
     return hashlib.sha256(data).hexdigest()[:32]
 
 
-def _stamp(path: Path | str) -> tuple[int, int] | None:
+def file_stamp(path: Path | str) -> tuple[int, int] | None:
+    """(size, mtime_ns) of a file or folder, None when it is not there: what a row
+    is checked against (a stat, never a read)."""
     try:
         st = os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
@@ -139,8 +155,9 @@ def _stamp(path: Path | str) -> tuple[int, int] | None:
     return st.st_size, st.st_mtime_ns
 
 
-def _stamp_text(path: Path | str) -> str:
-    found = _stamp(path)
+def stamp_text(path: Path | str) -> str:
+    """:func:`file_stamp` as stored in a text column (``-`` for a missing file)."""
+    found = file_stamp(path)
     return "-" if found is None else f"{found[0]}:{found[1]}"
 
 
@@ -149,7 +166,7 @@ def _stamp_text(path: Path | str) -> str:
 _local = threading.local()
 
 
-def _db(ws: Workspace) -> sqlite3.Connection:
+def connection(ws: Workspace) -> sqlite3.Connection:
     """This thread's connection to the workspace's index, reopened after a fork or
     when the file was deleted or replaced (checked at most once a second: a
     long-lived server must notice, a loop of lookups must not pay a stat each)."""
@@ -183,7 +200,7 @@ def _open(path: Path) -> sqlite3.Connection:
             conn.execute("PRAGMA synchronous=NORMAL")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version != _SCHEMA_VERSION:
-                with _write(conn):
+                with write_transaction(conn):
                     for table in ("catalogs", "articles", "meta"):
                         conn.execute(f"DROP TABLE IF EXISTS {table}")
                     for statement in _SCHEMA.split(";"):
@@ -201,7 +218,7 @@ def _open(path: Path) -> sqlite3.Connection:
     raise AssertionError("unreachable")
 
 
-class _write:
+class write_transaction:
     """One short write transaction (``BEGIN IMMEDIATE``: the lock is taken up front,
     so two writers queue on the busy timeout instead of failing on upgrade)."""
 
@@ -234,7 +251,7 @@ def write_catalog(
     when the caller knows it. Call it under the catalog lock. Returns the size and
     SHA-256 digest of what was written (``write_po``) and the counts recorded."""
     path = ws.po_path(slug, lang)
-    folder = _stamp(path.parent)
+    folder = file_stamp(path.parent)
     size, digest = write_po(po, path)
     counted = record_catalog(
         ws, slug, lang, po, template=template, folder_before=folder, counted=counted
@@ -259,19 +276,19 @@ def record_catalog(
     path = ws.po_path(slug, lang)
     if counted is None:
         counted = count_catalog(po)
-    stamp = _stamp(path)
-    after = _stamp(path.parent)
+    stamp = file_stamp(path)
+    after = file_stamp(path.parent)
     if stamp is None:  # removed meanwhile: the next check finds out
         return counted
-    conn = _db(ws)
-    with _write(conn):
-        _upsert(conn, slug, lang, stamp, counted, None, template)
+    conn = connection(ws)
+    with write_transaction(conn):
+        upsert_row(conn, slug, lang, stamp, counted, None, template)
         if folder_before is not None and after is not None:
             # Our own rename changed the folder's mtime: move the recorded one along,
             # unless someone else had changed it before us (then a check re-reads).
             conn.execute(
                 "UPDATE meta SET value = ? WHERE key = ? AND value = ?",
-                (str(after[1]), _dir_key(ws, path.parent), str(folder_before[1])),
+                (str(after[1]), dir_key(ws, path.parent), str(folder_before[1])),
             )
     return counted
 
@@ -282,15 +299,15 @@ def fresh_row(ws: Workspace, slug: str, lang: str) -> CatalogRow | None:
     lang = normalize_locale(lang)
     # Plain strings: in a no-op update of thousands of articles, building Path
     # objects cost more than the stats and lookups themselves.
-    stamp = _stamp(f"{ws.root}/locales/{lang}/LC_MESSAGES/{validate_slug(slug)}.po")
-    query = f"SELECT size, mtime_ns, {_ROW_COLUMNS} FROM catalogs WHERE slug = ? AND lang = ?"
-    hit = _db(ws).execute(query, (slug, lang)).fetchone()
+    stamp = file_stamp(f"{ws.root}/locales/{lang}/LC_MESSAGES/{validate_slug(slug)}.po")
+    query = f"SELECT size, mtime_ns, {ROW_COLUMNS} FROM catalogs WHERE slug = ? AND lang = ?"
+    hit = connection(ws).execute(query, (slug, lang)).fetchone()
     if stamp is None or hit is None or (hit[0], hit[1]) != stamp:
         return None
-    return _row(hit[2:])
+    return catalog_row(hit[2:])
 
 
-def _upsert(
+def upsert_row(
     conn: sqlite3.Connection,
     slug: str,
     lang: str,
@@ -299,6 +316,8 @@ def _upsert(
     problem: str | None,
     template: str | _Keep | None,
 ) -> None:
+    """Store one catalog's row inside a :class:`write_transaction` (``KEEP``: the
+    template hash recorded before stays)."""
     counts, unmodified = counted
     values = [counts[SegmentState(name)] for name in _COUNTS]
     if isinstance(template, _Keep):
@@ -318,8 +337,10 @@ def _upsert(
         )
 
 
-def _article_stamp(ws: Workspace, file: str | None) -> str:
-    source = _stamp_text(f"{ws.root}/articles/{file}") if file else "-"
+def source_stamp(ws: Workspace, file: str | None) -> str:
+    """The package version and the stamp of an article's source file: the part of
+    an article's stamp that is not its settings file."""
+    source = stamp_text(f"{ws.root}/articles/{file}") if file else "-"
     return f"{__version__}|{source}"
 
 
@@ -328,21 +349,21 @@ def stored_template(ws: Workspace, slug: str) -> str | None:
     package version) nor the ``.pot`` changed since it was recorded; else None, and
     the caller rebuilds the template."""
     query = "SELECT file, stamp, template_hash, pot_stamp FROM articles WHERE slug = ?"
-    row = _db(ws).execute(query, (validate_slug(slug),)).fetchone()
+    row = connection(ws).execute(query, (validate_slug(slug),)).fetchone()
     if row is None or row[2] is None:
         return None
     file, stamp, digest, pot_stamp = row
-    settings = _stamp_text(f"{ws.root}/.l10n/articles/{slug}.json")
-    if stamp != f"{_article_stamp(ws, file)}|{settings}":
+    settings = stamp_text(f"{ws.root}/.l10n/articles/{slug}.json")
+    if stamp != f"{source_stamp(ws, file)}|{settings}":
         return None
-    return str(digest) if pot_stamp == _stamp_text(f"{ws.root}/locales/{slug}.pot") else None
+    return str(digest) if pot_stamp == stamp_text(f"{ws.root}/locales/{slug}.pot") else None
 
 
 def article_stamp(ws: Workspace, slug: str) -> str:
     """What the article's template is made from, as of now: the package version and
     the size and mtime of its source and settings. Take it before reading them."""
-    file = _settings(ws, slug).get("file")
-    return f"{_article_stamp(ws, file)}|{_stamp_text(ws.article_settings_path(slug))}"
+    file = settings_or_empty(ws, slug).get("file")
+    return f"{source_stamp(ws, file)}|{stamp_text(ws.article_settings_path(slug))}"
 
 
 def record_template(
@@ -351,17 +372,19 @@ def record_template(
     """Remember the template just checked or written for an article, with the
     article's stamp taken before it was read, so the next update can skip
     rebuilding it. Call it under the template's lock."""
-    settings = _settings(ws, slug)
-    conn = _db(ws)
-    with _write(conn):
+    settings = settings_or_empty(ws, slug)
+    conn = connection(ws)
+    with write_transaction(conn):
         conn.execute(
             "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (slug, title or slug, settings.get("format"), settings.get("source_lang"),
-             settings.get("file"), stamp, digest, _stamp_text(ws.pot_path(slug))),
+             settings.get("file"), stamp, digest, stamp_text(ws.pot_path(slug))),
         )  # fmt: skip
 
 
-def _settings(ws: Workspace, slug: str) -> dict[str, Any]:
+def settings_or_empty(ws: Workspace, slug: str) -> dict[str, Any]:
+    """The article's settings, ``{}`` when they cannot be read: the index records
+    what it finds and never fails on a broken article (its row says less)."""
     try:
         return ws.article_settings(slug)
     except L10nError:
@@ -371,19 +394,20 @@ def _settings(ws: Workspace, slug: str) -> dict[str, Any]:
 # ---- rows -------------------------------------------------------------------------
 
 
-def _row(values: Sequence[Any]) -> CatalogRow:
+def catalog_row(values: Sequence[Any]) -> CatalogRow:
+    """A ``SELECT {ROW_COLUMNS}`` result as a :class:`CatalogRow`."""
     slug, lang, untranslated, machine, fuzzy, translated, approved, digest, problem, mt = values
     return CatalogRow(
         slug, lang, untranslated, machine, fuzzy, translated, approved, digest, problem, mt
     )
 
 
-_ROW_COLUMNS = (
+ROW_COLUMNS = (
     "slug, lang, untranslated, machine, fuzzy, translated, approved, template_hash, problem, "
     "unmodified"
 )
 
 
-def _dir_key(ws: Workspace, folder: Path) -> str:
+def dir_key(ws: Workspace, folder: Path) -> str:
     """The ``meta`` key holding a watched folder's recorded mtime."""
     return f"dir:{folder.relative_to(ws.root)}"

@@ -20,8 +20,8 @@ from ..core.locales import normalize_locale
 from ..core.post_edit import WARN_SHARE
 from ..errors import CatalogError
 from ..workspace import Workspace
-from .index import STATE_FILTERS, _in_sync, sync
-from .index_db import _db
+from .index import STATE_FILTERS, in_sync, sync
+from .index_db import connection
 
 __all__ = ["ATTENTION_LIMIT", "status_summary"]
 
@@ -59,8 +59,8 @@ def status_summary(
     those languages only. An unreadable catalog is an error, as in
     :func:`.index.catalog_status`. The index is re-checked against the files only
     when a watched folder changed (or with ``recheck``)."""
-    conn = _db(ws)
-    if recheck or not _in_sync(ws, conn):
+    conn = connection(ws)
+    if recheck or not in_sync(ws, conn):
         sync(ws)
     where, params = "1", list[object]()
     if langs:

@@ -148,7 +148,7 @@ def start_jobs(
     language's glossary and engine), and each job reads its catalog once: creating
     N jobs costs N catalog reads, not N article extractions or merges (the index
     tells ``ensure_language`` a catalog is current) nor N memory connections."""
-    # Here, not at the top: the translation memory (SQLAlchemy, numpy) is for planning
+    # Here, not at the top: the translation memory (SQLAlchemy) is for planning
     # jobs, and a worker, which imports this module for its tasks, never needs it.
     from .memory import MemoryReuse, source_language
 

@@ -36,7 +36,7 @@ def feed_memory(ws: Workspace, slug: str, lang: str) -> int:
     path = ws.po_path(slug, lang)
     if not path.exists():
         return 0
-    from ..tm.memory import TranslationMemory  # SQLAlchemy and numpy: only to feed it
+    from ..tm.memory import TranslationMemory  # SQLAlchemy: only to feed it
 
     with TranslationMemory.open(ws.root) as memory:
         return memory.sync_catalog(read_po(path), source_language(ws, slug), lang, origin=slug)
@@ -53,7 +53,7 @@ class MemoryReuse:
     is opened once (not once per catalog), a language pair it holds no unit for is
     not asked about, and a catalog is locked and rewritten only when it has hits, so
     creating a job costs reading its catalog once. A memory never fed is not opened
-    at all: nothing to reuse, and no SQLAlchemy and numpy to import."""
+    at all: nothing to reuse, and no SQLAlchemy to import."""
 
     def __init__(self, ws: Workspace) -> None:
         self.ws = ws

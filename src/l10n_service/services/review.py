@@ -64,6 +64,7 @@ __all__ = [
     "catalog_revision",
     "export_path",
     "export_po",
+    "merge_upload",
     "prune_exports",
 ]
 
@@ -331,7 +332,7 @@ class ImportReport:
         return data
 
 
-def _import_upload(
+def merge_upload(
     ws: Workspace,
     data: bytes,
     *,
@@ -343,8 +344,9 @@ def _import_upload(
 ) -> ImportReport:
     """Merge a translator's file into the catalog: three ways when it carries an
     export stamp, filling gaps only otherwise. All or nothing: an open conflict or
-    a bad file raises before anything is written. Only ``catalogs.import_po``
-    calls this (it feeds the translation memory afterwards)."""
+    a bad file raises before anything is written. It does not feed the translation
+    memory: callers use ``catalogs.import_po``, which does (and imports this module
+    only for an import)."""
     lang = normalize_locale(lang)
     validate_slug(slug)
     upload = read_po(data, name, options=_UPLOAD)

@@ -25,9 +25,13 @@ __all__ = ["BrokerView", "Supervisor", "Survey"]
 # A job that was never marked sent in full (its sender died mid-way) is looked at
 # after this long anyway.
 UNSENT_GRACE_S = 60.0
-# A chunk lost this often (it kills the worker that takes it, say) is recorded as
-# failed instead of sent again forever.
-MAX_LOSSES = 3
+# A chunk lost this often is recorded as failed instead of sent again forever. A
+# loss is a whole worker or the broker going away with the chunk (a pool process
+# that dies is seen by its worker, which sends the chunk again itself): a restart,
+# as a rule, not the chunk's doing, so a good chunk survives a few; but a worker
+# with a single process (``--pool solo``) killed by its chunk shows no other way.
+# As ``jobs.config.MAX_RETURNS``, the same limit for what RabbitMQ hands back.
+MAX_LOSSES = 5
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,10 @@ class Supervisor:
         again = []
         for chunk in chunks:
             if counts[str(chunk)] > MAX_LOSSES:
-                reason = f"lost {counts[str(chunk)]} times (a worker died with it each time)"
+                reason = (
+                    f"lost {counts[str(chunk)]} times (its worker or the broker went away "
+                    "with it each time)"
+                )
                 record_chunk_failure(str(self.ws.root), job_id, chunk, plans[chunk]["keys"], reason)
             else:
                 again.append(chunk)

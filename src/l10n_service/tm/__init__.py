@@ -17,8 +17,8 @@ __all__ = ["Match", "TranslationMemory"]
 
 
 def __getattr__(name: str) -> object:
-    """The memory on first use: ``tm.location`` is imported without SQLAlchemy and
-    numpy (what ``l10n translate`` asks before it knows it needs them)."""
+    """The memory on first use: ``tm.location`` is imported without SQLAlchemy
+    (what ``l10n translate`` asks before it knows it needs it)."""
     if name in __all__:
         from . import memory
 

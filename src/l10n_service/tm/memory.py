@@ -8,22 +8,21 @@ use an index on any database, whatever the length of the text.
 Fuzzy lookups need every source of a language pair in memory: the FuzzyIndex over
 them is built once per process and pair and reused until the pair gains rows (its
 row count or highest id changes), so a batch of lookups against 100k units costs one
-index build, then a fraction of a second per thousand segments.
+index build, then a fraction of a second per thousand segments. That index (numpy,
+rapidfuzz: :mod:`.pair_index`) and the TMX reader (lxml) are imported on first use:
+exact lookups, what planning an MT job asks, need SQLAlchemy only.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from sqlalchemy import (
     Column,
     Engine,
@@ -41,17 +40,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..core.fuzzy import FuzzyIndex
 from ..core.locales import normalize_locale
 from ..core.model import SegmentState
 from ..core.post_edit import catalog_state
 from ..errors import InputError
-from ..storage import write_atomic
 from .location import tm_url
-from .tmx import read_tmx, write_tmx
 
 if TYPE_CHECKING:
     import polib
+
+    from .pair_index import PairIndex
 
 __all__ = ["Match", "TranslationMemory", "tm_url"]
 
@@ -131,13 +129,6 @@ def _engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-@dataclass
-class _PairIndex:
-    stamp: tuple[int, int]
-    sources: list[str]
-    index: FuzzyIndex
-
-
 class TranslationMemory:
     """Translation units in a SQL database, with exact and fuzzy lookup."""
 
@@ -147,7 +138,7 @@ class TranslationMemory:
         self.engine = engine
         self.cache_dir = cache_dir
         metadata.create_all(engine)
-        self._indexes: dict[tuple[str, str], _PairIndex] = {}
+        self._indexes: dict[tuple[str, str], PairIndex] = {}
         self._lock = threading.Lock()
 
     @classmethod
@@ -254,10 +245,14 @@ class TranslationMemory:
     def import_tmx(self, path: Path | str) -> int:
         """Add every translation unit of a TMX file (1.4, or 1.1-1.3's ``lang``);
         returns the number of (source, target) pairs read."""
+        from .tmx import read_tmx  # lxml: only for TMX files
+
         return self.add_many(read_tmx(Path(path)))
 
     def export_tmx(self, path: Path | str) -> int:
         """Write the whole memory as TMX 1.4, atomically; returns the number of units."""
+        from .tmx import write_tmx
+
         return write_tmx(self.units(), Path(path))
 
     # --- reading ------------------------------------------------------------------------
@@ -336,7 +331,7 @@ class TranslationMemory:
             rows.sort(key=lambda r: (r["state"] != APPROVED, _descending(r["changed"]), r["id"]))
         return found
 
-    def _pair_index(self, pair: tuple[str, str]) -> _PairIndex | None:
+    def _pair_index(self, pair: tuple[str, str]) -> PairIndex | None:
         where = (units.c.source_lang == pair[0], units.c.target_lang == pair[1])
         with self.engine.connect() as connection:
             count, highest = connection.execute(
@@ -349,7 +344,9 @@ class TranslationMemory:
                 return cached
             if not count:
                 return None
-            built = self._load_index(pair, stamp)
+            from .pair_index import build_index, load_index, save_index  # numpy: fuzzy only
+
+            built = load_index(self._index_path(pair), stamp)
             if built is None:
                 sources = list(
                     dict.fromkeys(
@@ -360,8 +357,8 @@ class TranslationMemory:
                         .all()
                     )
                 )
-                built = _PairIndex(stamp, sources, FuzzyIndex(sources))
-                self._save_index(pair, built)
+                built = build_index(stamp, sources)
+                save_index(self._index_path(pair), built)
         with self._lock:
             self._indexes[pair] = built
         return built
@@ -372,34 +369,6 @@ class TranslationMemory:
         where = self.engine.url.render_as_string(hide_password=True)
         name = f"{_hash(where)[:12]}-{_hash(repr(pair))[:12]}.npz"
         return self.cache_dir / name
-
-    def _load_index(self, pair: tuple[str, str], stamp: tuple[int, int]) -> _PairIndex | None:
-        path = self._index_path(pair)
-        if path is None or not path.exists():
-            return None
-        try:
-            with np.load(path, allow_pickle=False) as saved:
-                if tuple(int(x) for x in saved["stamp"]) != stamp:
-                    return None
-                sources = bytes(saved["sources"]).decode("utf-8").split("\x00")
-                state = {name: saved[name] for name in saved.files}
-            return _PairIndex(stamp, sources, FuzzyIndex(sources, state=state))
-        except (OSError, ValueError, KeyError):
-            return None  # an old or damaged cache is rebuilt, never trusted
-
-    def _save_index(self, pair: tuple[str, str], built: _PairIndex) -> None:
-        path = self._index_path(pair)
-        if path is None or any("\x00" in source for source in built.sources):
-            return
-        arrays = built.index.state()
-        arrays["stamp"] = np.array(built.stamp, dtype=np.int64)
-        arrays["sources"] = np.frombuffer(
-            "\x00".join(built.sources).encode("utf-8"), dtype=np.uint8
-        )
-        buffer = BytesIO()
-        np.savez(buffer, **arrays)  # type: ignore[arg-type]  # numpy's stub wants bool
-        with contextlib.suppress(OSError):  # a read-only workspace builds it each time
-            write_atomic(path, buffer.getvalue())
 
 
 def _descending(stamp: str) -> str:
