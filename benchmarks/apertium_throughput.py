@@ -16,8 +16,9 @@
 Segments: the sample article's, in ``--copies`` distinct copies, as one article;
 every path translates the same unique segments. Prints medians of ``--repeat`` runs
 (segments/s) and each path's ratio to (a); the goal for (c) on warm workers is >= 0.8.
-On a shared machine whose load swings within minutes, each warm job also runs right
-after a raw run of its own: the "paired" column is the median of those ratios.
+On a shared machine whose load swings within minutes, each warm job also runs between
+two raw runs of its own: the "paired" column is the median of each job's rate over
+the raw rate of the mean of those two runs' seconds.
 Then the same for a bigger article (``--big-copies``, 0 to skip), raw pipe and
 default chunks only: at 448 segments the raw pipe needs about a second, so a job's
 fixed costs (creating it, enqueueing, the last chunk's apply) weigh heavily; the
@@ -167,7 +168,7 @@ class CeleryRun:
     enqueue: float  # median seconds from a warm job's creation to all chunks sent
     start_up: float  # median seconds from spawning the command to the job's creation
     tail: float  # median seconds from the job's end to the command's exit
-    paired: float  # median of each warm job's rate / a raw run's just before it
+    paired: float  # median of each warm job's rate / the raw runs' around it
     paired_command: float  # the same for the command's rate
 
 
@@ -225,9 +226,14 @@ def celery_path(
         skip = {log: len(log.read_text().splitlines()) for log in logs}
         jobs: list[JobTimes] = []
         paired, paired_command = [], []
+        after = raw_pipe(texts, 32)  # the workers idle meanwhile
         for _ in range(repeat):
-            raw = raw_pipe(texts, 32)  # the workers idle meanwhile
+            before = after
             jobs.append(_job(source, env, tmp))
+            after = raw_pipe(texts, 32)
+            # The raw pipe's seconds around the job: the mean of the runs just before
+            # and just after it, so a load that changes mid-job weighs on both sides.
+            raw = n / ((n / before + n / after) / 2)
             paired.append(n / jobs[-1].job / raw)
             paired_command.append(n / jobs[-1].command / raw)
     finally:
