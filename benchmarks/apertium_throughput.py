@@ -184,26 +184,22 @@ def _task_seconds(logs: list[Path], skip: dict[Path, int], task: str) -> float:
     return total
 
 
-def celery_path(
-    source: str, texts: list[str], repeat: int, tmp: Path, *, layout: str, chunk: int | None
-) -> CeleryRun:
-    """Jobs through real ``l10n worker`` processes (``LAYOUTS``): one for both queues
-    (the default; its pool prefork with one process, or threads with two, which lets
-    an apply run while the next chunk translates on the same pipeline), or an MT worker
-    and an apply worker (compose's layout), each with one process."""
+def _start_workers(
+    layout: str, url: str, tmp: Path, chunk: int | None = None
+) -> tuple[dict[str, str], list[subprocess.Popen[bytes]], list[Path]]:
+    """The environment for jobs on broker ``url`` (emptied first), and the
+    ``l10n worker`` processes of ``layout`` started on it, with their logs."""
     import redis
 
-    redis.Redis.from_url(REDIS).flushdb()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("L10N_")}
-    env["L10N_BROKER_URL"] = REDIS
     from l10n_service.mt.apertium import ApertiumEngine
-    from l10n_service.services.machine import chunk_plan
 
-    sizes = chunk_plan(len(texts), chunk, ApertiumEngine.chunk_size)
+    redis.Redis.from_url(url).flushdb()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("L10N_")}
+    env["L10N_BROKER_URL"] = url
     if chunk:
         env["L10N_CHUNK_SIZE"] = str(chunk)
-    worker_root = tmp / "worker"
-    worker_root.mkdir(exist_ok=True)
+    worker_root = tmp / f"worker-{time.monotonic_ns()}"
+    worker_root.mkdir()
     queue = ApertiumEngine.queue_for("en", "es")  # the engine names its queue
     shapes, pool, concurrency = LAYOUTS[layout]
     logs = [tmp / f"worker-{k}-{time.monotonic_ns()}.log" for k in range(len(shapes))]
@@ -212,14 +208,34 @@ def celery_path(
         command = [str(BIN / "l10n"), "worker", "--queues", queues, "--pool", pool,
                    "--concurrency", str(concurrency), "--name", f"bench{k}",
                    "--log-level", "INFO", "--root", str(worker_root)]  # fmt: skip
-        return subprocess.Popen(
-            command, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT
-        )
+        return subprocess.Popen(command, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
 
     workers = [
         start(k, shape.format(mt=queue), log)
         for k, (shape, log) in enumerate(zip(shapes, logs, strict=True))
     ]
+    return env, workers, logs
+
+
+def _stop(workers: list[subprocess.Popen[bytes]]) -> None:
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.wait()
+
+
+def celery_path(
+    source: str, texts: list[str], repeat: int, tmp: Path, *, layout: str, chunk: int | None
+) -> CeleryRun:
+    """Jobs through real ``l10n worker`` processes (``LAYOUTS``): one for both queues
+    (the default; its pool prefork with one process, or threads with two, which lets
+    an apply run while the next chunk translates on the same pipeline), or an MT worker
+    and an apply worker (compose's layout), each with one process."""
+    from l10n_service.mt.apertium import ApertiumEngine
+    from l10n_service.services.machine import chunk_plan
+
+    sizes = chunk_plan(len(texts), chunk, ApertiumEngine.chunk_size)
+    env, workers, logs = _start_workers(layout, REDIS, tmp, chunk)
     n = len(texts)
     try:
         first = _job(source, env, tmp)
@@ -237,10 +253,7 @@ def celery_path(
             paired.append(n / jobs[-1].job / raw)
             paired_command.append(n / jobs[-1].command / raw)
     finally:
-        for worker in workers:
-            worker.terminate()
-        for worker in workers:
-            worker.wait()
+        _stop(workers)
     med = statistics.median
     return CeleryRun(
         first=n / first.job,
@@ -338,6 +351,39 @@ def measure(
     return n, results, paired, notes
 
 
+def alternate(copies: int, repeat: int, tmp: Path, layouts: list[str], urls: list[str]) -> None:
+    """Two layouts warm at once, each on a broker of its own, their jobs taking turns
+    (ABBA...) between raw runs: on a machine whose load swings within seconds this
+    compares the layouts more closely than two tables made minutes apart. Prints
+    each layout's median of job / raw (paired, as in ``celery_path``)."""
+    source, texts = article(copies)
+    n = len(texts)
+    started = [_start_workers(layout, url, tmp) for layout, url in zip(layouts, urls, strict=True)]
+    ratios: dict[str, list[tuple[float, float]]] = {layout: [] for layout in layouts}
+    try:
+        for env, _, _ in started:
+            _job(source, env, tmp)  # fresh workers: start-up, pipeline start
+        after = raw_pipe(texts, 32)
+        for r in range(repeat):
+            order = list(zip(layouts, started, strict=True))
+            for layout, (env, _, _) in order if r % 2 == 0 else order[::-1]:
+                before = after
+                times = _job(source, env, tmp)
+                after = raw_pipe(texts, 32)
+                raw = (n / before + n / after) / 2  # seconds
+                ratios[layout].append((raw / times.job, raw / times.command))
+    finally:
+        for _, workers, _ in started:
+            _stop(workers)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\nAlternating, {n} segments (sample x{copies}), {repeat} jobs each; load {load}")
+    for layout, pairs in ratios.items():
+        job = statistics.median(p[0] for p in pairs)
+        command = statistics.median(p[1] for p in pairs)
+        each = " ".join(f"{p[0]:.2f}" for p in pairs)
+        print(f"  {LABELS[layout]:<26} paired: job {job:.2f}x ({each}), command {command:.2f}x")
+
+
 def report(
     n: int, copies: int, repeat: int, results: dict[str, float], paired: dict[str, str],
     notes: list[str],
@@ -364,6 +410,12 @@ def main() -> None:
         "--layouts", default=",".join(LAYOUTS), help=f"comma-separated, of: {', '.join(LAYOUTS)}"
     )
     parser.add_argument(
+        "--alternate", default="",
+        help="instead of the tables: two layouts (a,b) taking turns, the second on "
+        "--second-redis; both warm at once",
+    )  # fmt: skip
+    parser.add_argument("--second-redis", default="", help="a second broker URL, for --alternate")
+    parser.add_argument(
         "--chunk32", action="store_true",
         help="also L10N_CHUNK_SIZE=32 (the other engines' default) at the small size",
     )  # fmt: skip
@@ -373,6 +425,17 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown layouts {unknown}; known: {list(LAYOUTS)}")
     tmp = Path(tempfile.mkdtemp(prefix="l10n-bench-apertium-"))
+    if args.alternate:
+        pair = [x.strip() for x in args.alternate.split(",")]
+        if len(pair) != 2 or not set(pair) <= set(LAYOUTS) or not args.second_redis:
+            parser.error("--alternate needs two known layouts and --second-redis")
+        try:
+            for copies in (args.copies, args.big_copies):
+                if copies:
+                    alternate(copies, args.repeat, tmp, pair, [REDIS, args.second_redis])
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return
     configs: list[tuple[str, int | None]] = [(layout, None) for layout in layouts]
     try:
         extra = [(layout, 32) for layout in layouts] if args.chunk32 else []
