@@ -26,6 +26,11 @@ bigger article shows the ratio once they are spread.
 
     .venv/bin/python benchmarks/apertium_throughput.py [--copies 3] [--big-copies 10] [--repeat 3]
         [--layouts one-prefork,one-threads,split] [--chunk32]
+    .venv/bin/python benchmarks/apertium_throughput.py --alternate one-prefork,one-threads \
+        --second-redis redis://127.0.0.1:6380/0 [--repeat 6]
+
+``--alternate`` prints no tables: two layouts run warm at once, each on its own
+broker, and their jobs take turns between raw runs (``alternate``).
 """
 
 from __future__ import annotations
