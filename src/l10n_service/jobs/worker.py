@@ -21,8 +21,8 @@ caller at a time, the index has a connection per thread. What a thread pool give
 up: Celery's task time limits are not enforced (the Apertium pipeline has its own
 timeout, ``L10N_APERTIUM_TIMEOUT``), ``worker_max_memory_per_child`` does not
 recycle anything, and a crash of an engine takes the whole worker down, not a pool
-child: the chunk comes back when the worker is started again (``l10n_deliveries``
-still gives it up after 3 deliveries). A worker with only MT queues or only
+child: the chunk comes back when something starts the worker again (and the delivery
+limit gives up a chunk that keeps doing it only then). A worker with only MT queues or only
 ``apply`` keeps ``prefork`` (compose scales those), as does any explicit ``--pool``.
 """
 
