@@ -53,18 +53,20 @@ def _article(path: Path) -> Path:
 
 
 class Worker:
-    """``l10n worker`` as a deployment runs it: prefork, one pool process (or
-    ``pool="solo"``: one process for everything)."""
+    """``l10n worker`` as a deployment runs it: prefork with one pool process,
+    ``pool="solo"`` (one process for everything), or threads (two: the default of a
+    worker for both queues)."""
 
     def __init__(self, root: Path, env: dict[str, str], log: Path, pool: str = "prefork"):
         self.root, self.env, self.log, self.pool = root, env, log, pool
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
+        size = ["--concurrency", "1"] if self.pool == "prefork" else []
         with open(self.log, "ab") as handle:
             self.process = subprocess.Popen(
-                [str(BIN / "l10n"), "worker", "--root", str(self.root), "--concurrency", "1",
-                 "--pool", self.pool],
+                [str(BIN / "l10n"), "worker", "--root", str(self.root), "--pool", self.pool,
+                 *size],
                 env={**os.environ, **self.env}, stdout=handle, stderr=subprocess.STDOUT,
                 start_new_session=True,
             )  # fmt: skip
@@ -125,13 +127,19 @@ def env(broker: BrokerServer) -> dict[str, str]:
 
 
 @pytest.fixture
+def pool() -> str:
+    """The workers' pool; tests that hold for both pools parametrise it."""
+    return "prefork"
+
+
+@pytest.fixture
 def workers(
-    workspace: Path, env: dict[str, str], installed_models: dict[str, Path]
+    workspace: Path, env: dict[str, str], installed_models: dict[str, Path], pool: str
 ) -> Iterator[Callable[[], Worker]]:
     started: list[Worker] = []
 
     def start() -> Worker:
-        w = Worker(workspace, env, workspace.parent / f"worker{len(started)}.log")
+        w = Worker(workspace, env, workspace.parent / f"worker{len(started)}.log", pool)
         w.start()
         started.append(w)
         return w
@@ -226,7 +234,10 @@ def _stranded_on_redis(broker: BrokerServer, workspace: Path) -> set[int]:
     return unacked - queued - set(_job(workspace).done_chunks)
 
 
-@pytest.mark.parametrize("victims", ["main", "main+pool"])
+@pytest.mark.parametrize(
+    ("victims", "pool"),
+    [("main", "prefork"), ("main+pool", "prefork"), ("main", "threads")],  # threads: one process
+)
 def test_worker_killed_mid_job_then_replaced(
     workspace: Path,
     tmp_path: Path,
@@ -264,6 +275,7 @@ def test_pool_child_killed_mid_job(
     _assert_translated_exactly_once(workspace, human)
 
 
+@pytest.mark.parametrize("pool", ["prefork", "threads"])
 def test_broker_restart_mid_job(
     workspace: Path,
     tmp_path: Path,
@@ -282,6 +294,7 @@ def test_broker_restart_mid_job(
     _assert_translated_exactly_once(workspace, human)
 
 
+@pytest.mark.parametrize("pool", ["prefork", "threads"])
 def test_translator_import_while_results_land(
     workspace: Path, tmp_path: Path, env: dict[str, str], workers: Callable[[], Worker]
 ) -> None:

@@ -22,6 +22,12 @@ switches let tests make it misbehave in a worker process:
 * ``L10N_SHOUT_HOLD=WORD`` with ``L10N_SHOUT_RELEASE=FILE``: a call with a text
   containing WORD writes a line ``held`` in the calls file and waits until FILE
   exists, so a test can restart the broker while a known chunk is running.
+* ``L10N_SHOUT_AWAIT_APPLY=WORD``: a call with a text containing WORD returns only
+  once another chunk of the workspace's jobs (``$L10N_ROOT/.l10n/jobs``) was applied
+  while it waited, and raises ``EngineError`` after ``L10N_SHOUT_AWAIT_S`` seconds
+  (60) without one: a worker that cannot apply while it translates fails that
+  chunk. Every other call first sleeps a second, so that the waiting call starts
+  while another chunk is still translating.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ ENGINE = "shout"
 PLUGIN_SOURCE = '''\
 """Shouting: a rule-based toy engine from another package."""
 
+import json
 import os
 import signal
 import time
@@ -85,7 +92,29 @@ class ShoutEngine(Engine):
             raise TransientEngineError("shout: the helper process died")
         if os.environ.get("L10N_SHOUT_BROKEN"):
             raise EngineError("shout: broken for good")
+        awaited = os.environ.get("L10N_SHOUT_AWAIT_APPLY")
+        if awaited and any(awaited in text for text in texts):
+            self._await_apply()
+        elif awaited:
+            time.sleep(1)
         return [self._shout(text) for text in texts]
+
+    @staticmethod
+    def _await_apply():
+        jobs = Path(os.environ["L10N_ROOT"]) / ".l10n" / "jobs"
+
+        def applied():
+            return sum(
+                len(json.loads(path.read_text()).get("done_chunks") or [])
+                for path in jobs.glob("*.json")
+            )
+
+        patience = float(os.environ.get("L10N_SHOUT_AWAIT_S", "60"))
+        before, deadline = applied(), time.monotonic() + patience
+        while applied() == before:
+            if time.monotonic() > deadline:
+                raise EngineError("shout: no chunk was applied while this one translated")
+            time.sleep(0.05)
 
     @staticmethod
     def _shout(text):

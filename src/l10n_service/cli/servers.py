@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from ..errors import InputError
-from .base import RootOption, app, workspace
+from .base import RootOption, app, split, workspace
 
 LogLevelOption = Annotated[
     str | None,
@@ -92,8 +92,22 @@ def worker(
             show_default=False,
         ),
     ] = None,
-    concurrency: Annotated[int, typer.Option(help="Worker processes.")] = 1,
-    pool: Annotated[str, typer.Option(help="prefork or solo.")] = "prefork",
+    concurrency: Annotated[
+        int | None,
+        typer.Option(
+            help="Pool size: processes (prefork) or threads. Default: 2 for threads, else 1.",
+            show_default=False,
+        ),
+    ] = None,
+    pool: Annotated[
+        str | None,
+        typer.Option(
+            help="prefork, threads or solo. Default: threads when the worker serves an MT "
+            "queue and apply (apply runs while the next chunk translates, on one engine "
+            "pipeline), else prefork.",
+            show_default=False,
+        ),
+    ] = None,
     name: Annotated[
         str | None,
         typer.Option(help="Celery node name NAME@host (default l10n-<pid>), for health checks."),
@@ -113,7 +127,13 @@ def worker(
         raise InputError("--role and --queues: give one (--role picks the queues)")
     kind = role or "all"
     os.environ["L10N_ROOT"] = str(workspace(root).root)
-    os.environ.setdefault("L10N_WORKER_CONCURRENCY", str(concurrency))
+    chosen = queues or ",".join(role_queues(kind))
+    from ..jobs.config import APPLY_QUEUE
+    from ..jobs.worker import default_concurrency, default_pool, engine_processes
+
+    pool = pool or default_pool(split([chosen]), APPLY_QUEUE)
+    concurrency = default_concurrency(pool) if concurrency is None else concurrency
+    os.environ.setdefault("L10N_WORKER_CONCURRENCY", str(engine_processes(pool, concurrency)))
     from ..jobs import observe
     from ..jobs.app import app as celery_app
 
@@ -122,7 +142,6 @@ def worker(
         from ..jobs.follow import follow_installed_queues
 
         follow_installed_queues(celery_app, lambda: role_queues(kind))
-    chosen = queues or ",".join(role_queues(kind))
     from ..jobs.worker import run_worker
 
     code = run_worker(

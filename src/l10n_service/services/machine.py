@@ -44,6 +44,7 @@ __all__ = [
     "Dispatch",
     "apply_chunk_result",
     "cancel_job",
+    "chunk_plan",
     "chunk_size",
     "record_chunk_failure",
     "resume_job",
@@ -128,6 +129,12 @@ def chunk_size(configured: int | None, preferred: int | None) -> int:
     return max(1, preferred or DEFAULT_CHUNK_SIZE)
 
 
+def chunk_plan(segments: int, configured: int | None, preferred: int | None) -> list[int]:
+    """The sizes of a job's chunks, in order, for ``segments`` untranslated sources."""
+    size = chunk_size(configured, preferred)
+    return [min(size, segments - start) for start in range(0, segments, size)]
+
+
 def start_job(
     ws: Workspace, slug: str, lang: str, *, engine: str = "auto", dispatch: Dispatch
 ) -> Job:
@@ -198,8 +205,10 @@ def _plan_and_send(
             pending.setdefault(entry.msgid, []).append(entry.msgctxt or "")
     sources = list(pending)
     protected = {text: glossary.protect(text) for text in sources}
-    size = chunk_size(configured_size, choice.chunk_size)
-    chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
+    chunks, start = [], 0
+    for size in chunk_plan(len(sources), configured_size, choice.chunk_size):
+        chunks.append(sources[start : start + size])
+        start += size
     job = store.new(
         slug=slug,
         lang=lang,
