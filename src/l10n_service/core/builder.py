@@ -66,6 +66,8 @@ def protect_pieces(pieces: Iterable[Piece]) -> list[Piece]:
 def _renumber(
     masked: str, legend: dict[str, str], alternates: dict[str, str]
 ) -> tuple[str, dict[str, str], dict[str, str]]:
+    if "<" not in masked:  # no token: nothing to renumber
+        return masked, {}, {}
     numbers: dict[str, int] = {}
     local: dict[str, str] = {}
     rewrites: dict[str, str] = {}
@@ -91,19 +93,12 @@ def split_segments(
     holds the sentence bounds of texts already split (one document's: tables, lists
     and changelogs repeat texts, and the splitter is a pure function of the text)."""
     masked, legend, spans = mask(pieces)
-    spelled_at = {
-        start: piece.source
-        for piece, (start, _) in zip(pieces, spans, strict=True)
-        if isinstance(piece, Text) and piece.source is not None
-    }
-    alternates = {
-        masked[start:end]: piece.translated
-        for piece, (start, end) in zip(pieces, spans, strict=True)
-        if not isinstance(piece, Text) and piece.translated is not None
-    }
     # Plain text for the splitter, and where each piece's plain text starts (in the
     # plain text and in `masked`), to map sentence bounds back: a Text character to its
-    # own position, an atom's visible text to the whole token.
+    # own position, an atom's visible text to the whole token. On the way: where the
+    # source spells a Text differently, and the tokens a translation writes otherwise.
+    spelled_at: dict[int, str] = {}
+    alternates: dict[str, str] = {}
     plain: list[str] = []
     plain_at: list[int] = []
     mapped: list[tuple[int, int, bool]] = []  # masked start, masked end, is text
@@ -111,10 +106,14 @@ def split_segments(
     for piece, (m_start, m_end) in zip(pieces, spans, strict=True):
         if isinstance(piece, Text):
             visible = piece.text
-        elif piece.role == "atom":
-            visible = piece.original.replace("\n", " ") or " "
+            if piece.source is not None:
+                spelled_at[m_start] = piece.source
         else:
-            continue
+            if piece.translated is not None:
+                alternates[masked[m_start:m_end]] = piece.translated
+            if piece.role != "atom":
+                continue
+            visible = piece.original.replace("\n", " ") or " "
         plain.append(visible)
         plain_at.append(length)
         mapped.append((m_start, m_end, isinstance(piece, Text)))
@@ -173,6 +172,8 @@ def _spelled(
 ) -> str:
     """``masked[start:end]`` renumbered, with each differently spelled character (a
     one-character piece) as the source spells it; "" when there is none."""
+    if not spelled_at:
+        return ""
     positions = sorted(spelled_at)
     i = bisect_left(positions, start)
     if i == len(positions) or positions[i] >= end:
@@ -187,6 +188,9 @@ def _drop_wordless(
     """Remove cuts that would leave a "sentence" without letters (a permalink ``¶``,
     ``(#123)``, ``:)``, a lone number): it stays with the sentence before it (or the
     first one after it), since a catalog entry with nothing to translate is noise."""
+
+    if not cuts:  # one sentence: it keeps whatever it has
+        return cuts
 
     def has_words(start: int, end: int) -> bool:
         return any(c.isalpha() for c in TOKEN_RE.sub("", masked[start:end]))
@@ -308,7 +312,9 @@ def build_article(
         spellings = split.spellings or ["" for _ in split.sources]
         for k, (masked, legend) in enumerate(zip(split.sources, split.legends, strict=True)):
             path = f"{block_id}.s{k + 1}"
-            entry = first_entry.setdefault(masked, entry_id_for(path, masked))
+            entry = first_entry.get(masked)
+            if entry is None:
+                entry = first_entry[masked] = entry_id_for(path, masked)
             alt = tuple(rewrites[k].items())
             segments.append(
                 Segment(path, entry, masked, tuple(legend.items()), spacings[k], alt, spellings[k])

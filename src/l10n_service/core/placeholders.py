@@ -32,11 +32,16 @@ _PROTECTED = re.compile(
     r"|(?P<var>\{[A-Za-z_][\w.]*\}|%\([A-Za-z_]\w*\)[sdif]|%[sd])"
     r"|(?P<number>(?<![\w.,-])\d+(?:[.,:]\d+)*%?(?![\w-]|[.,:]\d))"
 )
+# A character each kind above needs (a URL its "://"): text without one has nothing
+# to protect, found by one scan for a character class instead of the alternation's.
+_MAY_PROTECT = re.compile(r"[<:@{%\d]")
 
 
 def protect_text(text: str) -> list[Piece]:
     """Split plain text into Text and protected atoms (URLs, emails, variables, numbers,
     and literal text that looks like one of our tokens)."""
+    if _MAY_PROTECT.search(text) is None:
+        return [Text(text)] if text else []
     pieces: list[Piece] = []
     pos = 0
     for match in _PROTECTED.finditer(text):

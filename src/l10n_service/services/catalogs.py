@@ -59,6 +59,12 @@ def refresh_template(ws: Workspace, slug: str) -> polib.POFile:
     """The article's .pot, rewritten only if its entries changed (dates aside).
     Its hash goes to the index with the article's stamp, so the next update can
     tell the template is current without rebuilding it."""
+    return _refresh_template(ws, slug)[0]
+
+
+def _refresh_template(ws: Workspace, slug: str) -> tuple[polib.POFile, str]:
+    """:func:`refresh_template`, and the template's hash (a big template's hash is
+    a json dump of every entry: computed once, not again by the caller)."""
     path = ws.pot_path(slug)
     stamp = index.article_stamp(ws, slug)  # before anything is read
     if not ws.has_article(slug):
@@ -66,8 +72,9 @@ def refresh_template(ws: Workspace, slug: str) -> polib.POFile:
             raise NotFoundError(f"no article {slug!r} (and no template) in {ws.root}")
         with catalog_lock(path):
             pot = read_po(path)
-            index.record_template(ws, slug, index.template_hash(pot), stamp=stamp)
-        return pot
+            digest = index.template_hash(pot)
+            index.record_template(ws, slug, digest, stamp=stamp)
+        return pot, digest
     from .articles import load_article  # the format parsers, only for a rebuild
 
     article = load_article(ws, slug)
@@ -82,8 +89,9 @@ def refresh_template(ws: Workspace, slug: str) -> polib.POFile:
                 write_po(pot, path)
         else:
             write_po(pot, path)
-        index.record_template(ws, slug, index.template_hash(pot), stamp=stamp, title=article.title)
-    return pot
+        digest = index.template_hash(pot)
+        index.record_template(ws, slug, digest, stamp=stamp, title=article.title)
+    return pot, digest
 
 
 def ensure_language(ws: Workspace, slug: str, lang: str) -> UpdateReport:
@@ -103,8 +111,7 @@ def update_languages(
     pot: polib.POFile | None = None
     digest = index.stored_template(ws, slug)
     if digest is None:
-        pot = refresh_template(ws, slug)
-        digest = index.template_hash(pot)
+        pot, digest = _refresh_template(ws, slug)
     targets = [normalize_locale(x) for x in langs] if langs else ws.languages(slug)
     reports: dict[str, UpdateReport] = {}
     for lang in targets:
