@@ -67,7 +67,7 @@ class _Replacer(English.AbbreviationReplacer):  # type: ignore[misc]
         self.text = "".join(
             self.search_for_abbreviations_in_string(line) for line in self.text.splitlines(True)
         )
-        if "." in self.text:
+        if _MAY_BE_MULTI_PERIOD.search(self.text):
             self.replace_multi_period_abbreviations()
         self.text = apply(self.text, _AM_PM)
         return self.replace_abbreviation_as_sentence_boundary()
@@ -107,7 +107,12 @@ class _Replacer(English.AbbreviationReplacer):  # type: ignore[misc]
         return text
 
 
-_NEW_LINE_AND_ELLIPSES = rules(English.SingleNewLineRule, *English.EllipsisRules.All)
+# Each gate below matches where one of its rules does, searched from a literal
+# character: a line break, or ellipsis dots ("...", ". . ."); a digit next to a full
+# stop; a full stop with what the rules need around it.
+_NEW_LINE_AND_ELLIPSES = rules(
+    English.SingleNewLineRule, *English.EllipsisRules.All, gate=r"\n|\.\.\.|\.\s\."
+)
 _SUB_SYMBOLS = rules(*English.SubSymbolsRules.All)
 _SINGLE_QUOTE = rules(English.SubSingleQuoteRule)
 _REINSERT_ELLIPSES = rules(*English.ReinsertEllipsisRules.All)
@@ -115,21 +120,25 @@ _DOUBLE_PUNCTUATION = rules(*English.DoublePunctuationRules.All, needs="?!")
 _QUESTION_AND_EXCLAMATION = rules(
     English.QuestionMarkInQuotationRule, *English.ExclamationPointRules.All, needs="?!"
 )
-_NUMBERS = rules(*English.Numbers.All)
+_NUMBERS = rules(*English.Numbers.All, gate=r"\.\d|\d\.")
 _MULTIPLE_PERIODS_AND_PLACES = rules(
     English.Abbreviation.WithMultiplePeriodsAndEmailRule,
     English.GeoLocationRule,
     English.FileFormatRule,
+    gate=r"\.(?:[a-zA-Z0-9_]|(?<=°\.))",  # "a.b", "°.", ".jpg"
 )
 _BEFORE_ABBREVIATIONS = rules(
     English.PossessiveAbbreviationRule,
     English.KommanditgesellschaftRule,
     *English.SingleLetterAbbreviationRules.All,
+    gate=r"\.(?:'s|(?<=[A-Z]\.)|(?<=Co\.))",  # ".'s", "Co.", "A."
 )
 _AM_PM = rules(*English.AmPmRules.All, needs="∯")
 _MULTI_PERIOD_ABBREVIATION = re.compile(English.MULTI_PERIOD_ABBREVIATION_REGEX, re.IGNORECASE)
 _CONTINUOUS_PUNCTUATION = re.compile(English.CONTINUOUS_PUNCTUATION_REGEX)
 _NUMBERED_REFERENCE = re.compile(English.NUMBERED_REFERENCE_REGEX)
+_MAY_BE_REFERENCE = re.compile(r"\.[\[\d]|∯[\[\d]")  # a full stop before "[1]" or "12"
+_MAY_BE_MULTI_PERIOD = re.compile(r"\.[a-z]", re.IGNORECASE)  # "e.g."
 _PARENS_BETWEEN_DOUBLE_QUOTES = re.compile(English.PARENS_BETWEEN_DOUBLE_QUOTES_REGEX)
 _DOUBLE_PUNCTUATION_ONLY = re.compile(English.DoublePunctuationRules.DoublePunctuation)
 _ROMAN_IN_PARENTHESES = re.compile(ListItemReplacer.ROMAN_NUMERALS_IN_PARENTHESES)
@@ -166,7 +175,8 @@ class EnglishProcessor(Processor):  # type: ignore[misc]
         self.text = apply(self.text, _NUMBERS)
         if "!" in self.text or "?" in self.text:
             self.replace_continuous_punctuation()
-        self.text = _NUMBERED_REFERENCE.sub(r"∯\2\r\7", self.text)
+        if _MAY_BE_REFERENCE.search(self.text):
+            self.text = _NUMBERED_REFERENCE.sub(r"∯\2\r\7", self.text)
         self.text = apply(self.text, _MULTIPLE_PERIODS_AND_PLACES)
         return self.split_into_segments()
 

@@ -46,25 +46,28 @@ class Rules:
 _METACHARACTERS = re.compile(r"[\\.^$*+?{}\[\]|()]")
 
 
-def rules(*given: Any, needs: str = "") -> Rules:
+def rules(*given: Any, needs: str = "", gate: str | None = None) -> Rules:
     """pysbd ``Rule`` objects as :class:`Rules`. Their patterns take no inline flags,
     back references or named groups (checked), so their alternation matches exactly
     where one of them does. ``needs``: characters one of which each pattern matches
-    literally (checked loosely: it appears in each), a test cheaper than the gate."""
+    literally (checked loosely: it appears in each), a test cheaper than the gate.
+    ``gate``: a pattern that matches wherever one of theirs does, cheaper than their
+    alternation (one whose branches start with a literal is searched for that
+    literal); ``tests/core/test_sbd_rules.py`` holds each to that."""
     patterns = [rule.pattern for rule in given]
     for pattern in patterns:
         if re.search(r"\(\?[aiLmsux]|\(\?P|\\[1-9]", pattern):
             raise ValueError(f"not safe to combine: {pattern!r}")
         if needs and not any(char in pattern for char in needs):
             raise ValueError(f"{pattern!r} needs none of {needs!r}")
-    gate = re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
+    gate_pattern = gate or "|".join(f"(?:{pattern})" for pattern in patterns)
     subs = tuple((re.compile(rule.pattern), rule.replacement) for rule in given)
     plain = all(
         rule.pattern and not _METACHARACTERS.search(rule.pattern) and "\\" not in rule.replacement
         for rule in given
     )
     literals = tuple((rule.pattern, rule.replacement) for rule in given) if plain else None
-    return Rules(gate, subs, literals, needs)
+    return Rules(re.compile(gate_pattern), subs, literals, needs)
 
 
 def apply(text: str, group: Rules) -> str:
