@@ -150,6 +150,13 @@ def split_segments(
     if first >= last:
         return _Split([], [], [masked])
     cuts = _drop_wordless(masked, first, last, cuts)
+    if not cuts:
+        # One segment (most blocks), holding every token: mask() numbered them in
+        # the order they appear, so renumbering gives the same text and legend.
+        alt = {token: text for token, text in alternates.items() if token}
+        spelling = _spelled(masked, first, last, spelled_at, legend)
+        separators = [masked[:first], masked[last:]]
+        return _Split([masked[first:last]], [dict(legend)], separators, [alt], [spelling])
     edges = [first] + [x for cut in cuts for x in cut] + [last]
     sources: list[str] = []
     legends: list[dict[str, str]] = []
