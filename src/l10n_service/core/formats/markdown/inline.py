@@ -265,11 +265,14 @@ def _assemble(
 ) -> tuple[tuple[Piece, ...], str] | None:
     """Source pieces and line prefix for content pieces, if they rebuild the span."""
     prefix = _line_prefix(source, content)
+    offsets = content.offsets
     pieces: list[Piece] = []
+    originals: list[str] = []  # the pieces' originals, in order: what they rebuild
     for role, kind, start, end, translated in cpieces:
-        original = source[content.offsets[start] : content.offsets[end]]
+        original = source[offsets[start] : offsets[end]]
         if prefix:
             original = original.replace("\n" + prefix, "\n")
+        originals.append(original)
         if role == "break":
             pieces.extend(_break_pieces(original))
         elif role == "text" and kind == "escape" and len(original) == 2:
@@ -279,13 +282,13 @@ def _assemble(
             pieces.append(Text(original))
         else:
             pieces.append(Markup(role, original, kind, translated))
-    merged = merge_texts(pieces)
-    joined = "".join(p.original for p in merged)
+    # Merging adjacent texts keeps the originals' concatenation.
+    joined = "".join(originals)
     if prefix:
         joined = joined.replace("\n", "\n" + prefix)
-    if joined != source[content.offsets[0] : content.offsets[-1]]:
+    if joined != source[offsets[0] : offsets[-1]]:
         return None
-    return tuple(merged), prefix
+    return tuple(merge_texts(pieces)), prefix
 
 
 def raw_block(
