@@ -106,6 +106,6 @@ def _line_index(source: str) -> Callable[[int], int]:
 def template_signature(po: polib.POFile) -> list[tuple[str, str, str, str]]:
     """What makes two templates equal, ignoring dates (to avoid rewriting unchanged files)."""
     return [
-        (e.msgctxt or "", e.msgid, e.comment, " ".join(f"{f}:{n}" for f, n in e.occurrences))
+        (e.msgctxt or "", e.msgid, e.comment, " ".join([f"{f}:{n}" for f, n in e.occurrences]))
         for e in po
     ]

@@ -119,6 +119,14 @@ def update_languages(
     with the current template and unchanged since, nor for a template whose
     article did not change (update is idempotent, so merging again would change
     nothing)."""
+    # The cycle collector stays paused until the template and catalogs built here
+    # are dropped: reference counting frees them, where a collection right after
+    # the template was built passed over all its entries (0.1 s at 5 MB).
+    with gc_paused():
+        return _update_languages(ws, slug, langs)
+
+
+def _update_languages(ws: Workspace, slug: str, langs: list[str] | None) -> dict[str, UpdateReport]:
     from ..catalog.update import UpdateReport, touch_revision, update_catalog
 
     pot: polib.POFile | None = None
