@@ -3,10 +3,16 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from l10n_service.core.builder import _renumber, build_article, protect_pieces, split_segments
+from l10n_service.core.builder import (
+    _pair_depths,
+    _renumber,
+    build_article,
+    protect_pieces,
+    split_segments,
+)
 from l10n_service.core.inline import Markup, Piece, RawBlock, Text
 from l10n_service.core.model import BlockType
-from l10n_service.core.placeholders import mask
+from l10n_service.core.placeholders import TOKEN_RE, mask
 from tests.strategies import inline_pieces
 
 
@@ -109,3 +115,25 @@ def test_a_one_segment_block_is_what_renumbering_gives(pieces: list[Piece]) -> N
     assert split.sources == [source]
     assert split.legends is not None and list(split.legends[0].items()) == list(local.items())
     assert split.rewrites is not None and list(split.rewrites[0].items()) == list(rewrites.items())
+
+
+def _depths(masked: str) -> list[int]:
+    """Open pairs at every position, -1 inside a token, tabulated character by
+    character: what the cut rule means."""
+    depth: list[int] = []
+    level = 0
+    for at in range(len(masked) + 1):
+        inside = any(m.start() < at < m.end() for m in TOKEN_RE.finditer(masked))
+        depth.append(-1 if inside else level)
+        for m in TOKEN_RE.finditer(masked):
+            if m.end() == at + 1 and not m.group().endswith("/>"):
+                level += -1 if m.group().startswith("</") else 1
+    return depth
+
+
+@given(inline_pieces())
+@settings(max_examples=150, deadline=None)
+def test_pair_depth_at_every_position(pieces: list[Piece]) -> None:
+    masked = mask(protect_pieces(pieces))[0]
+    depth_at = _pair_depths(masked)
+    assert [depth_at(at) for at in range(len(masked) + 1)] == _depths(masked)

@@ -11,7 +11,7 @@ import hashlib
 import itertools
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from .inline import Piece, RawBlock, RawPiece, Space, Text, merge_texts
@@ -142,7 +142,7 @@ def split_segments(
         for (_, end), (start, _) in itertools.pairwise(bounds):
             end = _skip_closing(masked, end)
             start = _back_over_opening(masked, start)
-            if end <= start and depth_at[end] == 0 and not masked[end:start].strip():
+            if end <= start and depth_at(end) == 0 and not masked[end:start].strip():
                 cuts.append((end, start))
 
     first = len(masked) - len(masked.lstrip())
@@ -216,20 +216,29 @@ def _drop_wordless(
     return kept
 
 
-def _pair_depths(masked: str) -> list[int]:
-    """Open markup pairs at each position (a cut is only allowed where this is 0)."""
-    depth: list[int] = []
+def _pair_depths(masked: str) -> Callable[[int], int]:
+    """Open markup pairs at a position (a cut is only allowed where this is 0), or
+    -1 inside a token: looked up by bisection over the tokens, not tabulated for
+    every character of a long paragraph."""
+    starts: list[int] = []
+    ends: list[int] = []
+    levels: list[int] = []  # open pairs after each token
     level = 0
-    pos = 0
     for match in TOKEN_RE.finditer(masked):
-        depth += [level] * (match.start() + 1 - pos)
         token = match.group()
         if not token.endswith("/>"):
             level += -1 if token.startswith("</") else 1
-        depth += [-1] * (match.end() - match.start() - 1)  # never cut inside a token
-        pos = match.end()
-    depth += [level] * (len(masked) + 1 - pos)
-    return depth
+        starts.append(match.start())
+        ends.append(match.end())
+        levels.append(level)
+
+    def depth_at(pos: int) -> int:
+        k = bisect_right(ends, pos)  # the tokens before k end at or before pos
+        if k < len(starts) and starts[k] < pos:
+            return -1  # never cut inside a token
+        return levels[k - 1] if k else 0
+
+    return depth_at
 
 
 def _skip_closing(masked: str, pos: int) -> int:
