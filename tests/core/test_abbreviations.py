@@ -87,6 +87,33 @@ def test_same_sentences_as_pysbd_on_generated_text(text: str) -> None:
     _same(text)
 
 
+# What pysbd's other passes look for, each of which is skipped on a text that lacks
+# it (core/sbd_rules.py): list items lettered, roman and numbered, with full stops
+# and parentheses; quotes, brackets, dashes; runs of ! and ?; ellipses; its markers.
+_MARKS = [
+    "a.", "b.", "c.", "i.", "ii.", "v.", "x.", "a)", "b)", "(c)", "i)", "(ii)", "iii)", "iv)",
+    "1.", "2.", "3.", "9.", "10.", "11.", "1)", "2)", "(3)", "-1.", "- 2.", "for 2.", "♨", "☝",
+    "'", "'tis", "’", "‘", '"', "“", "”", "«", "»", "[", "]", "(", ")", "--", "—",
+    "!", "?", "?!", "!?", "??", "!!", "!!!", "...", ". . .", "..", "Yahoo!", "ǃKung", "ȸ",
+    "∯", "&ᓴ&", "Co.", "KG", "P.M.", "a.m.", "U.S.", "'s", "e.g.", "I", "The", "He", "it",
+    "see", "Now", "3", "12", "2010", ":", ",", ".", "jpg", "°.",
+]  # fmt: skip
+
+
+@st.composite
+def marked_texts(draw: st.DrawFn) -> str:
+    parts: list[str] = []
+    for _ in range(draw(st.integers(1, 16))):
+        parts += [draw(st.sampled_from(_MARKS)), draw(st.sampled_from(_GAPS))]
+    return "".join(parts)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(marked_texts())
+def test_same_sentences_as_pysbd_where_its_other_passes_act(text: str) -> None:
+    _same(text)
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -103,6 +130,19 @@ def test_same_sentences_as_pysbd_on_generated_text(text: str) -> None:
         "Do 1) one 2) two. End.",
         "Marks ☝ and ♨ go. Next.",
         "Mark ☝ goes. Next.",
+        "He said 'go. now' and left. Then (see 2. below) [x. y] \"a. b\" ran.",
+        "He said «Stop? Go» now.",
+        "He said “Stop? Go” now.",
+        "He said ‘Stop? Go’ now.",
+        "He said (Stop? Go) now.",
+        "He said [Stop? Go] now.",
+        "He said -- Stop? Go -- now.",
+        'He said "Stop? Go" now.',
+        "He said 'Stop? Go' now.",
+        "Yahoo! is big. ǃKung people! Wow!!! Really?! Yes?? No!! Sure!?",
+        "It ended... Then . . . more. And. . . . Stop. At 5 p.m. The end. Co. KG is.",
+        "Items i. one ii. two iii. three. Also (i) four (ii) five. Done.",
+        "Call 1.) first 2.) second. Or -1. minus -2. two. End.",
         "",
     ],
 )

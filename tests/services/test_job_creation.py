@@ -55,7 +55,7 @@ class Counted:
         import l10n_service.services.articles as articles
 
         self._count(monkeypatch, articles, "load_article", "load_article")
-        self._count(monkeypatch, catalogs, "refresh_template", "refresh_template")
+        self._count(monkeypatch, catalogs, "_refresh_template", "refresh_template")
         self._count(monkeypatch, TranslationMemory, "open", "memory_open")
         self._count(monkeypatch, TranslationMemory, "count", "memory_count")
 

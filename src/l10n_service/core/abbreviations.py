@@ -10,8 +10,9 @@ searched, found by looking back from each full stop, and in pysbd's own order, w
 pysbd's own code; lines with a character that matches an ASCII letter only when case
 is ignored and that ``str.lower`` leaves alone (``ſ``, dotted and dotless i) take
 pysbd's full loop.
-Its other rules run as compiled patterns (below). ``tests/core/test_abbreviations.py``
-compares this processor with pysbd's on made-up and real text.
+Its other passes are skipped where they cannot match (:mod:`.sbd_rules`).
+``tests/core/test_abbreviations.py`` compares this processor with pysbd's on made-up
+and real text.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from functools import lru_cache
 from typing import Any
 
 from pysbd.abbreviation_replacer import AbbreviationReplacer
-from pysbd.exclamation_words import ExclamationWords
 from pysbd.lang.english import English
 from pysbd.lists_item_replacer import ListItemReplacer
 from pysbd.processor import Processor
+
+from .sbd_rules import apply, between_punctuation, exclamation_words, list_items, rules
 
 __all__ = ["EnglishProcessor"]
 
@@ -53,14 +55,27 @@ def _index() -> tuple[dict[str, list[int]], list[int], int]:
 class _Replacer(English.AbbreviationReplacer):  # type: ignore[misc]
     text: str
     # pysbd builds this pattern on every call; it depends on the class only.
-    _BOUNDARY = r"(U∯S|U\.S|U∯K|E∯U|E\.U|U∯S∯A|U\.S\.A|I|i.v|I.V)∯({})".format(
-        "|".join(rf"(?=\s{word}\s)" for word in English.AbbreviationReplacer.SENTENCE_STARTERS)
+    _BOUNDARY = re.compile(
+        r"(U∯S|U\.S|U∯K|E∯U|E\.U|U∯S∯A|U\.S\.A|I|i.v|I.V)∯({})".format(
+            "|".join(rf"(?=\s{word}\s)" for word in English.AbbreviationReplacer.SENTENCE_STARTERS)
+        )
     )
 
+    def replace(self) -> str:
+        """pysbd's steps, each skipped where it cannot match (:mod:`.sbd_rules`)."""
+        self.text = apply(self.text, _BEFORE_ABBREVIATIONS)
+        self.text = "".join(
+            self.search_for_abbreviations_in_string(line) for line in self.text.splitlines(True)
+        )
+        if _MAY_BE_MULTI_PERIOD.search(self.text):
+            self.replace_multi_period_abbreviations()
+        self.text = apply(self.text, _AM_PM)
+        return self.replace_abbreviation_as_sentence_boundary()
+
     def replace_abbreviation_as_sentence_boundary(self) -> str:
-        text: str = re.sub(self._BOUNDARY, "\\1.", self.text)
-        self.text = text
-        return text
+        if "∯" in self.text:
+            self.text = self._BOUNDARY.sub("\\1.", self.text)
+        return self.text
 
     def search_for_abbreviations_in_string(self, text: str) -> str:
         if _FOLDS_TO_ASCII.search(text):
@@ -92,48 +107,58 @@ class _Replacer(English.AbbreviationReplacer):  # type: ignore[misc]
         return text
 
 
-_Rules = tuple[tuple[re.Pattern[str], str], ...]
-
-
-def _compiled(*rules: Any) -> _Rules:
-    return tuple((re.compile(rule.pattern), rule.replacement) for rule in rules)
-
-
-def _apply(text: str, rules: _Rules) -> str:
-    """``pysbd.utils.Text(text).apply(*rules)`` on compiled patterns: ``re.sub`` with
-    a pattern string looks it up in re's cache on each call (a sixth of pysbd's time:
-    it applies about a hundred rules to each text)."""
-    for pattern, replacement in rules:
-        text = pattern.sub(replacement, text)
-    return text
-
-
-_NEW_LINE_AND_ELLIPSES = _compiled(English.SingleNewLineRule, *English.EllipsisRules.All)
-_SUB_SYMBOLS = _compiled(*English.SubSymbolsRules.All)
-_SINGLE_QUOTE = _compiled(English.SubSingleQuoteRule)
-_REINSERT_ELLIPSES = _compiled(*English.ReinsertEllipsisRules.All)
-_DOUBLE_PUNCTUATION = _compiled(*English.DoublePunctuationRules.All)
-_QUESTION_AND_EXCLAMATION = _compiled(
-    English.QuestionMarkInQuotationRule, *English.ExclamationPointRules.All
+# Each gate below matches where one of its rules does, searched from a literal
+# character: a line break, or ellipsis dots ("...", ". . ."); a digit next to a full
+# stop; a full stop with what the rules need around it.
+_NEW_LINE_AND_ELLIPSES = rules(
+    English.SingleNewLineRule, *English.EllipsisRules.All, gate=r"\n|\.\.\.|\.\s\."
 )
-_NUMBERS = _compiled(*English.Numbers.All)
-_MULTIPLE_PERIODS_AND_PLACES = _compiled(
+_SUB_SYMBOLS = rules(*English.SubSymbolsRules.All)
+_SINGLE_QUOTE = rules(English.SubSingleQuoteRule)
+_REINSERT_ELLIPSES = rules(*English.ReinsertEllipsisRules.All)
+_DOUBLE_PUNCTUATION = rules(*English.DoublePunctuationRules.All, needs="?!")
+_QUESTION_AND_EXCLAMATION = rules(
+    English.QuestionMarkInQuotationRule, *English.ExclamationPointRules.All, needs="?!"
+)
+_NUMBERS = rules(*English.Numbers.All, gate=r"\.\d|\d\.")
+_MULTIPLE_PERIODS_AND_PLACES = rules(
     English.Abbreviation.WithMultiplePeriodsAndEmailRule,
     English.GeoLocationRule,
     English.FileFormatRule,
+    gate=r"\.(?:[a-zA-Z0-9_]|(?<=°\.))",  # "a.b", "°.", ".jpg"
 )
+_BEFORE_ABBREVIATIONS = rules(
+    English.PossessiveAbbreviationRule,
+    English.KommanditgesellschaftRule,
+    *English.SingleLetterAbbreviationRules.All,
+    gate=r"\.(?:'s|(?<=[A-Z]\.)|(?<=Co\.))",  # ".'s", "Co.", "A."
+)
+_AM_PM = rules(*English.AmPmRules.All, needs="∯")
+_MULTI_PERIOD_ABBREVIATION = re.compile(English.MULTI_PERIOD_ABBREVIATION_REGEX, re.IGNORECASE)
+_CONTINUOUS_PUNCTUATION = re.compile(English.CONTINUOUS_PUNCTUATION_REGEX)
+_NUMBERED_REFERENCE = re.compile(English.NUMBERED_REFERENCE_REGEX)
+_MAY_BE_REFERENCE = re.compile(r"\.[\[\d]|∯[\[\d]")  # a full stop before "[1]" or "12"
+_MAY_BE_MULTI_PERIOD = re.compile(r"\.[a-z]", re.IGNORECASE)  # "e.g."
+_PARENS_BETWEEN_DOUBLE_QUOTES = re.compile(English.PARENS_BETWEEN_DOUBLE_QUOTES_REGEX)
+_DOUBLE_PUNCTUATION_ONLY = re.compile(English.DoublePunctuationRules.DoublePunctuation)
+_ROMAN_IN_PARENTHESES = re.compile(ListItemReplacer.ROMAN_NUMERALS_IN_PARENTHESES)
+_SENTENCE_BOUNDARY = re.compile(English.SENTENCE_BOUNDARY_REGEX)
+_QUOTATION_AT_END = re.compile(English.QUOTATION_AT_END_OF_SENTENCE_REGEX)
+_SPLIT_QUOTATION_AT_END = re.compile(English.SPLIT_SPACE_QUOTATION_AT_END_OF_SENTENCE_REGEX)
+_LETTERS_ONLY = re.compile(r"\A[a-zA-Z]*\Z")
+_EXCLAMATION_AT_END = re.compile(r"&ᓴ&$")
+_PUNCTUATIONS = tuple(English.Punctuations)
 # What pysbd's list formatting (``ListItemReplacer.add_line_break``) looks for: a
 # number (numbered lists), a ")" (lettered and roman lists in parentheses), a letter
-# alone before a full stop ("a."), or its own markers; without one it changes nothing
-# (a fifth of pysbd's time, on most texts).
+# alone before a full stop ("a."), or its own markers; without one it changes nothing.
 _MAY_BE_LIST = re.compile(r"[\d)♨☝]|(?:\A|\s)[a-z]\.")
 
 
 class EnglishProcessor(Processor):  # type: ignore[misc]
-    """pysbd's processor for English, with the abbreviation search above and its
-    rules applied as compiled patterns. The methods below are pysbd 0.3.4's, line for
-    line, but for ``Text(...).apply`` and the list formatting skipped where it has
-    nothing to find (``tests/core/test_abbreviations.py``)."""
+    """pysbd's processor for English, with the abbreviation search above. The
+    methods below are pysbd 0.3.4's, step for step, each pass skipped where it
+    cannot match (:mod:`.sbd_rules`) and run on patterns compiled once
+    (``tests/core/test_abbreviations.py``)."""
 
     text: str
 
@@ -145,50 +170,54 @@ class EnglishProcessor(Processor):  # type: ignore[misc]
             return self.text
         self.text = self.text.replace("\n", "\r")
         if _MAY_BE_LIST.search(self.text):
-            self.text = ListItemReplacer(self.text).add_line_break()
+            self.text = list_items(self.text)
         self.replace_abbreviations()
-        self.replace_numbers()
-        self.replace_continuous_punctuation()
-        self.replace_periods_before_numeric_references()
-        self.text = _apply(self.text, _MULTIPLE_PERIODS_AND_PLACES)
+        self.text = apply(self.text, _NUMBERS)
+        if "!" in self.text or "?" in self.text:
+            self.replace_continuous_punctuation()
+        if _MAY_BE_REFERENCE.search(self.text):
+            self.text = _NUMBERED_REFERENCE.sub(r"∯\2\r\7", self.text)
+        self.text = apply(self.text, _MULTIPLE_PERIODS_AND_PLACES)
         return self.split_into_segments()
 
     def abbreviations_replacer(self) -> AbbreviationReplacer:
         return _Replacer(self.text, self.lang)
 
-    def replace_numbers(self) -> None:
-        self.text = _apply(self.text, _NUMBERS)
-
     def split_into_segments(self) -> list[str]:
-        self.check_for_parens_between_quotes()
+        if "(" in self.text:
+            self.check_for_parens_between_quotes()
         sents = self.rm_none_flatten(self.text.split("\r"))
-        sents = [_apply(s, _NEW_LINE_AND_ELLIPSES) for s in sents]
+        sents = [apply(s, _NEW_LINE_AND_ELLIPSES) for s in sents]
         sents = self.rm_none_flatten([self.check_for_punctuation(s) for s in sents])
         postprocessed_sents: list[str] = []
         for sent in sents:
-            post_process_sent = self.post_process_segments(_apply(sent, _SUB_SYMBOLS))
+            post_process_sent = self.post_process_segments(apply(sent, _SUB_SYMBOLS))
             if post_process_sent and isinstance(post_process_sent, str):
                 postprocessed_sents.append(post_process_sent)
             elif isinstance(post_process_sent, list):
                 postprocessed_sents.extend(post_process_sent)
-        return [_apply(ns, _SINGLE_QUOTE) for ns in postprocessed_sents]
+        return [apply(ns, _SINGLE_QUOTE) for ns in postprocessed_sents]
 
     def post_process_segments(self, txt: str) -> str | list[str]:
-        if len(txt) > 2 and re.search(r"\A[a-zA-Z]*\Z", txt):
+        if len(txt) > 2 and _LETTERS_ONLY.search(txt):
             return txt
-        txt = _apply(txt, _REINSERT_ELLIPSES)
-        if re.search(self.lang.QUOTATION_AT_END_OF_SENTENCE_REGEX, txt):
-            return re.split(self.lang.SPLIT_SPACE_QUOTATION_AT_END_OF_SENTENCE_REGEX, txt)
+        txt = apply(txt, _REINSERT_ELLIPSES)
+        if _QUOTATION_AT_END.search(txt):
+            return _SPLIT_QUOTATION_AT_END.split(txt)
         return txt.replace("\n", "").strip()
 
     def process_text(self, txt: str) -> Any:
-        if txt[-1] not in self.lang.Punctuations:
+        if txt[-1] not in _PUNCTUATIONS:
             txt += "ȸ"
-        txt = ExclamationWords.apply_rules(txt)
-        txt = self.between_punctuation(txt)
+        txt = exclamation_words(txt)
+        txt = between_punctuation(txt)
         # handle text having only doublepunctuations
-        if not re.match(self.lang.DoublePunctuationRules.DoublePunctuation, txt):
-            txt = _apply(txt, _DOUBLE_PUNCTUATION)
-        txt = _apply(txt, _QUESTION_AND_EXCLAMATION)
-        txt = ListItemReplacer(txt).replace_parens()
-        return self.sentence_boundary_punctuation(txt)
+        if not _DOUBLE_PUNCTUATION_ONLY.match(txt):
+            txt = apply(txt, _DOUBLE_PUNCTUATION)
+        txt = apply(txt, _QUESTION_AND_EXCLAMATION)
+        if "(" in txt:
+            txt = _ROMAN_IN_PARENTHESES.sub(r"&✂&\1&⌬&", txt)
+        # English has no colon or comma rule; retain an exclamation mark at the end.
+        if "&ᓴ&" in txt:
+            txt = _EXCLAMATION_AT_END.sub("!", txt)
+        return [m.group() for m in _SENTENCE_BOUNDARY.finditer(txt)]

@@ -11,7 +11,7 @@ import hashlib
 import itertools
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from .inline import Piece, RawBlock, RawPiece, Space, Text, merge_texts
@@ -66,6 +66,8 @@ def protect_pieces(pieces: Iterable[Piece]) -> list[Piece]:
 def _renumber(
     masked: str, legend: dict[str, str], alternates: dict[str, str]
 ) -> tuple[str, dict[str, str], dict[str, str]]:
+    if "<" not in masked:  # no token: nothing to renumber
+        return masked, {}, {}
     numbers: dict[str, int] = {}
     local: dict[str, str] = {}
     rewrites: dict[str, str] = {}
@@ -91,19 +93,12 @@ def split_segments(
     holds the sentence bounds of texts already split (one document's: tables, lists
     and changelogs repeat texts, and the splitter is a pure function of the text)."""
     masked, legend, spans = mask(pieces)
-    spelled_at = {
-        start: piece.source
-        for piece, (start, _) in zip(pieces, spans, strict=True)
-        if isinstance(piece, Text) and piece.source is not None
-    }
-    alternates = {
-        masked[start:end]: piece.translated
-        for piece, (start, end) in zip(pieces, spans, strict=True)
-        if not isinstance(piece, Text) and piece.translated is not None
-    }
     # Plain text for the splitter, and where each piece's plain text starts (in the
     # plain text and in `masked`), to map sentence bounds back: a Text character to its
-    # own position, an atom's visible text to the whole token.
+    # own position, an atom's visible text to the whole token. On the way: where the
+    # source spells a Text differently, and the tokens a translation writes otherwise.
+    spelled_at: dict[int, str] = {}
+    alternates: dict[str, str] = {}
     plain: list[str] = []
     plain_at: list[int] = []
     mapped: list[tuple[int, int, bool]] = []  # masked start, masked end, is text
@@ -111,10 +106,14 @@ def split_segments(
     for piece, (m_start, m_end) in zip(pieces, spans, strict=True):
         if isinstance(piece, Text):
             visible = piece.text
-        elif piece.role == "atom":
-            visible = piece.original.replace("\n", " ") or " "
+            if piece.source is not None:
+                spelled_at[m_start] = piece.source
         else:
-            continue
+            if piece.translated is not None:
+                alternates[masked[m_start:m_end]] = piece.translated
+            if piece.role != "atom":
+                continue
+            visible = piece.original.replace("\n", " ") or " "
         plain.append(visible)
         plain_at.append(length)
         mapped.append((m_start, m_end, isinstance(piece, Text)))
@@ -143,7 +142,7 @@ def split_segments(
         for (_, end), (start, _) in itertools.pairwise(bounds):
             end = _skip_closing(masked, end)
             start = _back_over_opening(masked, start)
-            if end <= start and depth_at[end] == 0 and not masked[end:start].strip():
+            if end <= start and depth_at(end) == 0 and not masked[end:start].strip():
                 cuts.append((end, start))
 
     first = len(masked) - len(masked.lstrip())
@@ -151,6 +150,13 @@ def split_segments(
     if first >= last:
         return _Split([], [], [masked])
     cuts = _drop_wordless(masked, first, last, cuts)
+    if not cuts:
+        # One segment (most blocks), holding every token: mask() numbered them in
+        # the order they appear, so renumbering gives the same text and legend.
+        alt = {token: text for token, text in alternates.items() if token}
+        spelling = _spelled(masked, first, last, spelled_at, legend)
+        separators = [masked[:first], masked[last:]]
+        return _Split([masked[first:last]], [dict(legend)], separators, [alt], [spelling])
     edges = [first] + [x for cut in cuts for x in cut] + [last]
     sources: list[str] = []
     legends: list[dict[str, str]] = []
@@ -173,6 +179,8 @@ def _spelled(
 ) -> str:
     """``masked[start:end]`` renumbered, with each differently spelled character (a
     one-character piece) as the source spells it; "" when there is none."""
+    if not spelled_at:
+        return ""
     positions = sorted(spelled_at)
     i = bisect_left(positions, start)
     if i == len(positions) or positions[i] >= end:
@@ -187,6 +195,9 @@ def _drop_wordless(
     """Remove cuts that would leave a "sentence" without letters (a permalink ``¶``,
     ``(#123)``, ``:)``, a lone number): it stays with the sentence before it (or the
     first one after it), since a catalog entry with nothing to translate is noise."""
+
+    if not cuts:  # one sentence: it keeps whatever it has
+        return cuts
 
     def has_words(start: int, end: int) -> bool:
         return any(c.isalpha() for c in TOKEN_RE.sub("", masked[start:end]))
@@ -205,20 +216,29 @@ def _drop_wordless(
     return kept
 
 
-def _pair_depths(masked: str) -> list[int]:
-    """Open markup pairs at each position (a cut is only allowed where this is 0)."""
-    depth: list[int] = []
+def _pair_depths(masked: str) -> Callable[[int], int]:
+    """Open markup pairs at a position (a cut is only allowed where this is 0), or
+    -1 inside a token: looked up by bisection over the tokens, not tabulated for
+    every character of a long paragraph."""
+    starts: list[int] = []
+    ends: list[int] = []
+    levels: list[int] = []  # open pairs after each token
     level = 0
-    pos = 0
     for match in TOKEN_RE.finditer(masked):
-        depth += [level] * (match.start() + 1 - pos)
         token = match.group()
         if not token.endswith("/>"):
             level += -1 if token.startswith("</") else 1
-        depth += [-1] * (match.end() - match.start() - 1)  # never cut inside a token
-        pos = match.end()
-    depth += [level] * (len(masked) + 1 - pos)
-    return depth
+        starts.append(match.start())
+        ends.append(match.end())
+        levels.append(level)
+
+    def depth_at(pos: int) -> int:
+        k = bisect_right(ends, pos)  # the tokens before k end at or before pos
+        if k < len(starts) and starts[k] < pos:
+            return -1  # never cut inside a token
+        return levels[k - 1] if k else 0
+
+    return depth_at
 
 
 def _skip_closing(masked: str, pos: int) -> int:
@@ -308,7 +328,9 @@ def build_article(
         spellings = split.spellings or ["" for _ in split.sources]
         for k, (masked, legend) in enumerate(zip(split.sources, split.legends, strict=True)):
             path = f"{block_id}.s{k + 1}"
-            entry = first_entry.setdefault(masked, entry_id_for(path, masked))
+            entry = first_entry.get(masked)
+            if entry is None:
+                entry = first_entry[masked] = entry_id_for(path, masked)
             alt = tuple(rewrites[k].items())
             segments.append(
                 Segment(path, entry, masked, tuple(legend.items()), spacings[k], alt, spellings[k])

@@ -89,6 +89,8 @@ class Segment:
 
 def respace(text: str, spacing: Iterable[tuple[int, int, str]]) -> str:
     """``text`` with its layout whitespace put back (see :attr:`Segment.spacing`)."""
+    if not spacing:  # most segments: nothing to put back
+        return text
     parts: list[str] = []
     pos = 0
     for at, length, original in spacing:
@@ -134,7 +136,9 @@ class Block:
                 if segment.spelled:  # Markdown escapes as the source wrote them
                     parts.append(restore(segment.spelled, segment.legend))
                 elif masked is None:  # the source's own layout whitespace
-                    parts.append(respace(restore(segment.source, segment.legend), segment.spacing))
+                    source = segment.source
+                    restored = restore(source, segment.legend) if "<" in source else source
+                    parts.append(respace(restored, segment.spacing))
                 else:
                     parts.append(restore(masked, segment.legend))
             else:

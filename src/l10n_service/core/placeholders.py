@@ -32,11 +32,16 @@ _PROTECTED = re.compile(
     r"|(?P<var>\{[A-Za-z_][\w.]*\}|%\([A-Za-z_]\w*\)[sdif]|%[sd])"
     r"|(?P<number>(?<![\w.,-])\d+(?:[.,:]\d+)*%?(?![\w-]|[.,:]\d))"
 )
+# A character each kind above needs (a URL its "://"): text without one has nothing
+# to protect, found by one scan for a character class instead of the alternation's.
+_MAY_PROTECT = re.compile(r"[<:@{%\d]")
 
 
 def protect_text(text: str) -> list[Piece]:
     """Split plain text into Text and protected atoms (URLs, emails, variables, numbers,
     and literal text that looks like one of our tokens)."""
+    if _MAY_PROTECT.search(text) is None:
+        return [Text(text)] if text else []
     pieces: list[Piece] = []
     pos = 0
     for match in _PROTECTED.finditer(text):
@@ -62,9 +67,11 @@ def mask(pieces: Iterable[Piece]) -> tuple[str, dict[str, str], list[tuple[int, 
     pair_of: dict[int, int] = {}
     stack: list[int] = []
     for i, piece in enumerate(items):
-        if isinstance(piece, Markup) and piece.role == "open":
+        if isinstance(piece, Text):
+            continue
+        if piece.role == "open":
             stack.append(i)
-        elif isinstance(piece, Markup) and piece.role == "close" and stack:
+        elif piece.role == "close" and stack:
             pair_of[stack.pop()] = i
     closes = set(pair_of.values())
 
@@ -77,27 +84,29 @@ def mask(pieces: Iterable[Piece]) -> tuple[str, dict[str, str], list[tuple[int, 
     for i, piece in enumerate(items):
         if isinstance(piece, Text):
             token = piece.text
-        elif i - 1 in pair_of and pair_of[i - 1] == i:
-            token = ""  # the close of an empty pair: already in the atom before it
-        elif piece.role == "open" and pair_of.get(i) == i + 1:
-            # An empty pair (an anchor, an icon element) holds nothing to translate:
-            # one atom, so translators never see a hollow <1></1>.
-            counter += 1
-            token = f"<{counter}/>"
-            legend[token] = piece.original + items[i + 1].original
+        elif piece.role == "close" and i in closes:
+            if pair_of.get(i - 1) == i:
+                token = ""  # the close of an empty pair: already in the atom before it
+            else:
+                token = f"</{numbers[i]}>"
+                legend[token] = piece.original
         elif piece.role == "open" and i in pair_of:
             counter += 1
-            numbers[pair_of[i]] = counter
-            token = f"<{counter}>"
-            legend[token] = piece.original
-        elif piece.role == "close" and i in closes:
-            token = f"</{numbers[i]}>"
-            legend[token] = piece.original
+            if pair_of[i] == i + 1:
+                # An empty pair (an anchor, an icon element) holds nothing to
+                # translate: one atom, so translators never see a hollow <1></1>.
+                token = f"<{counter}/>"
+                legend[token] = piece.original + items[i + 1].original
+            else:
+                numbers[pair_of[i]] = counter
+                token = f"<{counter}>"
+                legend[token] = piece.original
         else:
             counter += 1
             token = f"<{counter}/>"
             legend[token] = piece.original
         out.append(token)
-        spans.append((length, length + len(token)))
-        length += len(token)
+        end = length + len(token)
+        spans.append((length, end))
+        length = end
     return "".join(out), legend, spans

@@ -46,4 +46,6 @@ def placeholder_problems(source: str, translation: str) -> list[str]:
 
 def restore(masked: str, legend: Mapping[str, str]) -> str:
     """Replace every token by the original it stands for; unknown tokens stay as text."""
+    if "<" not in masked:  # no token (most segments): nothing to look up
+        return masked
     return TOKEN_RE.sub(lambda m: legend.get(m.group(), m.group()), masked)

@@ -26,15 +26,17 @@ from .source_map import Content
 
 __all__ = ["PARSER", "raw_block"]
 
-# Inline rules whose end we need: they consume source their tokens do not spell out.
+# Inline rules whose end we need: they consume source their tokens do not spell out;
+# each with the character it starts at (markdown-it tries every rule at every stop
+# of its text rule: the wrapper answers no for the others without calling it).
 _RECORDED_RULES = {
-    "newline": rules_inline.newline,
-    "escape": rules_inline.escape,  # a backslash hard break
-    "backticks": rules_inline.backtick,
-    "link": rules_inline.link,
-    "image": rules_inline.image,
-    "autolink": rules_inline.autolink,
-    "html_inline": rules_inline.html_inline,
+    "newline": (rules_inline.newline, "\n"),
+    "escape": (rules_inline.escape, "\\"),  # a backslash hard break
+    "backticks": (rules_inline.backtick, "`"),
+    "link": (rules_inline.link, "["),
+    "image": (rules_inline.image, "!"),
+    "autolink": (rules_inline.autolink, "<"),
+    "html_inline": (rules_inline.html_inline, "<"),
 }
 _END = "l10n_end"
 _PAIRS: dict[str, tuple[Literal["open", "close"], str]] = {
@@ -52,10 +54,13 @@ _UNREFERENCED_CLOSES = ("]", "][]")  # shortcut and collapsed reference links
 RuleFunc = Callable[[StateInline, bool], bool]
 
 
-def _recording(rule: RuleFunc) -> RuleFunc:
-    """Wrap an inline rule so its last token remembers where the rule stopped."""
+def _recording(rule: RuleFunc, first: str) -> RuleFunc:
+    """Wrap an inline rule so its last token remembers where the rule stopped. The
+    rule itself answers no at once where the source does not hold ``first``."""
 
     def wrapped(state: StateInline, silent: bool) -> bool:
+        if state.src[state.pos] != first:
+            return False
         count = len(state.tokens)
         matched = rule(state, silent)
         # A rule may match without a token (an unmatched backtick run goes to text).
@@ -70,8 +75,8 @@ def _make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin)
     # Keep escapes and entities as their own tokens: their `markup` is the source text.
     md.disable("text_join")
-    for name, rule in _RECORDED_RULES.items():
-        md.inline.ruler.at(name, _recording(rule))
+    for name, (rule, first) in _RECORDED_RULES.items():
+        md.inline.ruler.at(name, _recording(rule, first))
     # The walker reads link targets from the source, never the normalised ``href``
     # (percent-encoding, punycode: a tenth of the parse). Whether a target makes a
     # link at all (``javascript:`` does not) is still decided on the normalised URL;
@@ -260,11 +265,14 @@ def _assemble(
 ) -> tuple[tuple[Piece, ...], str] | None:
     """Source pieces and line prefix for content pieces, if they rebuild the span."""
     prefix = _line_prefix(source, content)
+    offsets = content.offsets
     pieces: list[Piece] = []
+    originals: list[str] = []  # the pieces' originals, in order: what they rebuild
     for role, kind, start, end, translated in cpieces:
-        original = source[content.offsets[start] : content.offsets[end]]
+        original = source[offsets[start] : offsets[end]]
         if prefix:
             original = original.replace("\n" + prefix, "\n")
+        originals.append(original)
         if role == "break":
             pieces.extend(_break_pieces(original))
         elif role == "text" and kind == "escape" and len(original) == 2:
@@ -274,13 +282,13 @@ def _assemble(
             pieces.append(Text(original))
         else:
             pieces.append(Markup(role, original, kind, translated))
-    merged = merge_texts(pieces)
-    joined = "".join(p.original for p in merged)
+    # Merging adjacent texts keeps the originals' concatenation.
+    joined = "".join(originals)
     if prefix:
         joined = joined.replace("\n", "\n" + prefix)
-    if joined != source[content.offsets[0] : content.offsets[-1]]:
+    if joined != source[offsets[0] : offsets[-1]]:
         return None
-    return tuple(merged), prefix
+    return tuple(merge_texts(pieces)), prefix
 
 
 def raw_block(

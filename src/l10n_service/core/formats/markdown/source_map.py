@@ -12,6 +12,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate, repeat
+from operator import add
 
 from markdown_it.common.utils import MD_TRIM_CHARS
 
@@ -27,8 +29,13 @@ class Lines:
         self.source = source
         # markdown-it replaces NUL by U+FFFD before parsing; compare against that.
         self.norm = source.replace("\0", "\ufffd")
+        if "\r" not in source:  # one-character line ends: offsets from line lengths
+            lengths = list(map(len, source.split("\n")))
+            self.starts = [0, *accumulate(map(add, lengths[:-1], repeat(1)))]
+            self.ends = list(map(add, self.starts, lengths))
+            return
         self.starts = [0]
-        self.ends: list[int] = []
+        self.ends = []
         for match in _NEWLINE.finditer(source):
             self.ends.append(match.start())
             self.starts.append(match.end())
