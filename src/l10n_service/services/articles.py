@@ -53,6 +53,11 @@ def add_article(
         given["front_matter_keys"] = front_matter_keys
     read = form.read_options(given)
     article = _extract(form, text, slug, lang, read)
+    # Its template and catalogs are written next, under the catalog lock: a lock
+    # server that does not answer would leave an article without them.
+    from ..locking import check_lock_server
+
+    check_lock_server()
     filename = f"{slug}{form.extension}"
     if ws.has_article(slug):
         old = ws.article_settings(slug)
