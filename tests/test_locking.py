@@ -139,6 +139,9 @@ def test_redis_down_is_one_line_and_loses_nothing(
         ["update", "--lang", "fr"],
         ["translate", "pyongyang-marathon", "--to", "de", "--engine", "pseudo"],
         ["import", str(exported), "--slug", "pyongyang-marathon", "--lang", "de"],
+        ["export", "pyongyang-marathon", "--lang", "de", "-o", str(tmp_path / "again.po")],
+        ["bundle", "pyongyang-marathon"],
+        ["remove", "pyongyang-marathon"],
     ):
         result = run_cli(*args, root=workspace, env={"L10N_REDIS_URL": dead_redis}, check=False)
         lines = result.stderr.strip().splitlines()
@@ -147,6 +150,7 @@ def test_redis_down_is_one_line_and_loses_nothing(
         assert "Redis" in lines[0] and dead_redis.rsplit("@", 1)[1] in lines[0], lines
         assert "hunter2" not in lines[0]
     assert _stored(workspace) == before
+    assert not (tmp_path / "again.po").exists()
 
 
 @pytest.mark.parametrize("browser", [False, True])

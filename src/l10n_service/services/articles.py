@@ -128,9 +128,12 @@ def remove_article(ws: Workspace, slug: str) -> Path | None:
     import shutil
     import time
 
-    from ..locking import catalog_lock
+    from ..locking import catalog_lock, check_lock_server
 
     validate_slug(slug)
+    # The catalogs move under their locks, after the source: a lock server that does
+    # not answer would leave the article half in the trash.
+    check_lock_server()
     trash = ws.state_dir / "trash" / f"{slug}-{time.strftime('%Y%m%dT%H%M%S')}"
     moved = False
 
