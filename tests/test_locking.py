@@ -5,6 +5,7 @@ longest write anyone could make."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -151,6 +152,22 @@ def test_redis_down_is_one_line_and_loses_nothing(
         assert "hunter2" not in lines[0]
     assert _stored(workspace) == before
     assert not (tmp_path / "again.po").exists()
+
+
+def test_a_redis_that_never_answers_is_one_line_too(workspace: Path) -> None:
+    """A port that takes connections and never replies (a hung or stopped server):
+    the command gives up after the client's timeout instead of waiting for ever."""
+    run_cli("add", str(SAMPLE), root=workspace)
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)  # the kernel completes the handshakes; nobody reads
+        url = f"redis://127.0.0.1:{silent.getsockname()[1]}/0"
+        result = run_cli("update", "--lang", "fr", root=workspace, env={"L10N_REDIS_URL": url},
+                         check=False, timeout=120)  # fmt: skip
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 1 and len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: service unavailable: the lock server") and url in lines[0]
+    assert not (workspace / "locales" / "fr" / "LC_MESSAGES" / "pyongyang-marathon.po").exists()
 
 
 @pytest.mark.parametrize("browser", [False, True])

@@ -27,6 +27,9 @@ __all__ = ["catalog_lock", "check_lock_server", "lock_ttl", "redis_client"]
 
 # How long a writer waits for the catalog (a live holder may write for a while).
 LOCK_TIMEOUT_S = 120
+# How long one Redis command may wait for an answer (a lock command takes
+# microseconds): redis-py before 8 waits for ever on a server that hangs.
+REDIS_TIMEOUT_S = 5.0
 
 _clients: dict[str, Any] = {}
 _clients_lock = threading.Lock()
@@ -103,7 +106,9 @@ def redis_client(url: str) -> Any:
         if client is None:
             import redis
 
-            client = _clients[url] = redis.Redis.from_url(url)
+            client = _clients[url] = redis.Redis.from_url(
+                url, socket_connect_timeout=REDIS_TIMEOUT_S, socket_timeout=REDIS_TIMEOUT_S
+            )
         return client
 
 
