@@ -195,8 +195,10 @@ def test_a_publish_after_a_broker_restart_reconnects(
     wait in the queue."""
     monkeypatch.setenv("L10N_BROKER_URL", restartable.url)
     monkeypatch.delenv("L10N_RESULT_BACKEND", raising=False)
-    job = Job(id="j", slug="s", lang="de", engine="pseudo", queue="mt.pseudo", segments=1,
-              chunks=1, created=0.0)  # fmt: skip
+    # A queue of its own: the ``rabbit`` fixture deletes mt.pseudo under the pooled
+    # connection of earlier tests, which remembers having declared it.
+    job = Job(id="j", slug="s", lang="de", engine="pseudo", queue="l10n-test-restart",
+              segments=1, chunks=1, created=0.0)  # fmt: skip
     plans = [{"texts": ["a"], "keys": []}]
     send_chunks("/nowhere", job, plans, [0])
     restartable.restart()
@@ -204,5 +206,5 @@ def test_a_publish_after_a_broker_restart_reconnects(
     from kombu import Connection
 
     with Connection(restartable.url, connect_timeout=10) as connection:
-        _, waiting, _ = connection.default_channel.queue_declare(queue="mt.pseudo", passive=True)
+        _, waiting, _ = connection.default_channel.queue_declare(queue=job.queue, passive=True)
     assert waiting == 2
