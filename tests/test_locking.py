@@ -5,6 +5,7 @@ longest write anyone could make."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -15,6 +16,8 @@ import pytest
 import redis
 
 from l10n_service.locking import catalog_lock
+from tests.conftest import SAMPLE, run_cli
+from tests.support.brokers import free_port
 
 TTL_S = 1
 
@@ -105,3 +108,90 @@ def test_one_connection_serves_every_lock_of_a_process(
     with catalog_lock(path):  # the parent's connection still works
         pass
     assert not check.exists(_key(path))
+
+
+@pytest.fixture
+def dead_redis() -> str:
+    """A Redis URL nothing listens on (with a password, which no message may show)."""
+    return f"redis://:hunter2@127.0.0.1:{free_port()}/0"
+
+
+def _stored(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in root.rglob("*")
+        if p.is_file() and not p.name.endswith(".lock") and not p.name.startswith("index.sqlite")
+    }
+
+
+def test_redis_down_is_one_line_and_loses_nothing(
+    workspace: Path, dead_redis: str, tmp_path: Path
+) -> None:
+    """Every command that writes a catalog takes the Redis lock first: with Redis
+    configured but not answering, one ``error:`` line naming it, exit 1 (a service
+    that failed, as the README's exit table says), and nothing written."""
+    run_cli("add", str(SAMPLE), root=workspace)
+    run_cli("update", "--lang", "de", root=workspace)
+    exported = tmp_path / "de.po"
+    run_cli("export", "pyongyang-marathon", "--lang", "de", "-o", str(exported), root=workspace)
+    before = _stored(workspace)
+    for args in (
+        ["add", str(SAMPLE), "--slug", "second"],
+        ["update", "--lang", "fr"],
+        ["translate", "pyongyang-marathon", "--to", "de", "--engine", "pseudo"],
+        ["import", str(exported), "--slug", "pyongyang-marathon", "--lang", "de"],
+        ["export", "pyongyang-marathon", "--lang", "de", "-o", str(tmp_path / "again.po")],
+        ["bundle", "pyongyang-marathon"],
+        ["remove", "pyongyang-marathon"],
+    ):
+        result = run_cli(*args, root=workspace, env={"L10N_REDIS_URL": dead_redis}, check=False)
+        lines = result.stderr.strip().splitlines()
+        assert result.returncode == 1, (args, result.stderr)
+        assert len(lines) == 1 and lines[0].startswith("error: "), (args, result.stderr)
+        assert "Redis" in lines[0] and dead_redis.rsplit("@", 1)[1] in lines[0], lines
+        assert "hunter2" not in lines[0]
+    assert _stored(workspace) == before
+    assert not (tmp_path / "again.po").exists()
+
+
+def test_a_redis_that_never_answers_is_one_line_too(workspace: Path) -> None:
+    """A port that takes connections and never replies (a hung or stopped server):
+    the command gives up after the client's timeout instead of waiting for ever."""
+    run_cli("add", str(SAMPLE), root=workspace)
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)  # the kernel completes the handshakes; nobody reads
+        url = f"redis://127.0.0.1:{silent.getsockname()[1]}/0"
+        result = run_cli("update", "--lang", "fr", root=workspace, env={"L10N_REDIS_URL": url},
+                         check=False, timeout=120)  # fmt: skip
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 1 and len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: service unavailable: the lock server") and url in lines[0]
+    assert not (workspace / "locales" / "fr" / "LC_MESSAGES" / "pyongyang-marathon.po").exists()
+
+
+@pytest.mark.parametrize("browser", [False, True])
+def test_redis_down_is_503_through_the_api(
+    workspace: Path, dead_redis: str, monkeypatch: pytest.MonkeyPatch, browser: bool
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from l10n_service.auth import TokenStore
+    from l10n_service.http.app import create_app
+    from l10n_service.workspace import Workspace
+
+    _, secret = TokenStore.for_workspace(Workspace.at(workspace)).create("admin")
+    tokens = _stored(workspace)
+    monkeypatch.setenv("L10N_REDIS_URL", dead_redis)
+    accept = "text/html" if browser else "application/json"
+    with TestClient(create_app(workspace), raise_server_exceptions=False) as client:
+        response = client.post(
+            "/articles?slug=marathon", content=SAMPLE.read_bytes(),
+            headers={"Authorization": f"Bearer {secret}", "Content-Type": "text/plain",
+                     "Accept": accept},
+        )  # fmt: skip
+    assert response.status_code == 503, response.text
+    media = "text/html" if browser else "application/problem+json"
+    assert response.headers["content-type"].startswith(media)
+    assert "lock server" in response.text and "hunter2" not in response.text
+    assert _stored(workspace) == tokens  # not an article without its template

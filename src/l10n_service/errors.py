@@ -15,6 +15,7 @@
     │   ├── TransientEngineError worth a retry: out of memory, a helper process died
     │   └── PoisonChunk          a chunk that kept killing its worker, given up
     ├── JobError                 the job system could not run or finish a job
+    ├── ServiceUnavailable       a server we need does not answer: the lock server (Redis)
     └── StorageError             the workspace cannot be written: disk full, quota exceeded
 
 Every message names the thing that is wrong, so the CLI can print it on one line.
@@ -37,6 +38,7 @@ __all__ = [
     "ModelPackageError",
     "NotFoundError",
     "PoisonChunk",
+    "ServiceUnavailable",
     "StorageError",
     "TransientEngineError",
     "UnknownEngine",
@@ -115,6 +117,12 @@ class PoisonChunk(EngineError):
 
 class JobError(L10nError):
     pass
+
+
+class ServiceUnavailable(L10nError):
+    """A server the command needs does not answer (the Redis of the catalog lock):
+    raised before anything is written, so a retry once it is back loses nothing.
+    The message names the server by its URL, password masked."""
 
 
 class StorageError(L10nError):

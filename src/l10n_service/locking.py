@@ -16,16 +16,20 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from filelock import FileLock
 
-from .errors import ConflictError
+from .errors import ConflictError, ServiceUnavailable
 from .settings import load_settings
 
-__all__ = ["catalog_lock", "lock_ttl", "redis_client"]
+__all__ = ["catalog_lock", "check_lock_server", "lock_ttl", "redis_client"]
 
 # How long a writer waits for the catalog (a live holder may write for a while).
 LOCK_TIMEOUT_S = 120
+# How long one Redis command may wait for an answer (a lock command takes
+# microseconds): redis-py before 8 waits for ever on a server that hangs.
+REDIS_TIMEOUT_S = 5.0
 
 _clients: dict[str, Any] = {}
 _clients_lock = threading.Lock()
@@ -52,7 +56,11 @@ def catalog_lock(path: Path) -> Iterator[None]:
         lock = client.lock(
             f"l10n:lock:{path}", timeout=ttl, blocking_timeout=LOCK_TIMEOUT_S, thread_local=False
         )
-        if not lock.acquire():
+        try:
+            acquired = lock.acquire()
+        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
+            raise _unavailable(url, exc) from exc
+        if not acquired:
             raise ConflictError(
                 f"catalog {path} is still locked by another writer after {LOCK_TIMEOUT_S} s"
             )
@@ -66,6 +74,27 @@ def catalog_lock(path: Path) -> Iterator[None]:
                 lock.release()
 
 
+def check_lock_server() -> None:
+    """Raise ServiceUnavailable when the lock server is configured and does not
+    answer: for a caller whose writes come later, in another process (a job's
+    chunks are applied by a worker), and would fail there, after the work."""
+    url = load_settings().redis_lock_url
+    if not url:
+        return
+    import redis
+
+    try:
+        redis_client(url).ping()
+    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
+        raise _unavailable(url, exc) from exc
+
+
+def _unavailable(url: str, exc: Exception) -> ServiceUnavailable:
+    return ServiceUnavailable(
+        f"service unavailable: the lock server (Redis at {_masked(url)}) does not answer: {exc}"
+    )
+
+
 def redis_client(url: str) -> Any:
     """One client (and connection pool) per URL per process: a new client per lock
     paid a TCP connect and the protocol handshake (three round trips) on every
@@ -77,8 +106,19 @@ def redis_client(url: str) -> Any:
         if client is None:
             import redis
 
-            client = _clients[url] = redis.Redis.from_url(url)
+            client = _clients[url] = redis.Redis.from_url(
+                url, socket_connect_timeout=REDIS_TIMEOUT_S, socket_timeout=REDIS_TIMEOUT_S
+            )
         return client
+
+
+def _masked(url: str) -> str:
+    """``url`` with its password as ``**``, as kombu prints a broker's URL."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":**@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 @contextlib.contextmanager

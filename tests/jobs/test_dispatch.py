@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,7 +22,7 @@ from l10n_service.services.jobs_store import Job, JobStore
 from l10n_service.services.machine import start_job
 from l10n_service.workspace import Workspace
 from tests.conftest import BIN
-from tests.support.brokers import RabbitServer
+from tests.support.brokers import BrokerServer, RabbitServer, RedisServer
 from tests.support.jobs import real_worker
 
 
@@ -168,3 +169,42 @@ def test_chunk_messages_is_pure() -> None:
     assert embed["chain"][0]["args"] == ["/r", "j", 1, []]
     assert embed["errbacks"][0]["task"] == "l10n.chunk_failed"
     assert celery_config()["task_publish_retry_policy"]["max_retries"] > 0
+
+
+@pytest.fixture(params=["redis", "rabbitmq"])
+def restartable(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[BrokerServer]:
+    """A private broker this test may restart: its own redis-server, or the session's
+    private RabbitMQ (never the machine's shared ones)."""
+    if request.param == "rabbitmq":
+        yield request.getfixturevalue("rabbit")
+        return
+    server = RedisServer(tmp_path / "redis")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_a_publish_after_a_broker_restart_reconnects(
+    restartable: BrokerServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The HTTP server enqueues job after job on one pooled connection: after the
+    broker restarted between two jobs, the next publish opens a new connection (by
+    the publish retry policy Celery's would apply: ``retry=True``) and both chunks
+    wait in the queue."""
+    monkeypatch.setenv("L10N_BROKER_URL", restartable.url)
+    monkeypatch.delenv("L10N_RESULT_BACKEND", raising=False)
+    # A queue of its own: the ``rabbit`` fixture deletes mt.pseudo under the pooled
+    # connection of earlier tests, which remembers having declared it.
+    job = Job(id="j", slug="s", lang="de", engine="pseudo", queue="l10n-test-restart",
+              segments=1, chunks=1, created=0.0)  # fmt: skip
+    plans = [{"texts": ["a"], "keys": []}]
+    send_chunks("/nowhere", job, plans, [0])
+    restartable.restart()
+    send_chunks("/nowhere", job, plans, [0])
+    from kombu import Connection
+
+    with Connection(restartable.url, connect_timeout=10) as connection:
+        _, waiting, _ = connection.default_channel.queue_declare(queue=job.queue, passive=True)
+    assert waiting == 2

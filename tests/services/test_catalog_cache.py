@@ -6,16 +6,20 @@ never timed. Real catalogs, the production apply code, the pseudo engine."""
 
 from __future__ import annotations
 
+import gc
 import os
 import re
+import time
+import tracemalloc
 from typing import Any
 from unittest import mock
 
 import polib
 import pytest
 
+from l10n_service.catalog.store import read_po
 from l10n_service.services import machine
-from l10n_service.services.catalog_cache import CatalogCache
+from l10n_service.services.catalog_cache import CatalogCache, Content, held_bytes
 from l10n_service.services.jobs_store import Job, JobStore
 from l10n_service.services.machine import apply_chunk_result, start_job, translate_texts
 from l10n_service.workspace import Workspace
@@ -111,13 +115,16 @@ def test_kept_catalogs_write_the_bytes_that_re_reading_writes(
     for chunk in range(job.chunks):
         _apply(ws, job, chunk)
         fresh.append(path.read_bytes())
-    # The two runs may straddle a minute: the header's revision date is the clock's.
+    # The two runs may straddle a minute or a second: dates are the clock's.
     assert [_undated(b) for b in kept] == [_undated(b) for b in fresh]
     assert machine.CATALOGS.parses == job.chunks and cache.parses == 1
 
 
 def _undated(data: bytes) -> bytes:
-    return re.sub(rb'"PO-Revision-Date: [^"]*"', b'"PO-Revision-Date: -"', data)
+    """Without the clock's marks: the header's revision date and each ``#. mt:``
+    line's ``at=`` (the time of the translation, to the second)."""
+    data = re.sub(rb'"PO-Revision-Date: [^"]*"', b'"PO-Revision-Date: -"', data)
+    return re.sub(rb" at=\S+", b" at=-", data)
 
 
 def test_a_catalog_rewritten_in_place_between_applies_is_read_again(
@@ -212,3 +219,84 @@ def test_the_cache_keeps_the_catalogs_used_last(tmp_path: Any) -> None:
     use(0)
     use(1)
     assert (cache.parses, cache.reused) == (4, 2)
+
+
+def _entries(shape: str, count: int) -> bytes:
+    """A catalog of ``count`` entries: a machine-translated article's (comments, flags,
+    an old msgid), tiny ones (the most objects per byte) or long paragraphs."""
+    head = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    entry = {
+        "article": '#. block {i}\n#: a.md:{i}\n#, fuzzy, l10n-machine\n#| msgid "old {i}"\n'
+        'msgctxt "b{i}"\nmsgid "The minister said on Monday that item {i} would pass."\n'
+        'msgstr "Der Minister sagte am Montag, Punkt {i} werde verabschiedet."\n\n',
+        "tiny": 'msgctxt "{i}"\nmsgid "w{i}"\nmsgstr ""\n\n',
+        "long": '#: a.md:{i}\nmsgid "' + "Long words of a paragraph " * 80 + '{i}"\n'
+        'msgstr "' + "Lange Wörter eines Absatzes " * 80 + '{i}"\n\n',
+    }[shape]
+    return (head + "".join(entry.format(i=i) for i in range(count))).encode()
+
+
+@pytest.mark.parametrize(("shape", "count"), [("article", 4000), ("tiny", 20000), ("long", 300)])
+def test_the_estimate_is_not_below_what_a_parsed_catalog_holds(shape: str, count: int) -> None:
+    """What the budget counts (``held_bytes``) against what the parse really
+    allocated and still holds (tracemalloc), for each shape of catalog."""
+    data = _entries(shape, count)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        po = read_po(data, "x.po")
+        gc.collect()
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    estimate = held_bytes(po, Content(len(data), b""))
+    assert held <= estimate <= 3 * held, (shape, held, estimate)
+
+
+def _kept(cache: CatalogCache, path: Any) -> bool:
+    parses = cache.parses
+    po, content = cache.take(path)
+    cache.keep(path, po, content)
+    return cache.parses == parses
+
+
+def test_the_cache_holds_no_more_than_its_byte_budget(tmp_path: Any) -> None:
+    """Kept catalogs are counted by what they hold in memory, not only by number:
+    four catalogs of the largest size allowed held 1-3 GB (benchmarks/catalog_memory.py:
+    a 32 MiB article catalog parsed holds ~260 MiB, one of tiny entries ~770 MiB)."""
+    paths = []
+    for k in range(3):
+        path = tmp_path / f"{k}.po"
+        path.write_bytes(_entries("article", 1000 + k))
+        paths.append(path)
+    one = held_bytes(*CatalogCache().take(paths[0]))
+    cache = CatalogCache(capacity=4, max_held=int(2.5 * one))
+    for path in paths:
+        po, content = cache.take(path)
+        cache.keep(path, po, content)
+        assert cache.held <= cache.max_held
+    assert cache.held > one  # two of them kept
+    assert not _kept(cache, paths[0])  # the one used longest ago went
+    big = tmp_path / "big.po"
+    big.write_bytes(_entries("article", 3000))  # more than the whole budget alone
+    po, content = cache.take(big)
+    cache.keep(big, po, content)
+    assert cache.held <= cache.max_held and not _kept(cache, big)
+
+
+def test_an_idle_cache_lets_its_catalogs_go(tmp_path: Any) -> None:
+    """An apply worker with no chunk to apply holds no parsed catalog after a while."""
+    path = tmp_path / "de.po"
+    path.write_bytes(_entries("article", 100))
+    cache = CatalogCache(idle_s=0.2)
+    po, content = cache.take(path)
+    cache.keep(path, po, content)
+    assert cache.held > 0
+    for _ in range(600):  # hang guard
+        if cache.held == 0:
+            break
+        time.sleep(0.1)
+    assert cache.held == 0
+    assert not _kept(cache, path)  # parsed again
+    assert _kept(cache, path)  # and kept again

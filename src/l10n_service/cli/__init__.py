@@ -25,7 +25,8 @@ __all__ = ["app", "main"]
 
 def _exit_code(exc: L10nError) -> int:
     """2: the user's input is wrong or names something that does not exist; 3: a merge
-    conflict to resolve; 1: anything else (an engine, the job queue, a full disk)."""
+    conflict to resolve; 1: anything else (an engine, the job queue, the lock server,
+    a full disk)."""
     from ..errors import ConflictError, NotFoundError
 
     if isinstance(exc, InputError | NotFoundError):

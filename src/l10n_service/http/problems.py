@@ -3,7 +3,7 @@
 Our exception tree already says what went wrong in words meant for the user, so
 it maps onto status codes by meaning: bad input 400 (422 when the request was
 well-formed but its content is unusable), missing things 404, merge conflicts
-409, a broker that is down 503. Anything else is a bug: it is logged with its
+409, a broker or lock server that is down 503. Anything else is a bug: it is logged with its
 traceback on the server and the client gets a bare 500.
 
 Messages from the services name files by absolute path, which says more about
@@ -36,6 +36,7 @@ from ..errors import (
     JobError,
     L10nError,
     NotFoundError,
+    ServiceUnavailable,
     StorageError,
     UploadError,
 )
@@ -179,6 +180,8 @@ def _classify(exc: L10nError) -> tuple[int, str]:
         return 422, "engine-unavailable"
     if isinstance(exc, JobError):
         return 503, "job-queue-unavailable"
+    if isinstance(exc, ServiceUnavailable):
+        return 503, "service-unavailable"
     if isinstance(exc, StorageError):
         return 507, "insufficient-storage"
     return 500, "internal-error"
@@ -186,6 +189,8 @@ def _classify(exc: L10nError) -> tuple[int, str]:
 
 _SERVER_FAULTS = {
     "job-queue-unavailable": "the job queue is unavailable (is the broker running?); "
+    "see the server log",
+    "service-unavailable": "the lock server (Redis) does not answer; nothing was stored; "
     "see the server log",
     "insufficient-storage": "the server's disk is full; nothing was stored",
 }

@@ -59,6 +59,11 @@ def add_article(
         given["front_matter_keys"] = front_matter_keys
     read = form.read_options(given)
     article = _extract(form, text, slug, lang, read)
+    # Its template and catalogs are written next, under the catalog lock: a lock
+    # server that does not answer would leave an article without them.
+    from ..locking import check_lock_server
+
+    check_lock_server()
     filename = f"{slug}{form.extension}"
     if ws.has_article(slug):
         old = ws.article_settings(slug)
@@ -136,9 +141,12 @@ def remove_article(ws: Workspace, slug: str) -> Path | None:
     import shutil
     import time
 
-    from ..locking import catalog_lock
+    from ..locking import catalog_lock, check_lock_server
 
     validate_slug(slug)
+    # The catalogs move under their locks, after the source: a lock server that does
+    # not answer would leave the article half in the trash.
+    check_lock_server()
     trash = ws.state_dir / "trash" / f"{slug}-{time.strftime('%Y%m%dT%H%M%S')}"
     moved = False
 

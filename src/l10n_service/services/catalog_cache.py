@@ -18,12 +18,22 @@ A catalog object is handed out to one caller at a time (``take`` removes it) and
 comes back only after the caller finished without an error (``keep``): an apply
 that failed half way, after changing entries in memory but before writing them,
 leaves nothing behind that the next one could mistake for the file.
+
+What is kept is bounded by what it holds in memory, not only by number: a parsed
+catalog holds 2.4 to 24 times its file's size (``benchmarks/catalog_memory.py``, RSS
+of one parse in a fresh process, 32 MiB files: an article's catalog 259 MiB, one of
+tiny entries 768 MiB, long paragraphs 75 MiB), so four of the largest allowed held
+1-3 GB in a worker that had finished its jobs. Estimated from the entries and the
+bytes (``held_bytes``), never below what tracemalloc counts. A cache that no apply
+used for ``IDLE_S`` lets everything go, and the memory goes back to the system
+(13-37 MiB of RSS left of the 75-768).
 """
 
 from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,12 +47,19 @@ if TYPE_CHECKING:
 
     from .index import Counted
 
-__all__ = ["CatalogCache", "Content", "digest"]
+__all__ = ["CatalogCache", "Content", "digest", "held_bytes"]
 
-# A worker applies to few catalogs at once (a job's chunks come in order); a
-# catalog is kept only up to this size, as parsed objects take ~10x the file's size.
+# A worker applies to few catalogs at once (a job's chunks come in order).
 MAX_KEPT = 4
-MAX_KEPT_BYTES = 32 << 20
+# What the kept catalogs may hold together: a catalog of up to ~25 MiB (an article's
+# ~100,000 entries) is still kept, and an idle worker stays well under 300 MB.
+MAX_HELD_BYTES = 256 << 20
+IDLE_S = 60.0
+# A parsed entry's objects (POEntry, its dicts, lists and strings) cost ~1 KiB
+# whatever its text; its text costs up to ~5x its bytes in the file (measured
+# per-entry costs 1,049-9,527 bytes; see the tests).
+ENTRY_BYTES = 1024
+TEXT_FACTOR = 5
 
 
 def digest(data: bytes) -> bytes:
@@ -59,22 +76,35 @@ class Content:
     counted: Counted | None = None
 
 
+def held_bytes(po: polib.POFile, content: Content) -> int:
+    """What ``po``, parsed from the bytes ``content`` describes, holds in memory (an
+    estimate from above)."""
+    return ENTRY_BYTES * len(po) + TEXT_FACTOR * content.size
+
+
 class CatalogCache:
     """Catalogs by path, each with the size and digest of the bytes it describes."""
 
-    def __init__(self, capacity: int = MAX_KEPT, max_bytes: int = MAX_KEPT_BYTES) -> None:
+    def __init__(
+        self, capacity: int = MAX_KEPT, max_held: int = MAX_HELD_BYTES, idle_s: float = IDLE_S
+    ) -> None:
         self.capacity = capacity
-        self.max_bytes = max_bytes
+        self.max_held = max_held
+        self.idle_s = idle_s
         self.parses = 0  # catalogs parsed by take(): tests count them
         self.reused = 0  # catalogs take() handed out without parsing
-        self._kept: OrderedDict[str, tuple[polib.POFile, Content]] = OrderedDict()
+        self.held = 0  # held_bytes of what is kept
+        self._kept: OrderedDict[str, tuple[polib.POFile, Content, int]] = OrderedDict()
         self._lock = threading.Lock()  # the dict only; the catalog lock guards files
+        self._used = time.monotonic()
+        self._sweeper: threading.Thread | None = None
 
     def take(self, path: Path) -> tuple[polib.POFile, Content]:
         """The catalog as the file holds it now, and what it describes. Call under
         the catalog lock. The object is the caller's until ``keep``."""
         with self._lock:
-            kept = self._kept.pop(str(path), None)
+            self._used = time.monotonic()
+            kept = self._drop(str(path))
         try:
             data = path.read_bytes()
         except FileNotFoundError:
@@ -84,7 +114,7 @@ class CatalogCache:
         hashed = digest(data)
         if kept is not None and len(data) == kept[1].size and hashed == kept[1].digest:
             self.reused += 1
-            return kept
+            return kept[0], kept[1]
         self.parses += 1
         # From the bytes just hashed, so the digest is of exactly what was parsed.
         return read_po(data, str(path)), Content(len(data), hashed)
@@ -92,13 +122,46 @@ class CatalogCache:
     def keep(self, path: Path, po: polib.POFile, content: Content) -> None:
         """``po`` describes the file at ``path`` whose bytes ``content`` describes
         (as read, or as just written). Call under the catalog lock."""
-        if content.size > self.max_bytes:
+        held = held_bytes(po, content)
+        if held > self.max_held:
             return
         with self._lock:
-            self._kept[str(path)] = (po, content)
-            while len(self._kept) > self.capacity:
-                self._kept.popitem(last=False)
+            self._used = time.monotonic()
+            self._drop(str(path))
+            self._kept[str(path)] = (po, content, held)
+            self.held += held
+            while len(self._kept) > self.capacity or self.held > self.max_held:
+                self._drop(next(iter(self._kept)))
+            if self._sweeper is None or not self._sweeper.is_alive():
+                # One thread while something is kept (and again in a forked child,
+                # where the parent's is not running).
+                self._sweeper = threading.Thread(
+                    target=self._sweep, name="l10n-catalog-cache", daemon=True
+                )
+                self._sweeper.start()
 
     def clear(self) -> None:
         with self._lock:
             self._kept.clear()
+            self.held = 0
+
+    def _drop(self, key: str) -> tuple[polib.POFile, Content, int] | None:
+        kept = self._kept.pop(key, None)
+        if kept is not None:
+            self.held -= kept[2]
+        return kept
+
+    def _sweep(self) -> None:
+        """Let everything go once no apply used the cache for ``idle_s``."""
+        while True:
+            with self._lock:
+                if not self._kept:
+                    self._sweeper = None
+                    return
+                left = self._used + self.idle_s - time.monotonic()
+                if left <= 0:
+                    self._kept.clear()
+                    self.held = 0
+                    self._sweeper = None
+                    return
+            time.sleep(left)

@@ -27,7 +27,7 @@ from ..core.provenance import provenance_line
 from ..core.states import FUZZY_FLAG, MACHINE_FLAG, MT_COMMENT_PREFIX
 from ..core.tokens import placeholder_problems
 from ..errors import CatalogError, EngineError, JobError
-from ..locking import catalog_lock
+from ..locking import catalog_lock, check_lock_server
 from ..mt.base import Engine
 from ..mt.registry import Choice, choose, get_engine
 from ..settings import DEFAULT_CHUNK_SIZE, load_settings
@@ -160,6 +160,9 @@ def start_jobs(
     from .memory import MemoryReuse, source_language
 
     settings = load_settings()
+    # Each chunk is applied under the catalog lock: a lock server that does not
+    # answer now would fail every apply, after the translating.
+    check_lock_server()
     store = JobStore(ws)
     glossaries: dict[str, Glossary] = {}
     choices: dict[tuple[str, str], Choice] = {}
