@@ -65,8 +65,14 @@ lint: install-test
 	$(BIN)/ruff check src tests benchmarks workers
 	$(BIN)/mypy
 
+# Two pytest-xdist workers: the suite waits on worker processes, brokers, Chromium and
+# Hugo as much as it computes, so two overlap well even on two cores. Each worker has
+# its own Redis database and ports (tests/support/parallel.py); tests that must share
+# one server run in one worker (xdist_group, --dist loadgroup). Serially: PYTEST_WORKERS=0.
+PYTEST_WORKERS ?= 2
+
 test: install-test services lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadgroup
 
 # The compose deployment end to end (Docker; root to install/start it). Slow (minutes)
 # and needs Debian's mirror and PyPI, so it is not part of `make test`.

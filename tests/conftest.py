@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.support.parallel import worker_redis_url
+
 if TYPE_CHECKING:
     from l10n_service.workspace import Workspace
 
@@ -27,8 +29,9 @@ os.environ["L10N_MT_THREADS"] = "1"
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "examples" / "articles" / "pyongyang-marathon.txt"
 BIN = Path(sys.executable).parent
-# Parallel checkouts point this at their own Redis server, so one run never flushes another's.
-REDIS_TEST_URL = os.environ.get("L10N_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# Parallel checkouts point this at their own Redis server, so one run never flushes another's;
+# each xdist worker takes the next database (tests/support/parallel.py).
+REDIS_TEST_URL = worker_redis_url(os.environ.get("L10N_TEST_REDIS_URL", "redis://127.0.0.1:6379/8"))
 # The article of the ``ws`` fixture: four sentences, one of them a title.
 ARTICLE = (
     "Markets Rally After the Vote\n\n"

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ import pytest
 
 from l10n_service.logs import resolve
 from tests.conftest import BIN, SAMPLE, run_cli
+from tests.support.parallel import free_port
 
 
 @pytest.fixture
@@ -94,9 +94,7 @@ def test_worker_text_lines_from_the_environment(
 
 
 def test_serve_writes_json_lines(workspace: Path, tmp_path: Path) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     log = tmp_path / "serve.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -22,6 +21,7 @@ from l10n_service.auth import TokenStore
 from l10n_service.http.app import create_app
 from l10n_service.workspace import Workspace
 from tests.conftest import BIN, SAMPLE, run_cli
+from tests.support.parallel import free_port
 
 SLUG = "pyongyang-marathon"
 LANGS = ("de", "ar", "pt")
@@ -95,18 +95,18 @@ def reader(published: Path) -> Api:
     return make_api(published)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @dataclass
 class LiveServer:
     url: str
     root: Path
     admin: str
+    pid: int
+
+    def cpu_s(self) -> float:
+        """CPU seconds the server process has used: what a request costs it, whatever
+        else the machine (or another xdist worker) is doing meanwhile."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _stop(process: subprocess.Popen[bytes], grace: float = 15) -> None:
@@ -134,7 +134,7 @@ def live_server(published: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a hang guard for a busy machine
     try:
         while True:
             if process.poll() is not None:
@@ -145,9 +145,9 @@ def live_server(published: Path, tmp_path_factory: pytest.TempPathFactory) -> It
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"l10n serve did not answer in 30 s:\n{_tail(root / 'serve.log')}")
+                pytest.fail(f"l10n serve did not answer in 120 s:\n{_tail(root / 'serve.log')}")
             time.sleep(0.1)
-        yield LiveServer(url, root, admin)
+        yield LiveServer(url, root, admin, process.pid)
     finally:
         _stop(process)
         log.close()

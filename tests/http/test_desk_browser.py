@@ -22,8 +22,9 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from l10n_service.auth import TokenStore
 from tests.conftest import BIN, REPO, run_cli
-from tests.http.conftest import SLUG, copy_workspace, free_port
+from tests.http.conftest import SLUG, copy_workspace
 from tests.http.desk_support import cli_edit, normalized, plain_sentences, po_bytes
+from tests.support.parallel import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [

@@ -43,10 +43,10 @@ def test_translation_job_through_the_api_with_a_worker(
     assert api.get(f"/jobs/{job['id']}").json()["progress"] == 0.0
 
     process = worker()  # started after the enqueue: the broker kept the job
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 300  # a hang guard, not a speed requirement
     while (state := api.get(f"/jobs/{job['id']}").json())["state"] not in ("done", "failed"):
         assert process.poll() is None, "the worker died; see worker-test.log"
-        assert time.monotonic() < deadline, f"job still {state['state']} after 60 s"
+        assert time.monotonic() < deadline, f"job still {state['state']} after 300 s"
         time.sleep(0.2)
     assert state["state"] == "done" and state["progress"] == 1.0
     assert state["translated"] == ENTRIES and not state["failed"]
@@ -108,7 +108,7 @@ def test_browser_front_page_to_arabic_article(live_server: LiveServer) -> None:
 def test_ten_kilobyte_accept_language_over_a_real_socket(live_server: LiveServer) -> None:
     header = ",".join(f"x{i % 10}-{i:05d};q=0.{i % 9 + 1}" for i in range(800)) + ",de"
     assert len(header) > 10_000
-    started = time.perf_counter()
+    started = live_server.cpu_s()  # the server's CPU: the same on a busy machine
     response = httpx.get(f"{live_server.url}/articles/{SLUG}", headers={"Accept-Language": header})
-    assert time.perf_counter() - started < 1.0
+    assert live_server.cpu_s() - started < 1.0
     assert response.status_code == 200 and response.headers["content-language"] == "en"

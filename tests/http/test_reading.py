@@ -204,9 +204,9 @@ def test_huge_accept_language_is_cheap_and_harmless(reader: Api) -> None:
     ]
     for header in headers:
         assert len(header) >= 10_000
-        started = time.perf_counter()
+        started = time.process_time()  # the app runs in this process: its CPU, not the clock
         response = reader.client.get(ARTICLE, headers={"Accept-Language": header})
-        elapsed = time.perf_counter() - started
+        elapsed = time.process_time() - started
         assert response.status_code == 200, header[:40]
         assert response.headers["content-language"] in ("de", "en")
         assert elapsed < 0.5, f"{elapsed:.3f} s for {header[:40]}"

@@ -26,13 +26,12 @@ BATCH = 3  # the plugin's batch_size
 
 @pytest.fixture
 def env(redis_url: str, tmp_path: Path) -> dict[str, str]:
-    url = redis_url.rsplit("/", 1)[0] + "/13"
     import redis
 
-    redis.Redis.from_url(url).flushdb()
+    redis.Redis.from_url(redis_url).flushdb()
     return plugin_env(
         PLUGIN_PATH,
-        L10N_BROKER_URL=url,
+        L10N_BROKER_URL=redis_url,
         L10N_CHUNK_SIZE="1000",  # one chunk: one retry decision to look at
         L10N_SHOUT_CALLS=str(tmp_path / "calls"),
     )

@@ -1,5 +1,6 @@
 """Private broker servers for tests that stop and restart them: a redis-server and a
-rabbitmq-server of our own, on free ports, with their data in a temporary folder.
+rabbitmq-server of our own, on free ports (of this xdist worker's own, see
+tests/support/parallel.py), with their data in a temporary folder.
 The shared brokers of the machine are never touched."""
 
 from __future__ import annotations
@@ -11,15 +12,11 @@ import subprocess
 import time
 from pathlib import Path
 
+from tests.support.parallel import free_port
+
 # How long a broker may take to answer after a start: a hang guard for a loaded
 # machine, not a speed requirement.
 START_DEADLINE_S = 180.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _answers(port: int) -> bool:

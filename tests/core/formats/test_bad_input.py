@@ -45,6 +45,10 @@ from l10n_service.core.localize import localize, rebuild_source
 from l10n_service.core.model import Article, BlockType
 from l10n_service.errors import ArticleError
 
+# Under xdist the whole module runs on one worker: ``big_results`` (autouse, module
+# scope) would otherwise parse every big document once in each worker.
+pytestmark = pytest.mark.xdist_group("bad-input")
+
 BIN = Path(sys.executable).parent
 DEPTH = 20_000
 PARAGRAPHS = 100_000
