@@ -2,10 +2,16 @@
 #
 # BASE_IMAGE: any Debian-like image with python3 (3.11+) and python3 -m venv.
 # Without a registry, deploy/local-images.sh builds one from Debian packages.
+# L10N_EXTRAS: the package's extras, comma-separated (default monitor,argos):
+#   monitor  Flower (compose.yaml's "monitor" profile)
+#   argos    argos-translate-lt, no torch (+~90 MB): BPE packages and `argospm`;
+#            SentencePiece packages, nearly all of argos's index, run without it.
+#   --build-arg L10N_EXTRAS=monitor leaves argos out, L10N_EXTRAS= both.
 # Builds with the legacy builder and BuildKit alike.
 ARG BASE_IMAGE=python:3.11-slim
 
 FROM ${BASE_IMAGE} AS build
+ARG L10N_EXTRAS=monitor,argos
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1 PATH=/opt/venv/bin:$PATH
 RUN python3 -m venv /opt/venv
 # Behind a TLS-inspecting proxy pip needs the host's CA bundle (deploy/ca/README.md).
@@ -19,7 +25,7 @@ WORKDIR /src
 # The stub is built elsewhere: setuptools' build/ cache would keep its empty files.
 COPY pyproject.toml /tmp/stub/
 RUN cd /tmp/stub && mkdir -p src/l10n_service && touch src/l10n_service/__init__.py README.md \
- && pip install ".[monitor]" \
+ && pip install ".${L10N_EXTRAS:+[$L10N_EXTRAS]}" \
  && pip uninstall -y l10n-service \
  && rm -rf /tmp/stub
 COPY pyproject.toml README.md ./

@@ -189,12 +189,16 @@ def build_image(env: dict[str, str]) -> None:
     if bundle.is_file():  # pip inside the build trusts what the host's pip trusts
         shutil.copyfile(bundle, ca)
     started = time.monotonic()
+    extras = []  # the Dockerfile's default (monitor,argos) unless L10N_EXTRAS is set
+    if "L10N_EXTRAS" in env:
+        extras = ["--build-arg", f"L10N_EXTRAS={env['L10N_EXTRAS']}"]
     run(
         ["docker", "build", "--force-rm", "--network", "host",
-         "--build-arg", f"BASE_IMAGE={env['BASE_IMAGE']}", "-t", IMAGE, str(REPO)],
+         "--build-arg", f"BASE_IMAGE={env['BASE_IMAGE']}", *extras, "-t", IMAGE, str(REPO)],
         env={**env, "DOCKER_BUILDKIT": "0"}, timeout=1800,
     )  # fmt: skip
-    print(f"    built in {time.monotonic() - started:.0f} s", flush=True)
+    size = run(["docker", "image", "ls", "--format", "{{.Size}}", IMAGE], quiet=True).stdout
+    print(f"    built in {time.monotonic() - started:.0f} s; {IMAGE} {size.strip()}", flush=True)
 
 
 def check_image() -> None:
@@ -246,10 +250,10 @@ def create_token(stack: Stack) -> str:
     return token
 
 
-def run_job(api: Api, lang: str) -> dict[str, Any]:
-    step(f"POST a pseudo MT job for {lang} and wait for it")
+def run_job(api: Api, lang: str, engine: str = "pseudo") -> dict[str, Any]:
+    step(f"POST a {engine} MT job for {lang} and wait for it")
     created = api.json(
-        "POST", f"/articles/{SLUG}/jobs", 202, body={"languages": [lang], "engine": "pseudo"}
+        "POST", f"/articles/{SLUG}/jobs", 202, body={"languages": [lang], "engine": engine}
     )
     job = created["jobs"][0]
     print(f"    job {job['id']}: {job['segments']} segments in {job['chunks']} chunks")
@@ -266,7 +270,7 @@ def run_job(api: Api, lang: str) -> dict[str, Any]:
     return final
 
 
-def publish_and_read(api: Api, lang: str) -> None:
+def publish_and_read(api: Api, lang: str) -> bytes:
     step(f"build bundles for {lang} and GET the published page")
     built = api.json(
         "POST", f"/articles/{SLUG}/bundles", 200,
@@ -287,6 +291,7 @@ def publish_and_read(api: Api, lang: str) -> None:
         raise Failed(f"GET /articles/{SLUG} (Accept-Language: {lang}): HTTP {status}")
     print(f"    index.html {len(page)} bytes; /articles/{SLUG} negotiated to {lang}: "
           f"{headers.get('content-type')}, ETag {headers.get('etag')}")  # fmt: skip
+    return page
 
 
 def check_flower_auth(env: dict[str, str]) -> None:
@@ -426,6 +431,56 @@ def check_follows_new_pair(stack: Stack) -> None:
     stack("exec", "-T", "api", "l10n", "models", "remove", "en-xq")
 
 
+# Run inside the api container, after tests/support/tiny_argos.py's source: the image
+# has its dependencies (numpy, sentencepiece, ctranslate2), the host's python3 need not.
+TINY_ARGOS_MAIN = """
+import json as _json, sys as _sys
+_path = build_tiny_argos_package(Path("/tmp/tiny-argos"), "en", TARGET)
+print(_json.dumps({"package": str(_path), "expected": expected_translation(SAMPLE)}))
+"""
+TINY_ARGOS_SAMPLE = "Table of Contents"
+
+
+def check_argos_package(stack: Stack, api: Api) -> None:
+    """An operator's argos package in the models volume, used by the MT workers: the
+    tiny real package (SentencePiece + CTranslate2, tests/support/tiny_argos.py)
+    installed with `l10n models install`, a job on engine argos, its text on the page."""
+    step("install a real (tiny) argos package en->es: the MT workers translate with it")
+    target = "es"
+    source = (REPO / "tests" / "support" / "tiny_argos.py").read_text(encoding="utf-8")
+    script = source + f"\nTARGET = {target!r}\nSAMPLE = {TINY_ARGOS_SAMPLE!r}\n" + TINY_ARGOS_MAIN
+    built = run(
+        [*stack.base, "exec", "-T", "api", "python3", "-"], env=stack.env,
+        input_bytes=script.encode(),
+    )  # fmt: skip
+    info = json.loads(built.stdout.strip().splitlines()[-1])
+    stack("exec", "-T", "api", "l10n", "models", "install", info["package"])
+    queue = f"mt.en-{target}"
+
+    def followed() -> dict[str, set[str]] | None:
+        nodes = queues_by_node(stack)
+        mt = {n: q for n, q in nodes.items() if n.startswith("mt@")}
+        return nodes if mt and all(queue in q for q in mt.values()) else None
+
+    until(followed, f"every MT worker consuming {queue}", 120)
+    final = run_job(api, target, engine="argos")
+    page = publish_and_read(api, target)
+    expected = info["expected"]
+    if expected.encode() not in page:
+        raise Failed(f"{target} page lacks the tiny model's {TINY_ARGOS_SAMPLE!r} -> {expected!r}")
+    print(f"    {final['translated']} segments by argos; page has {expected!r}")
+    # With the [argos] extra, argostranslate's own CLI reads the same package folder.
+    has_extra = stack("exec", "-T", "api", "python3", "-c", "import argostranslate",
+                      check=False).returncode == 0  # fmt: skip
+    if has_extra:
+        listed = stack("exec", "-T", "api", "argospm", "list").stdout
+        if f"translate-en_{target}" not in listed:
+            raise Failed(f"argospm list does not show the package: {listed!r}")
+        print(f"    [argos] extra present: argospm list shows {listed.split()}")
+    else:
+        print("    image built without the [argos] extra (L10N_EXTRAS): argospm not checked")
+
+
 def two_mt_nodes(stack: Stack) -> list[str] | None:
     nodes = nodes_answering(stack)
     return nodes if sum(n.startswith("mt@") for n in nodes) == 2 else None
@@ -555,6 +610,7 @@ def main() -> int:
         run_job(api, "fr")
         print(f"    chunks translated so far, per MT worker: {chunks_per_worker(stack)}")
         publish_and_read(api, "fr")
+        check_argos_package(stack, api)
         check_mt_health(stack)
         check_apply_health(stack)
         ok = True
