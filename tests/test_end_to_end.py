@@ -22,8 +22,9 @@ LANGS = ("de", "ar")
 
 
 @pytest.fixture
-def redis_env(redis_url: str) -> dict[str, str]:
-    return {"L10N_BROKER_URL": redis_url, "L10N_RESULT_BACKEND": redis_url}
+def redis_env(broker_env: dict[str, str]) -> dict[str, str]:
+    """An emptied broker (nothing an earlier test left in the database runs here)."""
+    return broker_env
 
 
 @pytest.fixture

@@ -37,10 +37,10 @@ def _until(predicate: Callable[[], bool], what: str, timeout: float = 120) -> No
 
 
 @pytest.fixture
-def env(redis_url: str, workspace: Path) -> dict[str, str]:
+def env(broker_env: dict[str, str], workspace: Path) -> dict[str, str]:
     return {
         **os.environ,
-        "L10N_BROKER_URL": redis_url,
+        "L10N_BROKER_URL": broker_env["L10N_BROKER_URL"],
         "L10N_ROOT": str(workspace),
         "PYTHONPATH": str(REPO),
     }
