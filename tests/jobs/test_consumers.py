@@ -20,28 +20,16 @@ from l10n_service.auth import TokenStore
 from l10n_service.http.app import create_app
 from l10n_service.jobs import broker
 from l10n_service.workspace import Workspace
-from tests.conftest import BIN, run_cli
+from tests.conftest import run_cli
+from tests.support.jobs import worker_starter
 
 
 @pytest.fixture
 def start_worker(
     ws: Workspace, broker_env: dict[str, str]
 ) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
-    started: list[subprocess.Popen[bytes]] = []
-
-    def start(*args: str, **env: str) -> subprocess.Popen[bytes]:
-        log = open(ws.root.parent / f"worker-{len(started)}.log", "wb")  # noqa: SIM115
-        process = subprocess.Popen(
-            [str(BIN / "l10n"), "worker", "--root", str(ws.root), "--pool", "solo", *args],
-            env={**os.environ, **broker_env, **env}, stdout=log, stderr=log,
-        )  # fmt: skip
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        process.terminate()
-        process.wait(timeout=60)
+    with worker_starter(ws.root, broker_env, "--pool", "solo") as start:
+        yield start
 
 
 def _until(check: Callable[[], bool], what: str) -> None:

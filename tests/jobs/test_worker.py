@@ -17,8 +17,9 @@ import pytest
 from l10n_service.jobs.config import APPLY_QUEUE
 from l10n_service.jobs.worker import default_concurrency, default_pool, engine_processes
 from l10n_service.workspace import Workspace
-from tests.conftest import BIN, run_cli
+from tests.conftest import run_cli
 from tests.support.engine_plugin import ENGINE, PLUGIN_PATH, plugin_env
+from tests.support.jobs import worker_starter
 
 
 @pytest.mark.parametrize(
@@ -46,21 +47,8 @@ def test_pool_sizes() -> None:
 def start_worker(
     ws: Workspace, broker_env: dict[str, str]
 ) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
-    started: list[subprocess.Popen[bytes]] = []
-
-    def start(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
-        log = open(ws.root.parent / f"worker-{len(started)}.log", "wb")  # noqa: SIM115
-        process = subprocess.Popen(
-            [str(BIN / "l10n"), "worker", "--root", str(ws.root), *args],
-            env={**os.environ, **broker_env, **(env or {})}, stdout=log, stderr=log,
-        )  # fmt: skip
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        process.terminate()
-        process.wait(timeout=60)
+    with worker_starter(ws.root, broker_env) as start:
+        yield start
 
 
 def _pools() -> dict[str, dict[str, Any]]:
@@ -113,7 +101,7 @@ def test_the_default_worker_applies_while_it_translates(
         "L10N_SHOUT_AWAIT_S": "60" if overlaps else "5",
         "L10N_CHUNK_SIZE": "2",
     }
-    start_worker(*args, env=env)
+    start_worker(*args, **env)
     run_cli("translate", "post", "--to", "eo", "--engine", ENGINE, "--wait", root=ws.root,
             env=env)  # fmt: skip
     (path,) = (ws.root / ".l10n" / "jobs").glob("*.json")
@@ -124,5 +112,3 @@ def test_the_default_worker_applies_while_it_translates(
     else:
         assert job["translated"] == 2 and len(job["failed"]) == 2
         assert "no chunk was applied while this one translated" in str(job["failed"])
-
-

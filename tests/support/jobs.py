@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
 import sys
 import time
@@ -25,6 +26,32 @@ class Held:
         self, root: str, job: Job, plans: Sequence[Mapping[str, Any]], indices: Iterable[int]
     ) -> None:
         pass
+
+
+@contextlib.contextmanager
+def worker_starter(
+    root: Path, env: Mapping[str, str], *fixed: str
+) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
+    """Yields ``start(*args, **more_env)``: an ``l10n worker --root ROOT *fixed *args``
+    process, logged to ``worker-N.log`` beside ``root``; every one is stopped on exit."""
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start(*args: str, **more_env: str) -> subprocess.Popen[bytes]:
+        with open(root.parent / f"worker-{len(started)}.log", "wb") as log:
+            process = subprocess.Popen(
+                [str(Path(sys.executable).parent / "l10n"), "worker", "--root", str(root),
+                 *fixed, *args],
+                env={**os.environ, **env, **more_env}, stdout=log, stderr=log,
+            )  # fmt: skip
+        started.append(process)
+        return process
+
+    try:
+        yield start
+    finally:
+        for process in started:
+            process.terminate()
+            process.wait(timeout=60)
 
 
 @contextlib.contextmanager
