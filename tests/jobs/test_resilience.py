@@ -402,8 +402,9 @@ def test_broker_restarts_mid_chunk_do_not_make_it_poison(
 # tests/services/test_supervision.py and a Redis loss resent by a real supervisor by
 # test_worker_killed_mid_job_then_replaced[redis-*].
 @pytest.mark.parametrize("broker", ["rabbitmq"], indirect=True)
+@pytest.mark.parametrize("pool", ["solo", "threads"])
 def test_a_chunk_that_kills_a_solo_worker_is_given_up_all_the_same(
-    workspace: Path, tmp_path: Path, env: dict[str, str], broker: BrokerServer
+    workspace: Path, tmp_path: Path, env: dict[str, str], broker: BrokerServer, pool: str
 ) -> None:
     """With ``--pool solo`` a chunk that kills its process kills the whole worker:
     no process survives to count the death, and what follows looks like a restart
@@ -413,9 +414,9 @@ def test_a_chunk_that_kills_a_solo_worker_is_given_up_all_the_same(
     assert MAX_LOSSES == MAX_RETURNS > MAX_DELIVERIES  # one limit for restarts
     calls = tmp_path / "calls"
     worker_env = plugin_env(PLUGIN_PATH, **env, L10N_SHOUT_KILL=POISON,
-                            L10N_SHOUT_CALLS=str(calls))  # fmt: skip
+                            L10N_SHOUT_CALLS=str(calls), L10N_SHOUT_SLOW="0.3")  # fmt: skip
     run_cli("add", str(SAMPLE), root=workspace)
-    worker = Worker(workspace, worker_env, tmp_path / "worker.log", pool="solo")
+    worker = Worker(workspace, worker_env, tmp_path / "worker.log", pool=pool)
     worker.start()
     try:
         run_cli("translate", SAMPLE_SLUG, "--to", "eo", "--engine", ENGINE, root=workspace,
@@ -440,3 +441,51 @@ def test_a_chunk_that_kills_a_solo_worker_is_given_up_all_the_same(
     reason += " back unfinished"
     assert job.failed == dict.fromkeys(lost, reason), job
     assert job.state == "done" and sorted(job.done_chunks) == list(range(job.chunks)), job
+
+
+@pytest.mark.parametrize("broker", ["rabbitmq"], indirect=True)
+def test_lock_server_down_mid_job_loses_no_chunk(
+    workspace: Path, tmp_path: Path, env: dict[str, str], broker: BrokerServer
+) -> None:
+    """The Redis of the catalog lock stops while chunks are being applied: an apply
+    raises ServiceUnavailable before it writes anything. The chunk's translation is
+    in the apply message, so the apply is tried again (Celery's retry, backing off)
+    until the lock server is back; it is not thrown away to be found lost by the
+    supervisor, translated again, and after ``MAX_LOSSES`` such rounds given up as
+    if its worker kept dying."""
+    lock = RedisServer(tmp_path / "lock")
+    lock.start()
+    worker_env = plugin_env(PLUGIN_PATH, **{**env, "L10N_SUPERVISOR_INTERVAL": "1"},
+                            L10N_REDIS_URL=lock.url, L10N_SHOUT_SLOW="0.2")  # fmt: skip
+    run_cli("add", str(SAMPLE), root=workspace)
+    worker = Worker(workspace, worker_env, tmp_path / "worker.log", pool="threads")
+    worker.start()
+    log = tmp_path / "worker.log"
+
+    def retried() -> int:
+        lines = log.read_text(errors="replace").splitlines()
+        return sum("l10n.apply_chunk[" in line and " RETRY " in line for line in lines)
+
+    def given_up_or_retried() -> bool:
+        job = _job(workspace)
+        gave_up = bool(job.failed) or max(job.lost.values(), default=0) > MAX_LOSSES
+        return gave_up or retried() >= 6
+
+    try:
+        run_cli("translate", SAMPLE_SLUG, "--to", "eo", "--engine", ENGINE, root=workspace,
+                env=worker_env)  # fmt: skip
+        _wait(_done_chunks(workspace, 1), "a first chunk applied", log)
+        lock.stop()
+        _wait(given_up_or_retried, "applies without the lock server", log)
+        lock.start()
+        _wait(_finished(workspace), "end of the job", log)
+    finally:
+        worker.stop()
+        lock.stop()
+    job = _job(workspace)
+    assert job.state == "done" and not job.failed and not job.given_up, job
+    assert not job.lost, job  # nothing was translated twice
+    po = polib.pofile(str(workspace / "locales" / "eo" / "LC_MESSAGES" / f"{SAMPLE_SLUG}.po"))
+    assert job.translated == len(po) > 0
+    for entry in po:
+        assert entry.msgstr == entry.msgid.upper(), entry

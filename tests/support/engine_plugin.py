@@ -19,6 +19,9 @@ switches let tests make it misbehave in a worker process:
 * ``L10N_SHOUT_KILL=WORD``: a call with a text containing WORD kills its own
   process with SIGKILL (after a line ``killed`` in the calls file), as a segfault
   or the kernel's OOM killer would;
+* ``L10N_SHOUT_SLOW=SECONDS``: every call first sleeps that long, as a real engine
+  takes its time, so that the chunk beside a killing one is still running when it
+  kills;
 * ``L10N_SHOUT_HOLD=WORD`` with ``L10N_SHOUT_RELEASE=FILE``: a call with a text
   containing WORD writes a line ``held`` in the calls file and waits until FILE
   exists, so a test can restart the broker while a known chunk is running.
@@ -73,6 +76,9 @@ class ShoutEngine(Engine):
         if calls:
             with open(calls, "a") as handle:
                 handle.write(f"{len(texts)}\\n")
+        slow = os.environ.get("L10N_SHOUT_SLOW")
+        if slow:
+            time.sleep(float(slow))
         kill = os.environ.get("L10N_SHOUT_KILL")
         if kill and any(kill in text for text in texts):
             if calls:

@@ -18,7 +18,7 @@ from celery.signals import worker_process_shutdown, worker_shutdown
 from celery.worker import state as worker_state
 from celery.worker.request import Request
 
-from ..errors import PoisonChunk, TransientEngineError
+from ..errors import PoisonChunk, ServiceUnavailable, TransientEngineError
 from ..mt.registry import close_engines
 from ..services.machine import apply_chunk_result, record_chunk_failure, translate_texts
 from .config import (
@@ -136,6 +136,12 @@ def translate_chunk(
 @app.task(
     name="l10n.apply_chunk", bind=True, acks_late=True, reject_on_worker_lost=True,
     Request=ChunkRequest, ignore_result=True,
+    # The lock server (Redis) not answering is raised before anything is written,
+    # and the chunk's translation is in this message: try it again, backing off up
+    # to a minute (about 5 minutes in all), rather than let it go to be found lost
+    # by the supervisor, translated again, and given up after MAX_LOSSES rounds.
+    autoretry_for=(ServiceUnavailable,), retry_backoff=True, retry_backoff_max=60,
+    max_retries=10,
 )  # fmt: skip
 def apply_chunk(
     self: Any, result: dict[str, Any], root: str, job_id: str, chunk: int,
