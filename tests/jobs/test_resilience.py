@@ -410,7 +410,10 @@ def test_a_chunk_that_kills_a_solo_worker_is_given_up_all_the_same(
     no process survives to count the death, and what follows looks like a restart
     (RabbitMQ hands the message out again). Restarts have a limit too, so the chunk
     still ends, failed, and the rest of the job is done; each worker death here is
-    followed by a new worker, as a container's restart policy would."""
+    followed by a new worker, as a container's restart policy would. The threads
+    pool (the default ``l10n worker``) is one process too, and there the chunk beside
+    the killing one dies with it (the slow engine keeps one in flight): that one
+    comes back once and is done, not given up."""
     assert MAX_LOSSES == MAX_RETURNS > MAX_DELIVERIES  # one limit for restarts
     calls = tmp_path / "calls"
     worker_env = plugin_env(PLUGIN_PATH, **env, L10N_SHOUT_KILL=POISON,
