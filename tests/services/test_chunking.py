@@ -18,7 +18,10 @@ from l10n_service.mt.apertium import ApertiumEngine
 from l10n_service.mt.registry import choose, get_engine
 from l10n_service.services.jobs_store import Job, JobStore
 from l10n_service.services.machine import (
+    SHORT_JOB_CHUNKS,
+    SHORT_JOB_SPLIT,
     apply_chunk_result,
+    chunk_plan,
     chunk_size,
     start_job,
     translate_texts,
@@ -88,8 +91,22 @@ def test_only_engines_declaring_a_size_change_their_chunks(ws: Workspace) -> Non
     n = pseudo.segments
     assert n == apertium.segments and n > 140
     assert pseudo.chunks == math.ceil(n / 32)  # unchanged for engines without a preference
-    assert apertium.chunks == math.ceil(n / 128)
-    assert [len(p["texts"]) for p in plans_of(ws, apertium)] == [128] * (n // 128) + [n % 128]
+    # A short job (at most SHORT_JOB_CHUNKS of the engine's chunks) in two halves.
+    assert n <= SHORT_JOB_CHUNKS * 128 and SHORT_JOB_SPLIT == 2
+    assert apertium.chunks == 2
+    assert [len(p["texts"]) for p in plans_of(ws, apertium)] == [n - n // 2, n // 2]
+
+
+def test_chunk_plan_short_and_long_jobs() -> None:
+    """A short job in near-equal halves; past SHORT_JOB_CHUNKS chunks, the engine's
+    size; a configured size always as given."""
+    assert chunk_plan(448, None, 128) == [224, 224]
+    assert chunk_plan(149, None, 128) == [75, 74]
+    assert chunk_plan(1, None, 128) == [1]
+    assert chunk_plan(0, None, 128) == []
+    assert chunk_plan(513, None, 128) == [128, 128, 128, 128, 1]
+    assert chunk_plan(448, 128, 128) == [128, 128, 128, 64]
+    assert chunk_plan(100, None, None) == [32, 32, 32, 4]  # no preference: unchanged
 
 
 def test_configured_size_wins(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -41,6 +41,8 @@ if TYPE_CHECKING:
     import polib
 
 __all__ = [
+    "SHORT_JOB_CHUNKS",
+    "SHORT_JOB_SPLIT",
     "Dispatch",
     "apply_chunk_result",
     "cancel_job",
@@ -107,6 +109,12 @@ def run_engine(engine: Engine, source: str, target: str, texts: Sequence[str]) -
     }
 
 
+# A job of at most this many of its engine's preferred chunks is cut in
+# SHORT_JOB_SPLIT chunks instead (``chunk_plan``).
+SHORT_JOB_CHUNKS = 4
+SHORT_JOB_SPLIT = 2
+
+
 def chunk_size(configured: int | None, preferred: int | None) -> int:
     """Segments per chunk: the operator's ``L10N_CHUNK_SIZE`` (``configured``), else
     the engine's preference (``Engine.chunk_size``), else 32.
@@ -132,6 +140,14 @@ def chunk_size(configured: int | None, preferred: int | None) -> int:
 def chunk_plan(segments: int, configured: int | None, preferred: int | None) -> list[int]:
     """The sizes of a job's chunks, in order, for ``segments`` untranslated sources."""
     size = chunk_size(configured, preferred)
+    if configured is None and preferred and 0 < segments <= SHORT_JOB_CHUNKS * size:
+        # A short job on an engine that chose its own size (Apertium: 448 segments,
+        # four chunks of 128): each chunk boundary costs an apply that rewrites the
+        # whole catalog, a drained pipeline and a round trip through the broker,
+        # against well under a second of translating; cut it in SHORT_JOB_SPLIT
+        # near-equal chunks instead.
+        parts = min(SHORT_JOB_SPLIT, segments)
+        return [segments // parts + (k < segments % parts) for k in range(parts)]
     return [min(size, segments - start) for start in range(0, segments, size)]
 
 
