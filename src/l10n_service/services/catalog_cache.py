@@ -93,7 +93,6 @@ class CatalogCache:
         self.idle_s = idle_s
         self.parses = 0  # catalogs parsed by take(): tests count them
         self.reused = 0  # catalogs take() handed out without parsing
-        self.held = 0  # held_bytes of what is kept
         self._kept: OrderedDict[str, tuple[polib.POFile, Content, int]] = OrderedDict()
         self._lock = threading.Lock()  # the dict only; the catalog lock guards files
         self._used = time.monotonic()
@@ -104,7 +103,7 @@ class CatalogCache:
         the catalog lock. The object is the caller's until ``keep``."""
         with self._lock:
             self._used = time.monotonic()
-            kept = self._drop(str(path))
+            kept = self._kept.pop(str(path), None)
         try:
             data = path.read_bytes()
         except FileNotFoundError:
@@ -127,11 +126,10 @@ class CatalogCache:
             return
         with self._lock:
             self._used = time.monotonic()
-            self._drop(str(path))
+            self._kept.pop(str(path), None)
             self._kept[str(path)] = (po, content, held)
-            self.held += held
             while len(self._kept) > self.capacity or self.held > self.max_held:
-                self._drop(next(iter(self._kept)))
+                self._kept.popitem(last=False)
             if self._sweeper is None or not self._sweeper.is_alive():
                 # One thread while something is kept (and again in a forked child,
                 # where the parent's is not running).
@@ -140,16 +138,14 @@ class CatalogCache:
                 )
                 self._sweeper.start()
 
+    @property
+    def held(self) -> int:
+        """``held_bytes`` of what is kept (a few catalogs: summed when asked)."""
+        return sum(held for _, _, held in list(self._kept.values()))
+
     def clear(self) -> None:
         with self._lock:
             self._kept.clear()
-            self.held = 0
-
-    def _drop(self, key: str) -> tuple[polib.POFile, Content, int] | None:
-        kept = self._kept.pop(key, None)
-        if kept is not None:
-            self.held -= kept[2]
-        return kept
 
     def _sweep(self) -> None:
         """Let everything go once no apply used the cache for ``idle_s``."""
@@ -161,7 +157,6 @@ class CatalogCache:
                 left = self._used + self.idle_s - time.monotonic()
                 if left <= 0:
                     self._kept.clear()
-                    self.held = 0
                     self._sweeper = None
                     return
             time.sleep(left)
