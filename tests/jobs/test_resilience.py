@@ -153,6 +153,14 @@ def _job(workspace: Path) -> Job:
     return JobStore(Workspace.at(workspace)).all()[-1]
 
 
+def _poison_chunk_contexts(workspace: Path, job: Job) -> set[str]:
+    """The contexts of the one chunk (of several) whose texts carry ``POISON``."""
+    plans = JobStore(Workspace.at(workspace)).plans(job.id)
+    poison = [i for i, plan in enumerate(plans) if any(POISON in t for t in plan["texts"])]
+    assert len(poison) == 1 < job.chunks
+    return {c for i in poison for key in plans[i]["keys"] for c in key["contexts"]}
+
+
 def _wait(predicate: Callable[[], bool], what: str, log: Path | None = None) -> None:
     deadline = time.monotonic() + DEADLINE_S
     while not predicate():
@@ -342,11 +350,8 @@ def test_a_chunk_that_kills_its_worker_is_given_up_after_the_delivery_limit(
     finally:
         worker.stop()
     job = _job(workspace)
-    plans = JobStore(Workspace.at(workspace)).plans(job.id)
-    poison = [i for i, plan in enumerate(plans) if any(POISON in t for t in plan["texts"])]
-    assert len(poison) == 1 < job.chunks
-    assert calls.read_text().split().count("killed") == MAX_DELIVERIES * len(poison)
-    lost = {c for i in poison for key in plans[i]["keys"] for c in key["contexts"]}
+    lost = _poison_chunk_contexts(workspace, job)
+    assert calls.read_text().split().count("killed") == MAX_DELIVERIES
     reason = f"PoisonChunk: gave up after {MAX_DELIVERIES} deliveries that never finished"
     assert job.failed == dict.fromkeys(lost, reason), job
     assert job.state == "done" and sorted(job.done_chunks) == list(range(job.chunks)), job
@@ -435,11 +440,8 @@ def test_a_chunk_that_kills_a_solo_worker_is_given_up_all_the_same(
     finally:
         worker.stop()
     job = _job(workspace)
-    plans = JobStore(Workspace.at(workspace)).plans(job.id)
-    poison = [i for i, plan in enumerate(plans) if any(POISON in t for t in plan["texts"])]
-    assert len(poison) == 1 < job.chunks
+    lost = _poison_chunk_contexts(workspace, job)
     assert calls.read_text().split().count("killed") == MAX_RETURNS + 1
-    lost = {c for i in poison for key in plans[i]["keys"] for c in key["contexts"]}
     reason = f"PoisonChunk: gave up after {MAX_RETURNS} deliveries the broker handed"
     reason += " back unfinished"
     assert job.failed == dict.fromkeys(lost, reason), job
