@@ -47,6 +47,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -121,27 +122,39 @@ class JobTimes:
     tail: float  # finished -> the command exited (noticing the end, printing)
 
 
+def added(article: Path, env: dict[str, str], tmp: Path) -> Path:
+    """A new workspace under ``tmp`` holding ``article`` as ``bench``."""
+    root = tmp / f"ws-{time.monotonic_ns()}"
+    root.mkdir()
+    subprocess.run([str(BIN / "l10n"), "add", str(article), "--slug", "bench", "--root",
+                    str(root)], env=env, check=True, capture_output=True)  # fmt: skip
+    return root
+
+
+def translated(root: Path, env: dict[str, str]) -> tuple[float, float, dict[str, Any]]:
+    """``l10n translate bench --to es --engine apertium --wait`` on ``root``: when the
+    command was spawned and when it exited (``time.time()``, the clock of the job
+    record's stamps), and its job record, which must be done with nothing failed."""
+    spawned = time.time()
+    subprocess.run(
+        [str(BIN / "l10n"), "translate", "bench", "--to", "es", "--engine", "apertium",
+         "--wait", "--root", str(root)],
+        env=env, check=True, capture_output=True,
+    )  # fmt: skip
+    exited = time.time()
+    job: dict[str, Any] = json.loads(next((root / ".l10n" / "jobs").glob("*.json")).read_text())
+    assert job["state"] == "done" and not job["failed"], job
+    return spawned, exited, job
+
+
 def _job(source: str, env: dict[str, str], tmp: Path) -> JobTimes:
     """One job's times. The job record's span starts inside ``l10n translate`` after
     its start-up; the command's span is what a user of it waits, start-up included.
     The raw pipe pays neither a process start nor a pipeline start (both already
     running in this process), so the command's ratio is the harsher one."""
-    root = tmp / f"ws-{time.monotonic_ns()}"
-    root.mkdir()
     article = tmp / "bench.txt"
     article.write_text(source, "utf-8")
-    l10n = str(BIN / "l10n")
-    subprocess.run([l10n, "add", str(article), "--slug", "bench", "--root", str(root)],
-                   env=env, check=True, capture_output=True)  # fmt: skip
-    spawned = time.time()
-    subprocess.run(
-        [l10n, "translate", "bench", "--to", "es", "--engine", "apertium", "--wait",
-         "--root", str(root)],
-        env=env, check=True, capture_output=True,
-    )  # fmt: skip
-    exited = time.time()
-    job = json.loads(next((root / ".l10n" / "jobs").glob("*.json")).read_text())
-    assert job["state"] == "done" and not job["failed"], job
+    spawned, exited, job = translated(added(article, env, tmp), env)
     created, finished = float(job["created"]), float(job["finished"])
     return JobTimes(
         job=finished - created, command=exited - spawned, start_up=created - spawned,

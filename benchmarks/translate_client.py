@@ -19,7 +19,6 @@ change is compared in the same minutes of a shared machine's load.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import resource
 import shutil
@@ -27,7 +26,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -38,22 +36,12 @@ COLUMNS = ("start->created", "enqueue", "job", "end->exit", "wall", "client CPU"
 
 
 def one_job(source: Path, env: dict[str, str], tmp: Path) -> tuple[float, ...]:
-    root = tmp / f"ws-{time.monotonic_ns()}"
-    root.mkdir()
-    l10n = str(BIN / "l10n")
-    subprocess.run([l10n, "add", str(source), "--slug", "bench", "--root", str(root)],
-                   env=env, check=True, capture_output=True)  # fmt: skip
+    from apertium_throughput import added, translated  # this folder is on sys.path
+
+    root = added(source, env, tmp)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.time()
-    subprocess.run(
-        [l10n, "translate", "bench", "--to", "es", "--engine", "apertium", "--wait",
-         "--root", str(root)],
-        env=env, check=True, capture_output=True,
-    )  # fmt: skip
-    end = time.time()
+    start, end, job = translated(root, env)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    job = json.loads(next((root / ".l10n" / "jobs").glob("*.json")).read_text())
-    assert job["state"] == "done" and not job["failed"], job
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     created, finished = float(job["created"]), float(job["finished"])
     return (created - start, float(job["dispatched"]) - created, finished - created,
