@@ -16,6 +16,7 @@
     │   └── PoisonChunk          a chunk that kept killing its worker, given up
     ├── JobError                 the job system could not run or finish a job
     ├── ServiceUnavailable       a server we need does not answer: the lock server (Redis)
+    │   └── BrokerUnavailable    the job queue's broker, asked before a job is created
     └── StorageError             the workspace cannot be written: disk full, quota exceeded
 
 Every message names the thing that is wrong, so the CLI can print it on one line.
@@ -27,6 +28,7 @@ from pathlib import Path
 
 __all__ = [
     "ArticleError",
+    "BrokerUnavailable",
     "CatalogError",
     "ConflictError",
     "EngineError",
@@ -123,6 +125,12 @@ class ServiceUnavailable(L10nError):
     """A server the command needs does not answer (the Redis of the catalog lock):
     raised before anything is written, so a retry once it is back loses nothing.
     The message names the server by its URL, password masked."""
+
+
+class BrokerUnavailable(ServiceUnavailable):
+    """The job queue's broker does not answer: raised before a job is created, so no
+    job record is left behind failed. The API answers it as the job queue being
+    unavailable, not the lock server."""
 
 
 class StorageError(L10nError):

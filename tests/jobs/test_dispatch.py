@@ -208,3 +208,63 @@ def test_a_publish_after_a_broker_restart_reconnects(
     with Connection(restartable.url, connect_timeout=10) as connection:
         _, waiting, _ = connection.default_channel.queue_declare(queue=job.queue, passive=True)
     assert waiting == 2
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A port that takes connections and never answers (a hung or stopped broker)."""
+    import socket
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)  # the kernel completes the handshakes; nobody reads
+        yield silent.getsockname()[1]
+
+
+@pytest.mark.parametrize("scheme", ["amqp", "redis"])
+@pytest.mark.parametrize("answer", ["refused", "silent"])
+def test_a_broker_that_does_not_answer_leaves_no_job(
+    workspace: Path, redis_url: str, silent_port: int, scheme: str, answer: str
+) -> None:
+    """``l10n translate`` connects to the broker before it creates a job: one that
+    refuses, or takes the connection and never answers (Redis used to hold the client
+    for ever there), is one line naming it, password masked, exit 1, and no job
+    record (it used to be written, then left behind failed)."""
+    from tests.conftest import SAMPLE, run_cli
+    from tests.support.brokers import free_port
+
+    run_cli("add", str(SAMPLE), "--slug", "post", root=workspace)
+    port = silent_port if answer == "silent" else free_port()
+    url = f"{scheme}://guest:hunter2@127.0.0.1:{port}/" + ("/" if scheme == "amqp" else "0")
+    env = {"L10N_BROKER_URL": url, "L10N_REDIS_URL": redis_url}
+    result = run_cli("translate", "post", "--to", "de", "--engine", "pseudo", root=workspace,
+                     env=env, check=False, timeout=120)  # fmt: skip
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 1 and len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: service unavailable: the broker"), lines
+    assert f"127.0.0.1:{port}" in lines[0] and "hunter2" not in lines[0]
+    assert not list((workspace / ".l10n" / "jobs").glob("*.json"))
+
+
+def test_a_broker_that_does_not_answer_is_503_and_no_job_over_http(
+    workspace: Path, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from l10n_service.auth import TokenStore
+    from l10n_service.http.app import create_app
+    from tests.conftest import SAMPLE, run_cli
+    from tests.support.brokers import free_port
+
+    run_cli("add", str(SAMPLE), "--slug", "post", root=workspace)
+    _, secret = TokenStore.for_workspace(Workspace.at(workspace)).create("admin")
+    monkeypatch.setenv("L10N_BROKER_URL", f"amqp://guest:hunter2@127.0.0.1:{free_port()}//")
+    monkeypatch.setenv("L10N_REDIS_URL", redis_url)
+    with TestClient(create_app(workspace), raise_server_exceptions=False) as client:
+        response = client.post(
+            "/articles/post/jobs", json={"languages": ["de"], "engine": "pseudo"},
+            headers={"Authorization": f"Bearer {secret}"},
+        )  # fmt: skip
+    assert response.status_code == 503, response.text
+    assert "the broker" in response.text and "hunter2" not in response.text
+    assert not list((workspace / ".l10n" / "jobs").glob("*.json"))

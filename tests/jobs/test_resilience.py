@@ -91,6 +91,11 @@ class Worker:
             self.process.send_signal(signal.SIGKILL)
         self.process.wait()
 
+    def pause(self, on: bool = True) -> None:
+        """SIGSTOP (``on``) or SIGCONT the whole worker: holds a job where it is."""
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGSTOP if on else signal.SIGCONT)
+
     def stop(self) -> None:
         if self.process is None:
             return
@@ -161,7 +166,9 @@ def _poison_chunk_contexts(workspace: Path, job: Job) -> set[str]:
     return {c for i in poison for key in plans[i]["keys"] for c in key["contexts"]}
 
 
-def _wait(predicate: Callable[[], bool], what: str, log: Path | None = None) -> None:
+def _wait(
+    predicate: Callable[[], bool], what: str, log: Path | None = None, poll: float = 0.2
+) -> None:
     deadline = time.monotonic() + DEADLINE_S
     while not predicate():
         if time.monotonic() > deadline:
@@ -170,7 +177,7 @@ def _wait(predicate: Callable[[], bool], what: str, log: Path | None = None) -> 
             raise AssertionError(
                 f"no {what} within the {DEADLINE_S:.0f} s hang guard\n{job}\n{tail}"
             )
-        time.sleep(0.2)
+        time.sleep(poll)
 
 
 def _po(workspace: Path) -> polib.POFile:
@@ -294,9 +301,14 @@ def test_broker_restart_mid_job(
     human = _prepare(workspace, tmp_path)
     worker = workers()
     _start_job(workspace, env)
-    _wait(_done_chunks(workspace, 3), "3 chunks", worker.log)
-    broker.stop()
+    # Held where it is while the broker stops: the tiny model's 30 chunks take well
+    # under a second, and a job that ended while the broker was stopping (it did,
+    # under the threads pool) would test nothing.
+    _wait(_done_chunks(workspace, 3), "3 chunks", worker.log, poll=0.01)
+    worker.pause()
     assert _job(workspace).state != "done"
+    broker.stop()
+    worker.pause(on=False)  # it finds the broker gone mid-job
     broker.start()
     _wait(_finished(workspace), "end of the job", worker.log)
     _assert_translated_exactly_once(workspace, human)

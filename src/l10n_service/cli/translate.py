@@ -63,10 +63,12 @@ def translate(
     langs = [normalize_locale(x) for x in split(to)]
     if not langs:
         raise InputError("--to needs at least one language")
-    from ..jobs.dispatch import send_chunks
+    from ..jobs.dispatch import publisher
     from ..services.machine import start_jobs
 
-    jobs = start_jobs(ws, slugs, langs, engine=engine, dispatch=send_chunks)
+    # The broker first: one that does not answer leaves no job record behind.
+    with publisher(ws.root) as dispatch:
+        jobs = start_jobs(ws, slugs, langs, engine=engine, dispatch=dispatch)
     _print_notice(jobs)
     embedded = load_settings().embedded
     worker = None

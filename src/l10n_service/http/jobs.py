@@ -27,7 +27,7 @@ from ..core.locales import normalize_locale
 from ..errors import NotFoundError
 from ..jobs import broker
 from ..jobs.config import APPLY_QUEUE
-from ..jobs.dispatch import send_chunks
+from ..jobs.dispatch import publisher
 from ..services.jobs_store import Job, JobStore
 from ..services.machine import cancel_job, start_jobs
 from ..services.monitoring import needs_workers, waiting_notes
@@ -112,7 +112,9 @@ def create_jobs(
     # Validate every language before enqueueing any, so a typo starts nothing.
     langs = list(dict.fromkeys(normalize_locale(x) for x in body.languages))
     _bind_job_queue(app.ws)
-    jobs = start_jobs(app.ws, [slug], langs, engine=body.engine, dispatch=send_chunks)
+    # The broker first: one that does not answer is a 503 and leaves no job record.
+    with publisher(app.ws.root) as dispatch:
+        jobs = start_jobs(app.ws, [slug], langs, engine=body.engine, dispatch=dispatch)
     if len(jobs) == 1:
         response.headers["Location"] = f"{request.scope.get('root_path', '')}/jobs/{jobs[0].id}"
     return JobsCreated.model_validate(

@@ -29,6 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import (
     ArticleError,
+    BrokerUnavailable,
     CatalogError,
     ConflictError,
     EngineUnavailable,
@@ -178,7 +179,7 @@ def _classify(exc: L10nError) -> tuple[int, str]:
         return 409, "conflict"
     if isinstance(exc, EngineUnavailable):
         return 422, "engine-unavailable"
-    if isinstance(exc, JobError):
+    if isinstance(exc, JobError | BrokerUnavailable):
         return 503, "job-queue-unavailable"
     if isinstance(exc, ServiceUnavailable):
         return 503, "service-unavailable"

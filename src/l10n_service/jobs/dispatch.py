@@ -29,15 +29,20 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.recovery import chunk_task_id
+from ..errors import BrokerUnavailable
 from ..services.jobs_store import Job
 from .config import APPLY_QUEUE, celery_config
 
-__all__ = ["chunk_messages", "send_chunks"]
+if TYPE_CHECKING:
+    from ..services.machine import Dispatch
+
+__all__ = ["chunk_messages", "publisher", "send_chunks"]
 
 TRANSLATE_TASK = "l10n.translate_chunk"
 APPLY_TASK = "l10n.apply_chunk"
@@ -46,6 +51,8 @@ FAILED_TASK = "l10n.chunk_failed"
 ARGSREPR_MAX = 1024
 # Celery's ``broker_connection_timeout``.
 CONNECT_TIMEOUT_S = 4.0
+# How long a publishing client waits for an answer from a Redis broker.
+SOCKET_TIMEOUT_S = 5.0
 # Where a worker would send a result over the RPC backend (tasks store none): one
 # id per process, as Celery's ``app.thread_oid`` is.
 _REPLY_TO = str(uuid.uuid4())
@@ -55,7 +62,25 @@ def send_chunks(
     root: str, job: Job, plans: Sequence[Mapping[str, Any]], indices: Iterable[int]
 ) -> None:
     """Each chunk: translate on the job's queue, then apply on ``apply``; a chunk
-    that fails for good is recorded by the errback, so the job still ends."""
+    that fails for good is recorded by the errback, so the job still ends. Connects
+    first (:func:`publisher`); a client creating jobs opens the publisher itself,
+    before it creates them."""
+    with publisher(root) as send:
+        send(root, job, plans, indices)
+
+
+@contextmanager
+def publisher(root: str | Path) -> Iterator[Dispatch]:
+    """The broker of the workspace at ``root``, connected now, and a ``Dispatch``
+    that publishes chunks on that connection.
+
+    ``l10n translate`` and ``POST /articles/{slug}/jobs`` open it before they create
+    a job: a broker that does not answer is then one line (``BrokerUnavailable``,
+    HTTP 503) and no job record, where the job used to be written first and left
+    behind failed ("could not enqueue"). It also keeps importing kombu and opening
+    the connection (about 0.03 s) out of the job's own span, which starts when its
+    record is created; a publish that fails after the connection was made still
+    fails the job it was for (``services.machine``)."""
     # kombu here, not at the top: a waiting client that never re-sends imports none.
     import kombu.connection
     import kombu.entity
@@ -67,18 +92,38 @@ def send_chunks(
     # The embedded broker is the file of ``root``, the workspace the chunks are for,
     # whatever L10N_ROOT says (``l10n jobs resume JOB --root DIR`` sets none).
     config = celery_config(Path(root).resolve())
-    messages = chunk_messages(root, job, plans, indices, config)
-    queue = entity.Queue(job.queue, entity.Exchange(job.queue, "direct"), job.queue)
+    options = dict(config.get("broker_transport_options", {}))
+    if config["broker_url"].startswith(("redis", "rediss")):
+        # A Redis that takes the connection and never answers would hold the
+        # client for ever (kombu sets no socket timeout); AMQP's handshake is
+        # bounded by ``connect_timeout`` already.
+        options["socket_timeout"] = SOCKET_TIMEOUT_S
     connection = kombu.connection.Connection(  # type: ignore[no-untyped-call]
-        config["broker_url"],
-        transport_options=config.get("broker_transport_options", {}),
-        connect_timeout=CONNECT_TIMEOUT_S,
+        config["broker_url"], transport_options=options, connect_timeout=CONNECT_TIMEOUT_S
     )
     # A pool per broker URL: the HTTP server and the worker's supervisor reuse one
     # connection across jobs; kombu resets its pools in a forked child.
-    with producers[connection].acquire(block=True) as producer:
+    held = None
+    try:
+        held = producers[connection].acquire(block=True)
+        # One try: a pooled connection that is already open is taken as it is (a
+        # publish that finds it dead reconnects, by Celery's publish retry policy).
+        held.connection.ensure_connection(max_retries=0)
+    except Exception as exc:  # any transport's error: the broker is not usable
+        if held is not None:
+            held.release()
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise BrokerUnavailable(
+            f"service unavailable: the broker ({connection.as_uri()}) does not answer: {reason}"
+        ) from exc
+
+    def send(
+        root: str, job: Job, plans: Sequence[Mapping[str, Any]], indices: Iterable[int]
+    ) -> None:
+        messages = chunk_messages(root, job, plans, indices, config)
+        queue = entity.Queue(job.queue, entity.Exchange(job.queue, "direct"), job.queue)
         for headers, body in messages:
-            producer.publish(
+            held.publish(
                 body,
                 exchange="",
                 routing_key=job.queue,
@@ -92,6 +137,9 @@ def send_chunks(
                 reply_to=_REPLY_TO,
                 priority=None,
             )
+
+    with held:
+        yield send
 
 
 def chunk_messages(
