@@ -190,8 +190,13 @@ def wrap_portion(
     ``max_lines``, stops once that many lines are cut (the last holds the rest): a
     caller asking "does it fit on one line?" needs no more than two.
     """
-    plain = portion.isascii()
-    if plain:
+    # Columns are character positions unless some character is wide or zero-width:
+    # true of all ASCII and of most Latin, Cyrillic or Greek text, so only their
+    # distinct characters are looked at, not every position.
+    narrow = portion.isascii() or all(
+        _width(ch) == 1 for ch in set(portion) if ch >= "\x80"
+    )
+    if narrow:
         columns = None
         total = len(portion)
     else:
