@@ -12,6 +12,8 @@ from typing import Any
 
 import polib
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from l10n_service.core.states import MACHINE_FLAG
 from l10n_service.mt.apertium import ApertiumEngine
@@ -98,15 +100,25 @@ def test_only_engines_declaring_a_size_change_their_chunks(ws: Workspace) -> Non
 
 
 def test_chunk_plan_short_and_long_jobs() -> None:
-    """A short job in near-equal halves; past SHORT_JOB_CHUNKS chunks, the engine's
-    size; a configured size always as given."""
+    """A short job in near-equal halves; past SHORT_JOB_CHUNKS chunks, as many as the
+    engine's size needs, near-equal; a configured size always as given."""
     assert chunk_plan(448, None, 128) == [224, 224]
     assert chunk_plan(149, None, 128) == [75, 74]
     assert chunk_plan(1, None, 128) == [1]
     assert chunk_plan(0, None, 128) == []
-    assert chunk_plan(513, None, 128) == [128, 128, 128, 128, 1]
+    assert chunk_plan(513, None, 128) == [103, 103, 103, 102, 102]
+    assert chunk_plan(1491, None, 128) == [125] * 3 + [124] * 9
     assert chunk_plan(448, 128, 128) == [128, 128, 128, 64]
     assert chunk_plan(100, None, None) == [32, 32, 32, 4]  # no preference: unchanged
+
+
+@given(segments=st.integers(0, 5000), preferred=st.integers(1, 600))
+def test_a_long_job_is_the_fewest_near_equal_chunks(segments: int, preferred: int) -> None:
+    plan = chunk_plan(segments, None, preferred)
+    assert sum(plan) == segments and all(size > 0 for size in plan)
+    if segments > SHORT_JOB_CHUNKS * preferred:
+        assert len(plan) == -(-segments // preferred) and max(plan) <= preferred
+        assert max(plan) - min(plan) <= 1
 
 
 def test_configured_size_wins(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:

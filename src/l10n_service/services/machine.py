@@ -146,9 +146,17 @@ def chunk_plan(segments: int, configured: int | None, preferred: int | None) -> 
         # whole catalog, a drained pipeline and a round trip through the broker,
         # against well under a second of translating; cut it in SHORT_JOB_SPLIT
         # near-equal chunks instead.
-        parts = min(SHORT_JOB_SPLIT, segments)
-        return [segments // parts + (k < segments % parts) for k in range(parts)]
+        return _even(segments, min(SHORT_JOB_SPLIT, segments))
+    if configured is None and preferred:
+        # As many chunks as the engine's size needs, near-equal: 513 segments in five
+        # of ~103, not four of 128 and one of 1, whose apply (a whole-catalog write)
+        # would follow the fourth's with no translating left to hide behind.
+        return _even(segments, -(-segments // size))
     return [min(size, segments - start) for start in range(0, segments, size)]
+
+
+def _even(segments: int, parts: int) -> list[int]:
+    return [segments // parts + (k < segments % parts) for k in range(parts)]
 
 
 def start_job(
