@@ -19,6 +19,8 @@ every path translates the same unique segments. Prints medians of ``--repeat`` r
 On a shared machine whose load swings within minutes, each warm job also runs between
 two raw runs of its own: the "paired" column is the median of each job's rate over
 the raw rate of the mean of those two runs' seconds.
+Each layout also prints the steps of its median warm job, from the workers' log lines:
+when each chunk was sent, translated and applied, in seconds after the job's creation.
 Then the same for a bigger article (``--big-copies``, 0 to skip), raw pipe and
 default chunks only: at 448 segments the raw pipe needs about a second, so a job's
 fixed costs (creating it, enqueueing, the last chunk's apply) weigh heavily; the
@@ -120,6 +122,7 @@ class JobTimes:
     start_up: float  # spawned -> job created: Python, the CLI's imports, the workspace
     enqueue: float  # created -> all chunks sent
     tail: float  # finished -> the command exited (noticing the end, printing)
+    record: dict[str, Any]  # the job record, for the timeline
 
 
 def added(article: Path, env: dict[str, str], tmp: Path) -> Path:
@@ -158,7 +161,7 @@ def _job(source: str, env: dict[str, str], tmp: Path) -> JobTimes:
     created, finished = float(job["created"]), float(job["finished"])
     return JobTimes(
         job=finished - created, command=exited - spawned, start_up=created - spawned,
-        enqueue=float(job["dispatched"]) - created, tail=exited - finished,
+        enqueue=float(job["dispatched"]) - created, tail=exited - finished, record=job,
     )  # fmt: skip
 
 
@@ -188,6 +191,7 @@ class CeleryRun:
     tail: float  # median seconds from the job's end to the command's exit
     paired: float  # median of each warm job's rate / the raw runs' around it
     paired_command: float  # the same for the command's rate
+    timeline: str  # the steps of the warm job with the median span
 
 
 def _task_seconds(logs: list[Path], skip: dict[Path, int], task: str) -> float:
@@ -200,6 +204,36 @@ def _task_seconds(logs: list[Path], skip: dict[Path, int], task: str) -> float:
             if m := pattern.search(line):
                 total += float(m.group(1))
     return total
+
+
+_STEP = re.compile(
+    r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) .*l10n\.(translate|apply)_chunk"
+    r"\[l10n\.(\w+)\.(\d+)\.[ta]\.\w+\] SUCCESS in ([0-9.]+)s"
+)
+
+
+def _timeline(logs: list[Path], job: dict[str, Any]) -> str:
+    """One job's steps from ``l10n worker``'s log lines (each task's end, minus its
+    duration), in seconds after the job record's creation: when each chunk was
+    translated and applied. Log stamps are local time to the millisecond; a threads
+    worker's translate step includes its wait for the pair's pipeline."""
+    from datetime import datetime
+
+    steps = []
+    for log in logs:
+        for line in log.read_text().splitlines():
+            m = _STEP.match(line)
+            if m is None or m.group(3) != job["id"]:
+                continue
+            end = datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S,%f").timestamp()
+            end -= float(job["created"])
+            start = end - float(m.group(5))
+            steps.append((start, f"{m.group(2)} {m.group(4)} +{start:.3f}..+{end:.3f}"))
+    sent = float(job["dispatched"]) - float(job["created"])
+    done = float(job["finished"]) - float(job["created"])
+    return (
+        f"sent +{sent:.3f}, " + ", ".join(text for _, text in sorted(steps)) + f", done +{done:.3f}"
+    )
 
 
 def _start_workers(
@@ -285,6 +319,7 @@ def celery_path(
         tail=med(j.tail for j in jobs),
         paired=med(paired),
         paired_command=med(paired_command),
+        timeline=_timeline(logs, sorted(jobs, key=lambda j: j.job)[len(jobs) // 2].record),
     )
 
 
@@ -365,6 +400,7 @@ def measure(
             f"{run.chunks} chunks), job {n / run.warm:.2f} s, job end to exit "
             f"{run.tail:.2f} s, command {n / run.command:.2f} s"
         )
+        notes.append(f"{name}: the median warm job, s after its creation: {run.timeline}")
     notes.append(apply_cpu(source, repeat, tmp))
     return n, results, paired, notes
 
