@@ -268,3 +268,32 @@ def test_a_broker_that_does_not_answer_is_503_and_no_job_over_http(
     assert response.status_code == 503, response.text
     assert "the broker" in response.text and "hunter2" not in response.text
     assert not list((workspace / ".l10n" / "jobs").glob("*.json"))
+
+
+def test_a_pooled_connection_to_a_stopped_broker_is_unavailable(
+    restartable: BrokerServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The HTTP server keeps its pooled connection open between jobs: a broker that
+    stopped since the last job must still be BrokerUnavailable before a job is created
+    (``ensure_connection`` alone takes a pooled connection that was open as it is), and
+    one that came back is reconnected to."""
+    import time
+
+    from l10n_service.errors import BrokerUnavailable
+    from l10n_service.jobs.dispatch import publisher
+
+    monkeypatch.setenv("L10N_BROKER_URL", restartable.url)
+    monkeypatch.delenv("L10N_RESULT_BACKEND", raising=False)
+    job = Job(id="j", slug="s", lang="de", engine="pseudo", queue="l10n-test-stopped",
+              segments=1, chunks=1, created=0.0)  # fmt: skip
+    send_chunks("/nowhere", job, [{"texts": ["a"], "keys": []}], [0])  # pooled, open
+    restartable.stop()
+    try:
+        began = time.monotonic()
+        with pytest.raises(BrokerUnavailable), publisher("/nowhere"):
+            pass
+        assert time.monotonic() - began < 10
+    finally:
+        restartable.start()
+    with publisher("/nowhere"):  # back: the stale connection is replaced
+        pass
