@@ -268,3 +268,64 @@ def test_a_broker_that_does_not_answer_is_503_and_no_job_over_http(
     assert response.status_code == 503, response.text
     assert "the broker" in response.text and "hunter2" not in response.text
     assert not list((workspace / ".l10n" / "jobs").glob("*.json"))
+
+
+def test_a_pooled_connection_to_a_stopped_broker_is_unavailable(
+    restartable: BrokerServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The HTTP server keeps its pooled connection open between jobs: a broker that
+    stopped since the last job must still be BrokerUnavailable before a job is created
+    (``ensure_connection`` alone takes a pooled connection that was open as it is), and
+    one that came back is reconnected to."""
+    import time
+
+    from l10n_service.errors import BrokerUnavailable
+    from l10n_service.jobs.dispatch import publisher
+
+    monkeypatch.setenv("L10N_BROKER_URL", restartable.url)
+    monkeypatch.delenv("L10N_RESULT_BACKEND", raising=False)
+    job = Job(id="j", slug="s", lang="de", engine="pseudo", queue="l10n-test-stopped",
+              segments=1, chunks=1, created=0.0)  # fmt: skip
+    send_chunks("/nowhere", job, [{"texts": ["a"], "keys": []}], [0])  # pooled, open
+    restartable.stop()
+    try:
+        began = time.monotonic()
+        with pytest.raises(BrokerUnavailable), publisher("/nowhere"):
+            pass
+        assert time.monotonic() - began < 10
+    finally:
+        restartable.start()
+    with publisher("/nowhere"):  # back: the stale connection is replaced
+        pass
+
+
+def test_a_publish_that_fails_after_the_connection_fails_its_job(
+    workspace: Path, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Connected, then the publish fails: the job is kept, failed "could not enqueue"
+    (JobError), and the pooled producer goes back each time (more failures than the
+    pool holds do not wait for one for ever)."""
+    import kombu.messaging
+
+    from l10n_service.errors import JobError
+    from l10n_service.jobs.dispatch import publisher
+    from l10n_service.services.machine import start_jobs
+    from tests.conftest import SAMPLE, run_cli
+
+    run_cli("add", str(SAMPLE), "--slug", "post", root=workspace)
+    monkeypatch.setenv("L10N_BROKER_URL", redis_url)
+    monkeypatch.setenv("L10N_REDIS_URL", redis_url)
+    monkeypatch.delenv("L10N_RESULT_BACKEND", raising=False)
+
+    def refused(*args: Any, **kwargs: Any) -> None:
+        raise ConnectionError("the broker went away")
+
+    monkeypatch.setattr(kombu.messaging.Producer, "publish", refused)
+    ws = Workspace.at(workspace)
+    for _ in range(12):  # above kombu's pool limit (10)
+        with pytest.raises(JobError, match="could not enqueue"), publisher(workspace) as send:
+            start_jobs(ws, ["post"], ["de"], engine="pseudo", dispatch=send)
+    store = JobStore(ws)
+    jobs = [store.get(p.stem) for p in (workspace / ".l10n" / "jobs").glob("*.json")]
+    assert len(jobs) == 12
+    assert all(j.state == "failed" and j.notice.startswith("could not enqueue") for j in jobs)

@@ -30,7 +30,7 @@ import os
 import socket
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -106,9 +106,15 @@ def publisher(root: str | Path) -> Iterator[Dispatch]:
     held = None
     try:
         held = producers[connection].acquire(block=True)
-        # One try: a pooled connection that is already open is taken as it is (a
-        # publish that finds it dead reconnects, by Celery's publish retry policy).
-        held.connection.ensure_connection(max_retries=0)
+        pooled = held.connection
+        if pooled.connected and not _answers(pooled):
+            # Open when it was pooled (the HTTP server's, between two jobs) but the
+            # broker went away since: kombu's ``connected`` is only what the client
+            # last saw, and ``ensure_connection`` would take it as it is.
+            pooled.collect()
+        # One try: a broker that came back is connected to again; one that is away
+        # raises here, before a job is created.
+        pooled.ensure_connection(max_retries=0)
     except Exception as exc:  # any transport's error: the broker is not usable
         if held is not None:
             held.release()
@@ -140,6 +146,23 @@ def publisher(root: str | Path) -> Iterator[Dispatch]:
 
     with held:
         yield send
+
+
+def _answers(connection: Any) -> bool:
+    """Whether the broker of an open pooled ``connection`` is still there: a Redis
+    PING, or for AMQP a read that finds the socket closed (a broker that stopped or
+    restarted closed it); the embedded broker is a local file."""
+    try:
+        driver = connection.transport.driver_type
+        if driver == "redis":
+            connection.default_channel.client.ping()
+        elif driver == "amqp":
+            # Nothing to read (a timeout) is a socket still open.
+            with suppress(TimeoutError):
+                connection.drain_events(timeout=0)
+    except Exception:  # any transport's error: reconnect (once)
+        return False
+    return True
 
 
 def chunk_messages(
