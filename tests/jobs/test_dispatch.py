@@ -277,8 +277,6 @@ def test_a_pooled_connection_to_a_stopped_broker_is_unavailable(
     stopped since the last job must still be BrokerUnavailable before a job is created
     (``ensure_connection`` alone takes a pooled connection that was open as it is), and
     one that came back is reconnected to."""
-    import time
-
     from l10n_service.errors import BrokerUnavailable
     from l10n_service.jobs.dispatch import publisher
 
@@ -289,10 +287,10 @@ def test_a_pooled_connection_to_a_stopped_broker_is_unavailable(
     send_chunks("/nowhere", job, [{"texts": ["a"], "keys": []}], [0])  # pooled, open
     restartable.stop()
     try:
-        began = time.monotonic()
+        # Raised on opening (without the check it did not raise at all: the job was
+        # created and its publish sat through the retry policy).
         with pytest.raises(BrokerUnavailable), publisher("/nowhere"):
             pass
-        assert time.monotonic() - began < 10
     finally:
         restartable.start()
     with publisher("/nowhere"):  # back: the stale connection is replaced
