@@ -327,3 +327,20 @@ def test_a_publish_that_fails_after_the_connection_fails_its_job(
     jobs = [store.get(p.stem) for p in (workspace / ".l10n" / "jobs").glob("*.json")]
     assert len(jobs) == 12
     assert all(j.state == "failed" and j.notice.startswith("could not enqueue") for j in jobs)
+
+
+def test_an_unknown_article_is_named_before_the_broker_is_asked(
+    workspace: Path, redis_url: str
+) -> None:
+    """With the broker down too, ``translate nosuch`` says the article does not
+    exist (exit 2), not that the broker does not answer."""
+    from tests.conftest import SAMPLE, run_cli
+    from tests.support.brokers import free_port
+
+    run_cli("add", str(SAMPLE), "--slug", "post", root=workspace)
+    env = {"L10N_BROKER_URL": f"amqp://guest:guest@127.0.0.1:{free_port()}//",
+           "L10N_REDIS_URL": redis_url}  # fmt: skip
+    result = run_cli("translate", "post", "nosuch", "--to", "de", "--engine", "pseudo",
+                     root=workspace, env=env, check=False)  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip() == f"error: no article 'nosuch' (and no template) in {workspace}"

@@ -64,9 +64,11 @@ def translate(
     if not langs:
         raise InputError("--to needs at least one language")
     from ..jobs.dispatch import publisher
+    from ..services.catalogs import require_sources
     from ..services.machine import start_jobs
 
-    # The broker first: one that does not answer leaves no job record behind.
+    require_sources(ws, slugs)
+    # The broker before any job: one that does not answer leaves no job record behind.
     with publisher(ws.root) as dispatch:
         jobs = start_jobs(ws, slugs, langs, engine=engine, dispatch=dispatch)
     _print_notice(jobs)

@@ -28,6 +28,7 @@ from ..errors import NotFoundError
 from ..jobs import broker
 from ..jobs.config import APPLY_QUEUE
 from ..jobs.dispatch import publisher
+from ..services.catalogs import require_sources
 from ..services.jobs_store import Job, JobStore
 from ..services.machine import cancel_job, start_jobs
 from ..services.monitoring import needs_workers, waiting_notes
@@ -112,7 +113,8 @@ def create_jobs(
     # Validate every language before enqueueing any, so a typo starts nothing.
     langs = list(dict.fromkeys(normalize_locale(x) for x in body.languages))
     _bind_job_queue(app.ws)
-    # The broker first: one that does not answer is a 503 and leaves no job record.
+    require_sources(app.ws, [slug])
+    # The broker before any job: one that does not answer is a 503 and no job record.
     with publisher(app.ws.root) as dispatch:
         jobs = start_jobs(app.ws, [slug], langs, engine=body.engine, dispatch=dispatch)
     if len(jobs) == 1:

@@ -4,7 +4,7 @@ approve entries. All writes go through the catalog lock."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -53,6 +53,7 @@ __all__ = [
     "import_po",
     "machine_refusal",
     "refresh_template",
+    "require_sources",
     "update_languages",
 ]
 
@@ -64,14 +65,22 @@ def refresh_template(ws: Workspace, slug: str) -> polib.POFile:
     return _refresh_template(ws, slug)[0]
 
 
+def require_sources(ws: Workspace, slugs: Iterable[str]) -> None:
+    """NotFoundError for the first slug with neither an article nor a template: what
+    creating its catalogs would say, said before a caller opens the broker (a broker
+    that is down would otherwise be the only error it reports)."""
+    for slug in slugs:
+        if not ws.has_article(slug) and not ws.pot_path(slug).exists():
+            raise NotFoundError(f"no article {slug!r} (and no template) in {ws.root}")
+
+
 def _refresh_template(ws: Workspace, slug: str) -> tuple[polib.POFile, str]:
     """:func:`refresh_template`, and the template's hash (a big template's hash is
     a json dump of every entry: computed once, not again by the caller)."""
     path = ws.pot_path(slug)
     stamp = index.article_stamp(ws, slug)  # before anything is read
     if not ws.has_article(slug):
-        if not path.exists():
-            raise NotFoundError(f"no article {slug!r} (and no template) in {ws.root}")
+        require_sources(ws, [slug])
         with catalog_lock(path):
             pot = read_po(path)
             digest = index.template_hash(pot)
