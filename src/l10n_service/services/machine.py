@@ -140,23 +140,18 @@ def chunk_size(configured: int | None, preferred: int | None) -> int:
 def chunk_plan(segments: int, configured: int | None, preferred: int | None) -> list[int]:
     """The sizes of a job's chunks, in order, for ``segments`` untranslated sources."""
     size = chunk_size(configured, preferred)
-    if configured is None and preferred and 0 < segments <= SHORT_JOB_CHUNKS * size:
-        # A short job on an engine that chose its own size (Apertium: 448 segments,
-        # four chunks of 128): each chunk boundary costs an apply that rewrites the
-        # whole catalog, a drained pipeline and a round trip through the broker,
-        # against well under a second of translating; cut it in SHORT_JOB_SPLIT
-        # near-equal chunks instead.
-        return _even(segments, min(SHORT_JOB_SPLIT, segments))
     if configured is None and preferred:
-        # As many chunks as the engine's size needs, near-equal: 513 segments in five
-        # of ~103, not four of 128 and one of 1, whose apply (a whole-catalog write)
-        # would follow the fourth's with no translating left to hide behind.
-        return _even(segments, -(-segments // size))
+        # An engine that chose its own size gets near-equal chunks. A short job
+        # (Apertium: 448 segments, four chunks of 128) goes in SHORT_JOB_SPLIT: each
+        # chunk boundary costs an apply that rewrites the whole catalog, a drained
+        # pipeline and a round trip through the broker, against well under a second
+        # of translating. A longer one goes in as many as the size needs: 513
+        # segments in five of ~103, not four of 128 and one of 1, whose apply would
+        # follow the fourth's with no translating left to hide behind.
+        short = segments <= SHORT_JOB_CHUNKS * size
+        parts = min(SHORT_JOB_SPLIT, segments) if short else -(-segments // size)
+        return [segments // parts + (k < segments % parts) for k in range(parts)]
     return [min(size, segments - start) for start in range(0, segments, size)]
-
-
-def _even(segments: int, parts: int) -> list[int]:
-    return [segments // parts + (k < segments % parts) for k in range(parts)]
 
 
 def start_job(
