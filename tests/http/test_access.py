@@ -394,7 +394,7 @@ def test_cli_exit_for_unknown_token_id(api: Api) -> None:
 def test_server_faults_do_not_leak_their_messages(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import l10n_service.http.jobs as jobs
+    import l10n_service.services.machine as machine
     from l10n_service.errors import JobError
 
     admin = api.auth(api.token("admin"))
@@ -402,7 +402,7 @@ def test_server_faults_do_not_leak_their_messages(
     def broker_down(*args: object, **kwargs: object) -> None:
         raise JobError("could not enqueue: redis://:hunter2@10.0.0.5:6379 refused")
 
-    monkeypatch.setattr(jobs, "start_jobs", broker_down)
+    monkeypatch.setattr(machine, "start_jobs", broker_down)
     response = api.client.post(f"{ARTICLE}/jobs", json={"languages": ["de"]}, headers=admin)
     body = assert_problem(response, 503)
     assert "broker" in str(body["detail"]) and "hunter2" not in response.text

@@ -63,14 +63,10 @@ def translate(
     langs = [normalize_locale(x) for x in split(to)]
     if not langs:
         raise InputError("--to needs at least one language")
-    from ..jobs.dispatch import publisher
-    from ..services.catalogs import require_sources
-    from ..services.machine import start_jobs
+    from ..jobs.dispatch import enqueue_jobs
 
-    require_sources(ws, slugs)
     # The broker before any job: one that does not answer leaves no job record behind.
-    with publisher(ws.root) as dispatch:
-        jobs = start_jobs(ws, slugs, langs, engine=engine, dispatch=dispatch)
+    jobs = enqueue_jobs(ws, slugs, langs, engine=engine)
     _print_notice(jobs)
     embedded = load_settings().embedded
     worker = None

@@ -1,6 +1,6 @@
-"""Machine-translation jobs over HTTP: enqueue with ``services.machine.start_jobs``
-(as ``l10n translate`` does: what the languages share is looked up once), poll the
-job record.
+"""Machine-translation jobs over HTTP: enqueue with ``jobs.dispatch.enqueue_jobs``
+(as ``l10n translate`` does: the broker asked before any job is created, what the
+languages share looked up once), poll the job record.
 
 The API only enqueues. Someone must consume the queues: ``l10n worker`` (with
 ``L10N_BROKER_URL`` for Redis, or without it on the embedded SQLite broker in the
@@ -27,10 +27,9 @@ from ..core.locales import normalize_locale
 from ..errors import NotFoundError
 from ..jobs import broker
 from ..jobs.config import APPLY_QUEUE
-from ..jobs.dispatch import publisher
-from ..services.catalogs import require_sources
+from ..jobs.dispatch import enqueue_jobs
 from ..services.jobs_store import Job, JobStore
-from ..services.machine import cancel_job, start_jobs
+from ..services.machine import cancel_job
 from ..services.monitoring import needs_workers, waiting_notes
 from ..settings import load_settings
 from ..workspace import Workspace, validate_slug
@@ -113,10 +112,8 @@ def create_jobs(
     # Validate every language before enqueueing any, so a typo starts nothing.
     langs = list(dict.fromkeys(normalize_locale(x) for x in body.languages))
     _bind_job_queue(app.ws)
-    require_sources(app.ws, [slug])
     # The broker before any job: one that does not answer is a 503 and no job record.
-    with publisher(app.ws.root) as dispatch:
-        jobs = start_jobs(app.ws, [slug], langs, engine=body.engine, dispatch=dispatch)
+    jobs = enqueue_jobs(app.ws, [slug], langs, engine=body.engine)
     if len(jobs) == 1:
         response.headers["Location"] = f"{request.scope.get('root_path', '')}/jobs/{jobs[0].id}"
     return JobsCreated.model_validate(

@@ -41,8 +41,9 @@ from .config import APPLY_QUEUE, celery_config
 
 if TYPE_CHECKING:
     from ..services.machine import Dispatch
+    from ..workspace import Workspace
 
-__all__ = ["chunk_messages", "publisher", "send_chunks"]
+__all__ = ["chunk_messages", "enqueue_jobs", "publisher", "send_chunks"]
 
 TRANSLATE_TASK = "l10n.translate_chunk"
 APPLY_TASK = "l10n.apply_chunk"
@@ -56,6 +57,20 @@ SOCKET_TIMEOUT_S = 5.0
 # Where a worker would send a result over the RPC backend (tasks store none): one
 # id per process, as Celery's ``app.thread_oid`` is.
 _REPLY_TO = str(uuid.uuid4())
+
+
+def enqueue_jobs(
+    ws: Workspace, slugs: Sequence[str], langs: Sequence[str], *, engine: str
+) -> list[Job]:
+    """``start_jobs`` as ``l10n translate`` and ``POST /articles/{slug}/jobs`` call it:
+    an unknown article named first, then the broker asked (``publisher``), then the
+    jobs created and sent on that connection."""
+    from ..services.catalogs import require_sources
+    from ..services.machine import start_jobs
+
+    require_sources(ws, slugs)
+    with publisher(ws.root) as dispatch:
+        return start_jobs(ws, slugs, langs, engine=engine, dispatch=dispatch)
 
 
 def send_chunks(
