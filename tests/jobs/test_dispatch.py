@@ -21,8 +21,8 @@ from l10n_service.jobs.dispatch import chunk_messages, send_chunks
 from l10n_service.services.jobs_store import Job, JobStore
 from l10n_service.services.machine import start_job
 from l10n_service.workspace import Workspace
-from tests.conftest import BIN
-from tests.support.brokers import BrokerServer, RabbitServer, RedisServer
+from tests.conftest import BIN, SAMPLE, run_cli
+from tests.support.brokers import BrokerServer, RabbitServer, RedisServer, free_port
 from tests.support.jobs import real_worker
 
 
@@ -230,9 +230,6 @@ def test_a_broker_that_does_not_answer_leaves_no_job(
     refuses, or takes the connection and never answers (Redis used to hold the client
     for ever there), is one line naming it, password masked, exit 1, and no job
     record (it used to be written, then left behind failed)."""
-    from tests.conftest import SAMPLE, run_cli
-    from tests.support.brokers import free_port
-
     run_cli("add", str(SAMPLE), "--slug", "post", root=workspace)
     port = silent_port if answer == "silent" else free_port()
     url = f"{scheme}://guest:hunter2@127.0.0.1:{port}/" + ("/" if scheme == "amqp" else "0")
@@ -253,8 +250,6 @@ def test_a_broker_that_does_not_answer_is_503_and_no_job_over_http(
 
     from l10n_service.auth import TokenStore
     from l10n_service.http.app import create_app
-    from tests.conftest import SAMPLE, run_cli
-    from tests.support.brokers import free_port
 
     run_cli("add", str(SAMPLE), "--slug", "post", root=workspace)
     _, secret = TokenStore.for_workspace(Workspace.at(workspace)).create("admin")
@@ -308,7 +303,6 @@ def test_a_publish_that_fails_after_the_connection_fails_its_job(
     from l10n_service.errors import JobError
     from l10n_service.jobs.dispatch import publisher
     from l10n_service.services.machine import start_jobs
-    from tests.conftest import SAMPLE, run_cli
 
     run_cli("add", str(SAMPLE), "--slug", "post", root=workspace)
     monkeypatch.setenv("L10N_BROKER_URL", redis_url)
@@ -334,9 +328,6 @@ def test_an_unknown_article_is_named_before_the_broker_is_asked(
 ) -> None:
     """With the broker down too, ``translate nosuch`` says the article does not
     exist (exit 2), not that the broker does not answer."""
-    from tests.conftest import SAMPLE, run_cli
-    from tests.support.brokers import free_port
-
     run_cli("add", str(SAMPLE), "--slug", "post", root=workspace)
     env = {"L10N_BROKER_URL": f"amqp://guest:guest@127.0.0.1:{free_port()}//",
            "L10N_REDIS_URL": redis_url}  # fmt: skip
