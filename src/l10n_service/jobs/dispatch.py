@@ -78,8 +78,8 @@ def send_chunks(
 ) -> None:
     """Each chunk: translate on the job's queue, then apply on ``apply``; a chunk
     that fails for good is recorded by the errback, so the job still ends. Connects
-    first (:func:`publisher`); a client creating jobs opens the publisher itself,
-    before it creates them."""
+    first (:func:`publisher`); creating jobs opens the publisher before it creates
+    them (:func:`enqueue_jobs`)."""
     with publisher(root) as send:
         send(root, job, plans, indices)
 
@@ -90,12 +90,12 @@ def publisher(root: str | Path) -> Iterator[Dispatch]:
     that publishes chunks on that connection.
 
     ``l10n translate`` and ``POST /articles/{slug}/jobs`` open it before they create
-    a job: a broker that does not answer is then one line (``BrokerUnavailable``,
-    HTTP 503) and no job record, where the job used to be written first and left
-    behind failed ("could not enqueue"). It also keeps importing kombu and opening
-    the connection (about 0.03 s) out of the job's own span, which starts when its
-    record is created; a publish that fails after the connection was made still
-    fails the job it was for (``services.machine``)."""
+    a job (:func:`enqueue_jobs`): a broker that does not answer is then one line
+    (``BrokerUnavailable``, HTTP 503) and no job record, where the job used to be
+    written first and left behind failed ("could not enqueue"). It also keeps
+    importing kombu and opening the connection (about 0.03 s) out of the job's own
+    span, which starts when its record is created; a publish that fails after the
+    connection was made still fails the job it was for (``services.machine``)."""
     # kombu here, not at the top: a waiting client that never re-sends imports none.
     import kombu.connection
     import kombu.entity
